@@ -1,0 +1,363 @@
+//! The pipeline behind every command: discover → load → validate → evaluate →
+//! report. Returns the exit code; `main` only parses arguments.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::cli::{CheckArgs, CheckFormat, Cli, Color, Command, ShowArgs, ShowFormat};
+use crate::config::{self, Config, ConfigError};
+use crate::finding::{Finding, Severity};
+use crate::record::load::{self, Selection};
+use crate::record::snapshot::{Content, ContentSource, Snapshot};
+use crate::record::RecordSet;
+use crate::report::{self, Report};
+use crate::schema::{SchemaSet, SchemaSource};
+use crate::source::SourceFile;
+
+/// Exit codes (SPEC 4).
+pub const CLEAN: u8 = 0;
+pub const FINDINGS: u8 = 1;
+pub const FAILED: u8 = 2;
+
+/// Why govlint could not do its job (exit code 2).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Fatal {
+    #[error("no such directory: {}", .0.display())]
+    NoDir(PathBuf),
+    #[error("invalid --today `{0}`: expected a date like 2026-09-15")]
+    BadToday(String),
+    #[error("{0}")]
+    #[diagnostic(help("check the configuration file named above"))]
+    Config(String),
+    #[error("the configuration is invalid")]
+    InvalidConfig(Vec<Finding>, HashMap<String, Arc<SourceFile>>),
+    #[error(transparent)]
+    Snapshot(#[from] crate::record::snapshot::SnapshotError),
+    #[error(transparent)]
+    Glob(#[from] load::GlobError),
+    #[error("{what} needs a git repository; {} is not inside one", .dir.display())]
+    #[diagnostic(help("run `git init` there, or pass -C with the repository's folder"))]
+    NotARepository { what: &'static str, dir: PathBuf },
+    #[error("cannot resolve `{rev}`: {message}")]
+    BadRevision { rev: String, message: String },
+    #[error("cannot write {}: {source}", .path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Runs one command and returns its exit code.
+pub fn run(cli: Cli) -> u8 {
+    let color = use_color(cli.color);
+    match dispatch(&cli) {
+        Ok(code) => code,
+        Err(Fatal::InvalidConfig(findings, files)) => {
+            let rep = Report {
+                findings: &findings,
+                records: 0,
+                files: &files,
+                rules: &[],
+            };
+            let mut text = report::human::render(&rep, color, true);
+            text.push_str("error: the configuration is invalid; govlint did not run\n");
+            print_err(&text);
+            FAILED
+        }
+        Err(e) => {
+            print_err(&format!("{:?}\n", miette::Report::new(e)));
+            FAILED
+        }
+    }
+}
+
+fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
+    match &cli.command {
+        Command::Check(args) => check(cli, args),
+        Command::Show(args) => show(cli, args),
+        _ => Err(Fatal::Other("this command is not available yet".to_owned())),
+    }
+}
+
+/// The folder govlint runs in (`-C`), which must exist.
+pub fn working_dir(cli: &Cli) -> Result<PathBuf, Fatal> {
+    let dir = match &cli.dir {
+        Some(d) => d.clone(),
+        None => std::env::current_dir().map_err(|e| Fatal::Other(format!("cannot read the current directory: {e}")))?,
+    };
+    if !dir.is_dir() {
+        return Err(Fatal::NoDir(dir));
+    }
+    Ok(dir)
+}
+
+/// "Today", pinned by `--today` / `GOVLINT_TODAY` or the real date.
+pub fn today(cli: &Cli) -> Result<jiff::civil::Date, Fatal> {
+    match &cli.today {
+        Some(s) => crate::time::parse_date(s.trim())
+            .map(Some)
+            .ok_or_else(|| Fatal::BadToday(s.clone()))
+            .map(crate::time::today),
+        None => Ok(crate::time::today(None)),
+    }
+}
+
+/// The configuration (discovered or named) and the repository around it.
+pub struct Workspace {
+    pub cwd: PathBuf,
+    pub config: Config,
+    pub repo: Option<git2::Repository>,
+}
+
+impl Workspace {
+    pub fn open(cli: &Cli) -> Result<Workspace, Fatal> {
+        let cwd = working_dir(cli)?;
+        // FROM_ENV honours GIT_DIR and GIT_INDEX_FILE, which git sets for hooks
+        // and `git commit -a` / `git commit PATH` (a temporary index).
+        let repo = git2::Repository::open_ext(
+            &cwd,
+            git2::RepositoryOpenFlags::FROM_ENV,
+            std::iter::empty::<&std::ffi::OsStr>(),
+        )
+        .ok();
+        let path = match &cli.config {
+            Some(p) => Some(if p.is_absolute() { p.clone() } else { cwd.join(p) }),
+            None => config::discover(&cwd),
+        };
+        let config = match path {
+            Some(p) => config::load(&p).map_err(|e| match e {
+                ConfigError::Invalid { findings, .. } => {
+                    let files = findings
+                        .iter()
+                        .filter_map(|f| f.location.as_ref())
+                        .map(|l| l.file.clone())
+                        .collect::<HashSet<_>>();
+                    let text = std::fs::read(&p).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+                    let map = files
+                        .into_iter()
+                        .map(|f| (f.clone(), Arc::new(SourceFile::new(f, text.clone()))))
+                        .collect();
+                    Fatal::InvalidConfig(findings, map)
+                }
+                other => Fatal::Config(other.to_string()),
+            })?,
+            None => {
+                let root = repo
+                    .as_ref()
+                    .and_then(|r| r.workdir().map(Path::to_path_buf))
+                    .unwrap_or_else(|| cwd.clone());
+                Config::defaults(root)
+            }
+        };
+        Ok(Workspace { cwd, config, repo })
+    }
+
+    /// A path given on the command line, relative to the governance root.
+    pub fn root_relative(&self, path: &Path) -> Option<String> {
+        let abs = if path.is_absolute() { path.to_owned() } else { self.cwd.join(path) };
+        let abs = abs.canonicalize().unwrap_or(abs);
+        let root = self.config.root.canonicalize().unwrap_or_else(|_| self.config.root.clone());
+        let rel = abs.strip_prefix(&root).ok()?;
+        Some(
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+        )
+    }
+}
+
+/// Records, findings and the files they came from: the result of evaluation.
+pub struct Evaluation {
+    pub records: RecordSet,
+    pub findings: Vec<Finding>,
+    pub files: HashMap<String, Arc<SourceFile>>,
+    pub rules: Vec<report::RuleMeta>,
+}
+
+/// Loads, validates and evaluates one content source.
+pub fn evaluate(ws: &Workspace, source: &ContentSource) -> Result<Evaluation, Fatal> {
+    let config = &ws.config;
+    let snapshot = Snapshot::take(&config.root, source, ws.repo.as_ref())?;
+    let selection = Selection::new(config)?;
+    let loaded = load::load(&snapshot, &selection, ws.repo.as_ref(), config);
+    let mut findings = loaded.findings;
+
+    let (schemas, schema_findings) = SchemaSet::build(repo_schemas(ws, &snapshot));
+    findings.extend(schema_findings);
+    let records = RecordSet::new(loaded.records);
+    let validated: Vec<Vec<Finding>> = records
+        .iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|r| {
+            if schemas.has_kind(&r.kind) {
+                schemas.validate(r)
+            } else {
+                vec![r.finding(
+                    "record/unknown-kind",
+                    Severity::Error,
+                    format!(
+                        "unknown kind `{}`: add schemas/{}.schema.json to define it, or use a built-in kind",
+                        r.kind, r.kind
+                    ),
+                    "/kind",
+                )]
+            }
+        })
+        .collect();
+    findings.extend(validated.into_iter().flatten());
+
+    let files: HashMap<String, Arc<SourceFile>> = loaded
+        .sources
+        .into_iter()
+        .map(|f| (f.path.clone(), f))
+        .collect();
+    Ok(Evaluation {
+        records,
+        findings,
+        files,
+        rules: Vec::new(),
+    })
+}
+
+/// The repository's own schemas (`schemas/<Kind>.schema.json|yaml`).
+fn repo_schemas(ws: &Workspace, snapshot: &Snapshot) -> Vec<SchemaSource> {
+    let folder = format!("{}/", ws.config.schemas.trim_end_matches('/'));
+    let wanted: Vec<_> = snapshot
+        .files
+        .iter()
+        .filter(|f| {
+            f.path.strip_prefix(&folder).is_some_and(|name| {
+                !name.contains('/')
+                    && (name.ends_with(".schema.json") || name.ends_with(".schema.yaml") || name.ends_with(".schema.yml"))
+            })
+        })
+        .collect();
+    snapshot
+        .read_all(&wanted, ws.repo.as_ref(), ws.config.max_file_bytes)
+        .into_iter()
+        .filter_map(|(f, content)| {
+            let Content::Bytes(bytes) = content else { return None };
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let file = Arc::new(SourceFile::new(f.path.clone(), text));
+            // JSON is YAML, so one span-aware parser serves both.
+            let loaded = crate::yaml::load(&file.text, &crate::yaml::Limits::default());
+            let tree = loaded.documents.into_iter().next()?.root;
+            let name = f.path[folder.len()..]
+                .replace(".schema.yaml", ".schema.json")
+                .replace(".schema.yml", ".schema.json");
+            Some(SchemaSource {
+                name,
+                json: tree.to_json(),
+                file: Some(file),
+                tree: Some(tree),
+            })
+        })
+        .collect()
+}
+
+fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
+    let ws = Workspace::open(cli)?;
+    let _today = today(cli)?;
+    let source = if args.staged {
+        ContentSource::Index
+    } else if let Some(rev) = &args.rev {
+        ContentSource::Rev(rev.clone())
+    } else {
+        ContentSource::WorkTree
+    };
+    let eval = evaluate(&ws, &source)?;
+    let mut findings = eval.findings;
+    if !args.paths.is_empty() {
+        let wanted: Vec<String> = args.paths.iter().filter_map(|p| ws.root_relative(p)).collect();
+        findings.retain(|f| {
+            f.location.as_ref().is_none_or(|l| {
+                wanted
+                    .iter()
+                    .any(|w| w.is_empty() || l.file == *w || l.file.starts_with(&format!("{w}/")))
+            })
+        });
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let rep = Report {
+        findings: &findings,
+        records: eval.records.len(),
+        files: &eval.files,
+        rules: &eval.rules,
+    };
+    let color = args.output.is_none() && use_color(cli.color);
+    let text = match args.format {
+        CheckFormat::Human => report::human::render(&rep, color, cli.quiet),
+        CheckFormat::Json => report::json::render(&rep),
+        _ => return Err(Fatal::Other("this output format is not available yet".to_owned())),
+    };
+    emit(args.output.as_deref(), &text)?;
+    let s = rep.summary();
+    Ok(if s.errors > 0 || (args.deny_warnings && s.warnings > 0) {
+        FINDINGS
+    } else {
+        CLEAN
+    })
+}
+
+/// `govlint show`: every YAML document of a file (front matter for Markdown),
+/// as schemas and rules see it.
+fn show(cli: &Cli, args: &ShowArgs) -> Result<u8, Fatal> {
+    let cwd = working_dir(cli)?;
+    let path = if args.path.is_absolute() { args.path.clone() } else { cwd.join(&args.path) };
+    let bytes = std::fs::read(&path).map_err(|e| Fatal::Other(format!("cannot read {}: {e}", path.display())))?;
+    let display = args.path.to_string_lossy().replace('\\', "/");
+    let (values, findings) = load::documents(&display, bytes);
+    let text = match args.format {
+        ShowFormat::Json => {
+            let mut t = serde_json::to_string_pretty(&values).unwrap_or_default();
+            t.push('\n');
+            t
+        }
+        ShowFormat::Yaml => report::yaml::to_yaml(&serde_json::Value::Array(values)),
+    };
+    emit(None, &text)?;
+    if findings.is_empty() {
+        Ok(CLEAN)
+    } else {
+        let files: HashMap<String, Arc<SourceFile>> = HashMap::new();
+        let rep = Report { findings: &findings, records: 0, files: &files, rules: &[] };
+        print_err(&report::human::render(&rep, use_color(cli.color), true));
+        Ok(FINDINGS)
+    }
+}
+
+/// Writes to `--output FILE` (never over a file inside .git) or stdout.
+pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Fatal> {
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|source| Fatal::Write {
+            path: path.to_owned(),
+            source,
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`govlint check | head`) is not an error worth a panic.
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            Ok(())
+        }
+    }
+}
+
+pub fn print_err(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+}
+
+/// Colour on a terminal unless `NO_COLOR` or `--color never`.
+pub fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+    }
+}

@@ -1,0 +1,189 @@
+//! The command line (SPEC 4). Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// govlint — a git-native compliance-as-code linter for ISO/IEC 27001 governance records.
+///
+/// Exit codes: 0 no error-severity finding; 1 findings at error severity;
+/// 2 govlint could not do its job (usage, config, repository, shallow history, unreadable input).
+#[derive(Debug, Parser)]
+#[command(name = "govlint", version, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if govlint was started in DIR.
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// When to use colour (NO_COLOR is honoured).
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Print only findings (no summary line or notes).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Say more about what govlint does.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Use this configuration file instead of the nearest govlint.yaml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Pin "today" (YYYY-MM-DD) for date and history checks.
+    #[arg(long, global = true, env = "GOVLINT_TODAY", value_name = "DATE")]
+    pub today: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate records against schemas and rules, with git history as evidence.
+    Check(CheckArgs),
+    /// Write the evidence pack an auditor reads.
+    Audit(AuditArgs),
+    /// One record's change, approval and review trail.
+    Log(LogArgs),
+    /// The records a file yields, exactly as schemas and rules see them.
+    Show(ShowArgs),
+    /// Scaffold a governance repository from clause 5.1 templates.
+    Init(InitArgs),
+    /// Build the example ISMS with history, check it, and say what to try next.
+    Demo(DemoArgs),
+    /// Manage the git pre-commit hook.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// List the enabled rules with severity and clause.
+    Rules(RulesArgs),
+    /// Explain a rule or built-in diagnostic.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Report only findings in these files or folders (evaluation still sees the whole repository).
+    pub paths: Vec<PathBuf>,
+    /// Check the content staged in the index (what the next commit will hold).
+    #[arg(long, conflicts_with = "rev")]
+    pub staged: bool,
+    /// Check the tree of a revision (with its history).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Report only findings about records changed since the merge base with BASE (plus repo-wide ones).
+    #[arg(long, value_name = "BASE")]
+    pub changed_since: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Run on a shallow clone: history results become "unknown" warnings.
+    #[arg(long)]
+    pub allow_shallow: bool,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Markdown,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[arg(long, value_enum, default_value_t = AuditFormat::Markdown)]
+    pub format: AuditFormat,
+    /// Only this clause (e.g. 5.1).
+    #[arg(long)]
+    pub clause: Option<String>,
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Check the tree and history of a revision instead of the working tree.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    #[arg(long)]
+    pub allow_shallow: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The record's id.
+    pub record: String,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A YAML or Markdown file.
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Json)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the repository (default: the current folder).
+    pub dir: Option<PathBuf>,
+    /// Make the realistic "Acme" sample ISMS with a few months of git history.
+    #[arg(long)]
+    pub example: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to build the example (default: a new temporary folder).
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install (or with --uninstall remove) the pre-commit hook that runs `govlint check --staged`.
+    Install {
+        #[arg(long)]
+        uninstall: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id (`iso27001/policy-approved`) or built-in code (`schema`).
+    pub rule: String,
+}

@@ -1,0 +1,249 @@
+//! The repository's configuration, `govlint.yaml` (SPEC 1.1): found by walking
+//! up from the working directory, validated whole against its JSON Schema
+//! before anything runs (an unknown key is an error at its line and column),
+//! then turned into a [`Config`] with every default filled in.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::finding::{Finding, Severity};
+use crate::source::SourceFile;
+
+/// The configuration file's name.
+pub const FILE_NAME: &str = "govlint.yaml";
+
+/// Paths never treated as records, whatever `records.exclude` says.
+pub const ALWAYS_EXCLUDED: &[&str] = &["govlint.yaml", "rules/**", "schemas/**", ".github/**"];
+
+/// A per-rule severity override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl Level {
+    /// The severity this level sets, `None` for `off`.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The governance repository's root: the folder holding `govlint.yaml`.
+    pub root: PathBuf,
+    /// The configuration file as read, when there is one.
+    pub file: Option<Arc<SourceFile>>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// Folder (repo-relative) of the repository's own schemas.
+    pub schemas: String,
+    /// Files or folders (repo-relative) of the repository's own rules.
+    pub rules: Vec<String>,
+    pub packs: Vec<String>,
+    pub severity: BTreeMap<String, Level>,
+    /// Repo-relative path of the OpenSSH allowed-signers file.
+    pub allowed_signers: String,
+    /// Default strength demanded by approval checks: claimed | self | signed.
+    pub minimum_strength: String,
+    pub allow_shallow: bool,
+    /// Files larger than this are reported, not parsed.
+    pub max_file_bytes: u64,
+}
+
+impl Config {
+    /// The configuration of a repository without `govlint.yaml`.
+    pub fn defaults(root: PathBuf) -> Self {
+        Config::from_raw(root, None, RawConfig::default())
+    }
+
+    fn from_raw(root: PathBuf, file: Option<Arc<SourceFile>>, raw: RawConfig) -> Self {
+        let records = raw.records.unwrap_or_default();
+        let trust = raw.trust.unwrap_or_default();
+        Config {
+            root,
+            file,
+            include: records.include.unwrap_or_else(|| {
+                ["**/*.yaml", "**/*.yml", "**/*.md"].map(String::from).to_vec()
+            }),
+            exclude: records.exclude.unwrap_or_default(),
+            schemas: raw.schemas.unwrap_or_else(|| "schemas".to_owned()),
+            rules: raw.rules.unwrap_or_else(|| vec!["rules".to_owned()]),
+            packs: raw.packs.unwrap_or_else(|| vec!["iso27001-2022".to_owned()]),
+            severity: raw.severity.unwrap_or_default(),
+            allowed_signers: trust
+                .allowed_signers
+                .unwrap_or_else(|| ".govlint/allowed_signers".to_owned()),
+            minimum_strength: trust.minimum_strength.unwrap_or_else(|| "self".to_owned()),
+            allow_shallow: raw.history.and_then(|h| h.allow_shallow).unwrap_or(false),
+            max_file_bytes: raw
+                .limits
+                .and_then(|l| l.max_file_bytes)
+                .unwrap_or(1024 * 1024),
+        }
+    }
+}
+
+/// Why the configuration could not be used (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is not valid", .file)]
+    Invalid { file: String, findings: Vec<Finding> },
+}
+
+/// Finds `govlint.yaml` in `start` or the nearest folder above it.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+/// Reads and validates a configuration file; the repository root is its folder.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let root = path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let name = path
+        .file_name()
+        .map_or_else(|| FILE_NAME.to_owned(), |n| n.to_string_lossy().into_owned());
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    parse(root, &name, &text)
+}
+
+/// Parses configuration text; `name` is how findings name the file.
+pub fn parse(root: PathBuf, name: &str, text: &str) -> Result<Config, ConfigError> {
+    let file = Arc::new(SourceFile::new(name, text));
+    let invalid = |findings: Vec<Finding>| ConfigError::Invalid {
+        file: name.to_owned(),
+        findings,
+    };
+    let loaded = crate::yaml::load(text, &crate::yaml::Limits::default());
+    if let Some(err) = loaded.error {
+        let f = Finding::new("config", Severity::Error, err.message.clone())
+            .at(Some(file.location(err.span)));
+        return Err(invalid(vec![f]));
+    }
+    let Some(doc) = loaded.documents.into_iter().next() else {
+        return Ok(Config::from_raw(root, Some(file), RawConfig::default()));
+    };
+    let value = doc.root.to_json();
+    if value.is_null() {
+        return Ok(Config::from_raw(root, Some(file), RawConfig::default()));
+    }
+    let findings = schema_findings(&file, &doc.root, &value);
+    if !findings.is_empty() {
+        return Err(invalid(findings));
+    }
+    match serde_json::from_value::<RawConfig>(value) {
+        Ok(raw) => Ok(Config::from_raw(root, Some(file), raw)),
+        // The schema accepted it, so this is a schema/struct mismatch: still
+        // say what serde said, at the top of the file.
+        Err(e) => Err(invalid(vec![Finding::new("config", Severity::Error, e.to_string())
+            .at(Some(file.location(doc.root.span)))])),
+    }
+}
+
+/// Validates against `schemas/govlint.schema.json`, each violation placed at
+/// its node (the key itself for an unknown key).
+fn schema_findings(
+    file: &SourceFile,
+    tree: &crate::yaml::Node,
+    value: &serde_json::Value,
+) -> Vec<Finding> {
+    let schema: serde_json::Value = serde_json::from_str(include_str!("../schemas/govlint.schema.json"))
+        .unwrap_or(serde_json::Value::Bool(true));
+    let docs = Arc::new(std::collections::HashMap::new());
+    let validator = match crate::schema::compile(&schema, "govlint.schema.json", &docs) {
+        Ok(v) => v,
+        Err(message) => {
+            return vec![Finding::new(
+                "config",
+                Severity::Error,
+                format!("govlint's own configuration schema does not compile: {message}"),
+            )]
+        }
+    };
+    crate::schema::violations(&validator, value)
+        .into_iter()
+        .map(|v| {
+            let (pointer, message) = match &v.unknown_key {
+                Some(key) => (
+                    format!("{}/{}", v.pointer, crate::schema::escape_pointer(key)),
+                    format!("unknown key `{key}`"),
+                ),
+                None => (v.pointer.clone(), v.message.clone()),
+            };
+            let span = tree
+                .key_span(&pointer)
+                .filter(|_| v.unknown_key.is_some())
+                .unwrap_or_else(|| tree.nearest_span(&pointer));
+            let mut f = Finding::new("config", Severity::Error, message).at(Some(file.location(span)));
+            f.pointer = Some(pointer);
+            f
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(rename = "version")]
+    _version: Option<u32>,
+    records: Option<RawRecords>,
+    schemas: Option<String>,
+    rules: Option<Vec<String>>,
+    packs: Option<Vec<String>>,
+    severity: Option<BTreeMap<String, Level>>,
+    trust: Option<RawTrust>,
+    history: Option<RawHistory>,
+    limits: Option<RawLimits>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecords {
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrust {
+    allowed_signers: Option<String>,
+    minimum_strength: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHistory {
+    allow_shallow: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    max_file_bytes: Option<u64>,
+}

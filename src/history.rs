@@ -1,0 +1,437 @@
+//! The git history index: the only part of govlint that reads commit history.
+//!
+//! [`History::build`] walks, in one pass, every commit reachable from the
+//! evaluated revision (all parents, so merged branches count) and records the
+//! raw, verified facts that history rules need: which commits changed which
+//! path (following renames), the `Approved-by:` / `Reviewed-by:` trailers of
+//! commits and annotated tags, their SSH signatures checked against the
+//! allowed-signers file, and commits whose time runs backwards.
+//!
+//! It owns no policy: roles, strengths, four-eyes and pass/fail belong to the
+//! rule engine. Reading records, schemas and the working tree does not belong
+//! here either; only [`History::blob_at`] and [`History::blob_id`] touch
+//! content, so callers can compare current bytes with approved ones.
+//!
+//! Choices worth knowing (each is documented where it is made):
+//! - a merge commit changes a path only when the path differs from *every*
+//!   parent (`walk.rs`); what the merged branch changed is seen on its commits;
+//! - renames are exact (same blob) and similar (git's ≥ 50 % score, see
+//!   `rename.rs`), detected in non-merge commits;
+//! - shallow boundary commits have unknown changes, never "added everything";
+//! - commit trailers are parsed like `git interpret-trailers --parse`
+//!   (`trailer.rs`).
+
+mod allowed_signers;
+mod encoding;
+mod query;
+mod rename;
+mod signature;
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests;
+mod trailer;
+mod treediff;
+mod walk;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub use allowed_signers::principal_matches;
+
+/// What to index.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryOptions {
+    /// The evaluated revision: any revspec git understands (branch, tag, sha,
+    /// `HEAD~2`). `None` means `HEAD`.
+    pub rev: Option<String>,
+    /// Repository-relative path of the OpenSSH allowed-signers file
+    /// (`trust.allowed_signers` in `govlint.yaml`). `None`: signatures are
+    /// never verified (they are reported as rejected, with that reason).
+    pub allowed_signers: Option<String>,
+}
+
+/// A commit's id. Displays as the full hexadecimal id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CommitId(pub git2::Oid);
+
+/// A blob's id (git's hash of the file's bytes). Displays as the full
+/// hexadecimal id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlobId(pub git2::Oid);
+
+impl fmt::Display for CommitId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for BlobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// A person as git shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Identity {
+    /// Display name after `.mailmap`.
+    pub name: String,
+    /// Email after `.mailmap`, as `git log --format=%aE` shows it (may be
+    /// empty when a trailer carries no `<email>`).
+    pub email: String,
+    /// Email exactly as typed in the commit, tag or trailer. Anyone can edit
+    /// `.mailmap`, so trust decisions should use this one.
+    pub raw_email: String,
+}
+
+/// One commit, as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// The commit.
+    pub id: CommitId,
+    /// The first paragraph of the message, on one line.
+    pub summary: String,
+    /// Who wrote the change.
+    pub author: Identity,
+    /// Who made the commit (for tag events: the tagger).
+    pub committer: Identity,
+    /// Committer time in Unix seconds (for tag events: the tagger's time).
+    pub time: i64,
+    /// The committer's (tagger's) UTC offset in minutes.
+    pub offset_minutes: i32,
+    /// The committer (tagger) is a forge's merge bot (GitHub's
+    /// `noreply@github.com`): the commit proves nothing about who approved.
+    pub forge: bool,
+}
+
+/// What a commit did to a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// The path appeared.
+    Added,
+    /// The path's content or mode changed.
+    Modified,
+    /// The path disappeared.
+    Deleted,
+    /// The path appeared as a rename of `from` (exact or similar content).
+    Renamed {
+        /// The path the file had in the parent.
+        from: String,
+    },
+}
+
+/// One commit that changed a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The commit.
+    pub commit: CommitInfo,
+    /// The path the file had in that commit.
+    pub path: String,
+    /// The file's blob in that commit; `None` when the commit deleted it.
+    pub blob: Option<BlobId>,
+    /// What happened.
+    pub kind: ChangeKind,
+}
+
+/// Which trailer made an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// `Approved-by:`.
+    Approval,
+    /// `Reviewed-by:`.
+    Review,
+}
+
+/// How an event reaches a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// The commit changed the record's file, which had this path then.
+    Changed {
+        /// The record's path in that commit.
+        path: String,
+    },
+    /// The commit names the record in an `Approves:` / `Reviews:` trailer.
+    Named,
+    /// An annotated tag on a commit that changed or names the record.
+    Tag {
+        /// The tag's name (without `refs/tags/`).
+        name: String,
+    },
+}
+
+/// One approval or review: one per (commit or tag, trailer identity, kind).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Approval or review.
+    pub kind: EventKind,
+    /// The record id when the commit or tag named it (`Approves:` /
+    /// `Reviews:`); `None` otherwise.
+    pub record_id: Option<String>,
+    /// The approving commit; for tags the tagged commit, with `time`,
+    /// `offset_minutes`, `committer` and `forge` taken from the tagger.
+    pub commit: CommitInfo,
+    /// How the event reaches the record.
+    pub via: Via,
+    /// The trailer's `Name <email>`, mailmapped (`raw_email` as typed).
+    pub who: Identity,
+    /// The record's blob at the approving commit (path followed through
+    /// renames); `None` if the record did not exist there.
+    pub blob: Option<BlobId>,
+    /// The record's path in the approving commit.
+    pub path_then: Option<String>,
+    /// Who wrote the approved content: the commit's author when it changed
+    /// the file, else the author of the newest earlier change that produced
+    /// the approved blob. `None` when unknown (e.g. beyond a shallow boundary).
+    pub change_author: Option<Identity>,
+    /// The commit's (tag's) signature, checked against the allowed-signers
+    /// file.
+    pub signature: SignatureStatus,
+}
+
+/// What govlint found out about a commit's or tag's signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureStatus {
+    /// No signature.
+    Unsigned,
+    /// An SSH signature (namespace `git`) that verifies over this very
+    /// commit (tag), made with a key that the allowed-signers file, as it
+    /// stood in the commit's first parent (for tags: in the tagged commit),
+    /// lists, valid at the commit's (tagger's) time. `principals` are the
+    /// patterns that the file lists for that key: match the approver's
+    /// email with [`SignatureStatus::allows`].
+    Verified {
+        /// The principals (emails or `*`/`?` patterns) listed for the key.
+        principals: Vec<String>,
+        /// The key's fingerprint, `SHA256:…`.
+        fingerprint: String,
+    },
+    /// A signature is present but not acceptable.
+    Rejected {
+        /// Why, in plain words.
+        reason: String,
+    },
+    /// An OpenPGP or X.509 signature, which govlint does not verify.
+    Unverified {
+        /// `openpgp` or `x509`.
+        format: String,
+    },
+}
+
+impl SignatureStatus {
+    /// Whether the signature is verified for a key listed for `email`
+    /// (compared case-insensitively, honouring the file's `*`/`?` patterns
+    /// and `!` negations).
+    #[must_use]
+    pub fn allows(&self, email: &str) -> bool {
+        match self {
+            SignatureStatus::Verified { principals, .. } => {
+                principals.iter().any(|p| principal_matches(p, email))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A commit whose committer time is earlier than one of its parents'.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NonMonotonic {
+    /// The backdated commit.
+    pub commit: CommitInfo,
+    /// The later parent.
+    pub parent: CommitInfo,
+}
+
+/// Why the history could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// `path` is not inside a git repository.
+    #[error("{path} is not in a git repository")]
+    NotARepository {
+        /// Where govlint looked.
+        path: PathBuf,
+        /// What libgit2 said.
+        #[source]
+        source: git2::Error,
+    },
+    /// The revision does not name a commit.
+    #[error("revision `{rev}` does not name a commit")]
+    BadRevision {
+        /// The revspec as given.
+        rev: String,
+        /// What libgit2 said.
+        #[source]
+        source: git2::Error,
+    },
+    /// An object that the history needs is missing or unreadable.
+    #[error("cannot read git object {id}")]
+    Object {
+        /// The object's id.
+        id: git2::Oid,
+        /// What libgit2 said.
+        #[source]
+        source: git2::Error,
+    },
+    /// A tree object is malformed.
+    #[error("git tree {id} is malformed")]
+    CorruptTree {
+        /// The tree's id.
+        id: git2::Oid,
+    },
+    /// The shallow-clone file could not be read.
+    #[error("cannot read {path}")]
+    ShallowFile {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Any other libgit2 failure.
+    #[error(transparent)]
+    Git(#[from] git2::Error),
+}
+
+/// Opens the repository that contains `path`, honouring `GIT_DIR` (and the
+/// other variables git reads) when `GIT_DIR` is set, as git hooks expect.
+///
+/// # Errors
+/// [`HistoryError::NotARepository`] when no repository is found.
+pub fn open_repo(path: &Path) -> Result<git2::Repository, HistoryError> {
+    let opened = if std::env::var_os("GIT_DIR").is_some() {
+        git2::Repository::open_from_env()
+    } else {
+        git2::Repository::discover(path)
+    };
+    opened.map_err(|source| HistoryError::NotARepository {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The indexed history of one revision. Build it once with
+/// [`History::build`]; every query is then answered from memory, except
+/// [`History::blob_at`] and the blob lookups of `Named` events, which read
+/// objects through a private repository handle. `History` is `Send + Sync`.
+pub struct History {
+    /// Private handle for later object reads; a mutex because libgit2
+    /// repositories must not be shared between threads.
+    repo: Option<Mutex<git2::Repository>>,
+    shallow: bool,
+    head: Option<CommitId>,
+    /// Commits in walk order: topological, newest first.
+    commits: Vec<CommitInfo>,
+    /// Commit id → position in `commits`.
+    by_id: HashMap<git2::Oid, u32>,
+    /// Per path, the changes newest first (walk order).
+    paths: HashMap<String, Vec<walk::PathChange>>,
+    /// Trailer facts of commits and tags that carry approval trailers.
+    attestations: Vec<walk::Attestation>,
+    /// Commit position → index into `attestations` (the commit's own).
+    commit_attestation: HashMap<u32, u32>,
+    /// Commit position → indexes into `attestations` (tags on that commit).
+    tag_attestations: HashMap<u32, Vec<u32>>,
+    /// Record id → indexes into `attestations` that name it.
+    named: HashMap<String, Vec<u32>>,
+    all_events: Vec<Event>,
+    non_monotonic: Vec<NonMonotonic>,
+}
+
+impl History {
+    /// Indexes the history of `opts.rev` (default `HEAD`) in `repo`, in one
+    /// pass over the reachable commits.
+    ///
+    /// An unborn `HEAD` (no commits yet) gives an empty history, not an
+    /// error. A warm-run cache may be used (see `cache.rs`; disable with
+    /// `GOVLINT_NO_CACHE=1`).
+    ///
+    /// # Errors
+    /// [`HistoryError::BadRevision`] when `opts.rev` names no commit; other
+    /// variants when objects cannot be read.
+    pub fn build(repo: &git2::Repository, opts: &HistoryOptions) -> Result<History, HistoryError> {
+        walk::build(repo, opts)
+    }
+
+    /// Whether the repository is a shallow clone: history before the
+    /// boundary commits is missing, and their own changes are unknown.
+    #[must_use]
+    pub fn is_shallow(&self) -> bool {
+        self.shallow
+    }
+
+    /// Whether there is no commit at all (unborn `HEAD`).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.commits.is_empty()
+    }
+
+    /// The evaluated commit.
+    #[must_use]
+    pub fn head(&self) -> Option<CommitId> {
+        self.head
+    }
+
+    /// The commits that changed the file now at `path`, newest first,
+    /// following renames backwards (like `git log --follow`).
+    #[must_use]
+    pub fn changes(&self, path: &str) -> Vec<Change> {
+        self.follow(path)
+            .into_iter()
+            .map(|step| self.change_of(&step))
+            .collect()
+    }
+
+    /// The approvals and reviews of the record `record_id` whose file is now
+    /// at `path`, oldest first (by committer or tagger time).
+    ///
+    /// They come from commits (and annotated tags on commits) that carry
+    /// `Approved-by:` / `Reviewed-by:` trailers and either changed the file
+    /// (following renames) or name the record in `Approves:` / `Reviews:`
+    /// (`Approves:` pairs with `Approved-by:`, `Reviews:` with
+    /// `Reviewed-by:`). One event per (commit or tag, identity, kind).
+    #[must_use]
+    pub fn events(&self, record_id: &str, path: &str) -> Vec<Event> {
+        query::events(self, record_id, path)
+    }
+
+    /// Every trailer identity seen, one event per (commit or tag, identity,
+    /// kind), for `history/unknown-approver`.
+    ///
+    /// These events are not tied to one record: `record_id`, `blob`,
+    /// `path_then` and `change_author` are `None`; `via` is `Tag` for tags,
+    /// `Named` for commits that name records, else `Changed` with the first
+    /// path the commit changed (empty when it changed nothing).
+    pub fn all_events(&self) -> impl Iterator<Item = &Event> {
+        self.all_events.iter()
+    }
+
+    /// Commits whose committer time is strictly earlier than a parent's, in
+    /// walk order.
+    #[must_use]
+    pub fn non_monotonic(&self) -> &[NonMonotonic] {
+        &self.non_monotonic
+    }
+
+    /// The bytes of `path` in the tree of `commit`; `None` when the path is
+    /// absent, not a file, or the commit unknown.
+    #[must_use]
+    pub fn blob_at(&self, commit: CommitId, path: &str) -> Option<Vec<u8>> {
+        let repo = self.repo.as_ref()?.lock().ok()?;
+        let commit = repo.find_commit(commit.0).ok()?;
+        let entry = commit.tree().ok()?.get_path(Path::new(path)).ok()?;
+        let blob = repo.find_blob(entry.id()).ok()?;
+        Some(blob.content().to_vec())
+    }
+
+    /// Git's blob id of `bytes`, as `git hash-object` computes it.
+    #[must_use]
+    pub fn blob_id(bytes: &[u8]) -> BlobId {
+        // Hashing needs no repository; it fails only for invalid object types.
+        BlobId(
+            git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+                .unwrap_or_else(|_| git2::Oid::ZERO_SHA1),
+        )
+    }
+}

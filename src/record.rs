@@ -1,0 +1,122 @@
+//! Records: the governance documents of the repository (SPEC 1.2), each with
+//! its kind, id, JSON value (as schemas and rules see it) and the spanned YAML
+//! tree it came from, so any JSON Pointer can be placed in the original file.
+
+pub mod load;
+pub mod markdown;
+pub mod snapshot;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::finding::Location;
+use crate::source::{SourceFile, Span};
+use crate::yaml::Node;
+
+/// One governance record.
+#[derive(Debug)]
+pub struct Record {
+    pub id: String,
+    pub kind: String,
+    /// The file the record came from.
+    pub file: Arc<SourceFile>,
+    /// Index of the YAML document within the file (0 for Markdown front matter).
+    pub document: usize,
+    /// The record as schemas and rules see it (Markdown records carry `body`).
+    pub value: serde_json::Value,
+    /// The spanned YAML tree; spans are relative to `offset`.
+    pub tree: Node,
+    /// Byte offset of the YAML text inside the file (front matter start, else 0).
+    pub offset: usize,
+}
+
+impl Record {
+    /// Span in the file of the node at `pointer`, or of its nearest existing
+    /// ancestor (a missing property is placed at the mapping that lacks it).
+    pub fn span(&self, pointer: &str) -> Span {
+        self.tree.nearest_span(pointer).shifted(self.offset)
+    }
+
+    pub fn location(&self, pointer: &str) -> Location {
+        self.file.location(self.span(pointer))
+    }
+
+    /// Span of the mapping key at `pointer` (for unknown-key findings).
+    pub fn key_location(&self, pointer: &str) -> Option<Location> {
+        self.tree
+            .key_span(pointer)
+            .map(|s| self.file.location(s.shifted(self.offset)))
+    }
+
+    /// A top-level string field.
+    pub fn str_field(&self, name: &str) -> Option<&str> {
+        self.value.get(name).and_then(serde_json::Value::as_str)
+    }
+
+    /// A finding about this record, placed at `pointer`.
+    pub fn finding(
+        &self,
+        rule: impl Into<String>,
+        severity: crate::finding::Severity,
+        message: impl Into<String>,
+        pointer: &str,
+    ) -> crate::finding::Finding {
+        let mut f = crate::finding::Finding::new(rule, severity, message)
+            .at(Some(self.location(pointer)));
+        f.record = Some(self.id.clone());
+        f.kind = Some(self.kind.clone());
+        f.pointer = Some(pointer.to_owned());
+        f
+    }
+}
+
+/// All records of the repository, indexed by id and by kind so that rule
+/// evaluation over cross-references stays linear.
+#[derive(Debug, Default)]
+pub struct RecordSet {
+    records: Vec<Record>,
+    by_id: HashMap<String, usize>,
+    by_kind: HashMap<String, Vec<usize>>,
+}
+
+impl RecordSet {
+    /// Builds the set; the first record with a given id wins the index (the
+    /// loader reports duplicates before this).
+    pub fn new(records: Vec<Record>) -> Self {
+        let mut by_id = HashMap::with_capacity(records.len());
+        let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in records.iter().enumerate() {
+            by_id.entry(r.id.clone()).or_insert(i);
+            by_kind.entry(r.kind.clone()).or_default().push(i);
+        }
+        RecordSet {
+            records,
+            by_id,
+            by_kind,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Record> {
+        self.records.iter()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Record> {
+        self.by_id.get(id).map(|&i| &self.records[i])
+    }
+
+    pub fn of_kind<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a Record> + 'a {
+        self.by_kind
+            .get(kind)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &self.records[i])
+    }
+}

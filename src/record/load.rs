@@ -1,0 +1,440 @@
+//! Loading: the files of a snapshot → parsed YAML documents → records, with
+//! `parse` and `record/*` findings for everything that is not a usable record.
+//! Files are parsed in parallel; one bad file never stops the others.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use globset::{GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+
+use super::markdown;
+use super::snapshot::{Content, FileRef, Snapshot};
+use super::Record;
+use crate::config::{Config, ALWAYS_EXCLUDED};
+use crate::finding::{Finding, Related, Severity};
+use crate::source::{SourceFile, Span};
+use crate::yaml;
+
+/// What loading produced.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub records: Vec<Record>,
+    pub findings: Vec<Finding>,
+    /// Every file read as a record candidate (findings point into them).
+    pub sources: Vec<Arc<SourceFile>>,
+}
+
+/// A bad `records.include` / `records.exclude` glob.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid glob `{glob}` in records.{field}: {source}")]
+pub struct GlobError {
+    pub glob: String,
+    pub field: &'static str,
+    pub source: globset::Error,
+}
+
+/// Which files of the snapshot are record candidates.
+pub struct Selection {
+    include: GlobSet,
+    exclude: GlobSet,
+}
+
+impl Selection {
+    pub fn new(config: &Config) -> Result<Selection, GlobError> {
+        let mut excluded: Vec<String> = ALWAYS_EXCLUDED.iter().map(|s| (*s).to_owned()).collect();
+        excluded.extend(config.exclude.iter().cloned());
+        excluded.push(format!("{}/**", config.schemas.trim_end_matches('/')));
+        for r in &config.rules {
+            let r = r.trim_end_matches('/');
+            excluded.push(r.to_owned());
+            excluded.push(format!("{r}/**"));
+        }
+        Ok(Selection {
+            include: globs(&config.include, "include")?,
+            exclude: globs(&excluded, "exclude")?,
+        })
+    }
+
+    pub fn selects(&self, path: &str) -> bool {
+        self.include.is_match(path) && !self.exclude.is_match(path)
+    }
+}
+
+fn globs(patterns: &[String], field: &'static str) -> Result<GlobSet, GlobError> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        let glob = globset::GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map_err(|source| GlobError {
+                glob: p.clone(),
+                field,
+                source,
+            })?;
+        b.add(glob);
+    }
+    b.build().map_err(|source| GlobError {
+        glob: patterns.join(", "),
+        field,
+        source,
+    })
+}
+
+/// Loads every record the snapshot's selected files hold.
+pub fn load(
+    snapshot: &Snapshot,
+    selection: &Selection,
+    repo: Option<&git2::Repository>,
+    config: &Config,
+) -> Loaded {
+    let selected: Vec<&FileRef> = snapshot
+        .files
+        .iter()
+        .filter(|f| selection.selects(&f.path))
+        .collect();
+    let mut findings = Vec::new();
+    let (links, regular): (Vec<&FileRef>, Vec<&FileRef>) =
+        selected.into_iter().partition(|f| f.symlink);
+    for link in links {
+        findings.push(Finding::new(
+            "parse",
+            Severity::Warning,
+            format!(
+                "`{}` is a symbolic link: govlint does not follow links (a link may leave the repository); the file it points to is checked at its own path if it is inside the repository",
+                link.path
+            ),
+        ).at(Some(crate::finding::Location { file: link.path.clone(), span: Span::default(), line: 1, column: 1 })));
+    }
+    let contents = snapshot.read_all(&regular, repo, config.max_file_bytes);
+    let per_file: Vec<FileResult> = contents
+        .into_par_iter()
+        .map(|(f, content)| load_file(&f.path, content, config.max_file_bytes))
+        .collect();
+    let mut records = Vec::new();
+    let mut sources = Vec::new();
+    for r in per_file {
+        records.extend(r.records);
+        findings.extend(r.findings);
+        sources.extend(r.source);
+    }
+    findings.extend(duplicate_ids(&records));
+    Loaded {
+        records,
+        findings,
+        sources,
+    }
+}
+
+/// The records and findings of one file, and the file as read.
+pub struct FileResult {
+    pub records: Vec<Record>,
+    pub findings: Vec<Finding>,
+    pub source: Option<Arc<SourceFile>>,
+}
+
+/// Parses one file into records and findings.
+pub fn load_file(path: &str, content: Content, max_bytes: u64) -> FileResult {
+    let only = |finding: Finding| FileResult {
+        records: Vec::new(),
+        findings: vec![finding],
+        source: None,
+    };
+    let at_start = |message: String| {
+        Finding::new("parse", Severity::Error, message).at(Some(crate::finding::Location {
+            file: path.to_owned(),
+            span: Span::default(),
+            line: 1,
+            column: 1,
+        }))
+    };
+    let bytes = match content {
+        Content::Bytes(b) => b,
+        Content::TooLarge(size) => {
+            return only(at_start(format!(
+                "file is {size} bytes, over the limit of {max_bytes} bytes; not parsed (raise `limits.max_file_bytes` in govlint.yaml, or exclude the file)"
+            )))
+        }
+        Content::Unreadable(why) => {
+            return only(at_start(format!("cannot read file: {why}")))
+        }
+    };
+    let (text, utf8_error) = match String::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    };
+    let file = Arc::new(SourceFile::new(path, text));
+    if let Some(at) = utf8_error {
+        let f = Finding::new(
+            "parse",
+            Severity::Error,
+            "file is not valid UTF-8; save it as UTF-8",
+        )
+        .at(Some(file.location(Span::new(at, at + 1))));
+        return FileResult {
+            records: Vec::new(),
+            findings: vec![f],
+            source: Some(file),
+        };
+    }
+    let (records, findings) = if is_markdown(path) {
+        load_markdown(&file)
+    } else {
+        load_yaml(&file)
+    };
+    FileResult {
+        records,
+        findings,
+        source: Some(file),
+    }
+}
+
+/// Every YAML document a file yields (the front matter for Markdown, with its
+/// `body`), records or not, as JSON: what `govlint show` prints. Parse
+/// problems come back as findings.
+pub fn documents(path: &str, bytes: Vec<u8>) -> (Vec<serde_json::Value>, Vec<Finding>) {
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let file = SourceFile::new(path, text);
+    let (yaml_text, offset, body) = if is_markdown(path) {
+        match markdown::split(&file.text) {
+            None => return (Vec::new(), Vec::new()),
+            Some(Err(u)) => {
+                let f = Finding::new("parse", Severity::Error, "front matter is not closed: add a `---` line after it")
+                    .at(Some(file.location(u.span)));
+                return (Vec::new(), vec![f]);
+            }
+            Some(Ok(fm)) => (fm.yaml, fm.offset, Some(fm.body)),
+        }
+    } else {
+        (&*file.text, 0, None)
+    };
+    let loaded = yaml::load(yaml_text, &yaml::Limits::default());
+    let findings = loaded.error.iter().map(|e| parse_finding(&file, e, offset)).collect();
+    let values = loaded
+        .documents
+        .iter()
+        .map(|d| {
+            let mut v = d.root.to_json();
+            if let (Some(body), Some(map)) = (body, v.as_object_mut()) {
+                map.insert("body".to_owned(), serde_json::Value::String(body.to_owned()));
+            }
+            v
+        })
+        .collect();
+    (values, findings)
+}
+
+fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+fn load_yaml(file: &Arc<SourceFile>) -> (Vec<Record>, Vec<Finding>) {
+    let loaded = yaml::load(&file.text, &yaml::Limits::default());
+    let mut records = Vec::new();
+    let mut findings = Vec::new();
+    if let Some(err) = &loaded.error {
+        findings.push(parse_finding(file, err, 0));
+    }
+    for (index, doc) in loaded.documents.into_iter().enumerate() {
+        if matches!(doc.root.value, yaml::Value::Null) {
+            continue; // an empty document (e.g. a trailing `---`)
+        }
+        match to_record(file, index, doc.root, 0, None) {
+            Ok(r) => records.push(r),
+            Err(f) => findings.push(*f),
+        }
+    }
+    (records, findings)
+}
+
+fn load_markdown(file: &Arc<SourceFile>) -> (Vec<Record>, Vec<Finding>) {
+    let Some(split) = markdown::split(&file.text) else {
+        return (Vec::new(), Vec::new());
+    };
+    let fm = match split {
+        Ok(fm) => fm,
+        Err(u) => {
+            let f = Finding::new(
+                "parse",
+                Severity::Error,
+                "front matter is not closed: add a `---` line after it",
+            )
+            .at(Some(file.location(u.span)));
+            return (Vec::new(), vec![f]);
+        }
+    };
+    let loaded = yaml::load(fm.yaml, &yaml::Limits::default());
+    if let Some(err) = &loaded.error {
+        return (Vec::new(), vec![parse_finding(file, err, fm.offset)]);
+    }
+    let Some(doc) = loaded.documents.into_iter().next() else {
+        return (Vec::new(), Vec::new());
+    };
+    // Front matter without `kind` is ordinary Markdown (a README, a page).
+    if doc.root.get("kind").is_none() {
+        return (Vec::new(), Vec::new());
+    }
+    match to_record(file, 0, doc.root, fm.offset, Some(fm.body)) {
+        Ok(r) => (vec![r], Vec::new()),
+        Err(f) => (Vec::new(), vec![*f]),
+    }
+}
+
+fn parse_finding(file: &SourceFile, err: &yaml::YamlError, offset: usize) -> Finding {
+    let mut f = Finding::new("parse", Severity::Error, err.message.clone())
+        .at(Some(file.location(err.span.shifted(offset))));
+    if let Some((message, span)) = &err.related {
+        f.related.push(Related {
+            message: message.clone(),
+            location: file.location(span.shifted(offset)),
+        });
+    }
+    f
+}
+
+/// Turns one YAML document into a record, or the finding that says why not.
+fn to_record(
+    file: &Arc<SourceFile>,
+    document: usize,
+    tree: yaml::Node,
+    offset: usize,
+    body: Option<&str>,
+) -> Result<Record, Box<Finding>> {
+    let here = |span: Span, rule: &str, message: String| {
+        Box::new(Finding::new(rule, Severity::Error, message).at(Some(file.location(span.shifted(offset)))))
+    };
+    if !matches!(tree.value, yaml::Value::Map(_)) {
+        return Err(here(
+            tree.span,
+            "record/missing-kind",
+            "a record must be a mapping with `kind` and `id`; add them, or exclude this file in govlint.yaml (records.exclude)".to_owned(),
+        ));
+    }
+    let kind = match tree.get("kind") {
+        None => {
+            return Err(here(
+                tree.span,
+                "record/missing-kind",
+                "record has no `kind`: add one (e.g. `kind: Policy`), or exclude this file in govlint.yaml (records.exclude)".to_owned(),
+            ))
+        }
+        Some(yaml::Node { value: yaml::Value::String(k), span }) => {
+            if !crate::schema::is_kind_name(k) {
+                return Err(here(
+                    *span,
+                    "record/missing-kind",
+                    format!("`kind` must be a PascalCase name such as `Policy`, not `{k}`"),
+                ));
+            }
+            k.clone()
+        }
+        Some(other) => {
+            return Err(here(
+                other.span,
+                "record/missing-kind",
+                "`kind` must be a string such as `Policy`".to_owned(),
+            ))
+        }
+    };
+    let id = match tree.get("id") {
+        None => {
+            return Err(here(
+                tree.span,
+                "record/missing-id",
+                format!("{kind} record has no `id`: add a unique id (letters, digits, `.`, `_`, `-`)"),
+            ))
+        }
+        Some(yaml::Node { value: yaml::Value::String(id), span }) => {
+            if !is_valid_id(id) {
+                return Err(here(
+                    *span,
+                    "record/invalid-id",
+                    format!("id `{id}` must start with a letter or digit and hold only letters, digits, `.`, `_` and `-`"),
+                ));
+            }
+            id.clone()
+        }
+        Some(other) => {
+            return Err(here(
+                other.span,
+                "record/invalid-id",
+                format!(
+                    "`id` must be a string; quote it (`id: \"{}\"`) so YAML does not read it as a number or boolean",
+                    scalar_text(file, other.span.shifted(offset))
+                ),
+            ))
+        }
+    };
+    let mut value = tree.to_json();
+    if let (Some(body), Some(map)) = (body, value.as_object_mut()) {
+        map.insert("body".to_owned(), serde_json::Value::String(body.to_owned()));
+    }
+    Ok(Record {
+        id,
+        kind,
+        file: Arc::clone(file),
+        document,
+        value,
+        tree,
+        offset,
+    })
+}
+
+fn scalar_text(file: &SourceFile, span: Span) -> &str {
+    file.text.get(span.start..span.end).unwrap_or("").trim()
+}
+
+/// SPEC 1.2: `^[A-Za-z0-9][A-Za-z0-9._-]*$`.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// `record/duplicate-id` for every record whose id an earlier one already has.
+fn duplicate_ids(records: &[Record]) -> Vec<Finding> {
+    let mut first: HashMap<&str, &Record> = HashMap::new();
+    let mut out = Vec::new();
+    for r in records {
+        match first.get(r.id.as_str()) {
+            None => {
+                first.insert(&r.id, r);
+            }
+            Some(orig) => {
+                let mut f = r.finding(
+                    "record/duplicate-id",
+                    Severity::Error,
+                    format!(
+                        "id `{}` is already used by a {} record in {}; ids must be unique across the repository",
+                        r.id, orig.kind, orig.file.path
+                    ),
+                    "/id",
+                );
+                f.related.push(Related {
+                    message: format!("`{}` first defined here", r.id),
+                    location: orig.location("/id"),
+                });
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("POL-IS-001"));
+        assert!(is_valid_id("a.b_c"));
+        assert!(!is_valid_id("-x"));
+        assert!(!is_valid_id("a b"));
+        assert!(!is_valid_id(""));
+    }
+}

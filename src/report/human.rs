@@ -1,0 +1,129 @@
+//! The human format: a miette report per finding (file, line and column, the
+//! source snippet with the offending node underlined, rule id, clause, help),
+//! then one summary line.
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+
+use super::{summary_line, Report};
+use crate::finding::{Finding, Severity};
+
+/// Renders every finding; `color` picks the theme, `quiet` drops the summary.
+pub fn render(report: &Report<'_>, color: bool, quiet: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for f in report.findings {
+        render_one(&handler, report, f, &mut out);
+    }
+    if !quiet {
+        out.push_str(&summary_line(&report.summary()));
+        out.push('\n');
+    }
+    out
+}
+
+fn render_one(handler: &GraphicalReportHandler, report: &Report<'_>, f: &Finding, out: &mut String) {
+    let mut message = f.message.clone();
+    if let Some(w) = &f.waived {
+        message = format!("[waived by {}: {}] {message}", w.waiver, w.reason);
+    }
+    if f.pending {
+        message = format!("[pending approval] {message}");
+    }
+    let mut diag = MietteDiagnostic::new(message)
+        .with_code(match &f.clause {
+            Some(c) => format!("{} ({c})", f.rule),
+            None => f.rule.clone(),
+        })
+        .with_severity(match (f.severity, f.is_active()) {
+            (_, false) | (Severity::Info, _) => miette::Severity::Advice,
+            (Severity::Warning, _) => miette::Severity::Warning,
+            (Severity::Error, _) => miette::Severity::Error,
+        });
+    let mut help = f.help.clone().unwrap_or_default();
+    let file = f
+        .location
+        .as_ref()
+        .and_then(|l| report.files.get(&l.file).map(|src| (l, src)));
+    if let Some((loc, src)) = file {
+        let label = f.record.as_ref().map_or_else(
+            || "here".to_owned(),
+            |r| match &f.pointer {
+                Some(p) if !p.is_empty() => format!("{r} {p}"),
+                _ => r.clone(),
+            },
+        );
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            Some(label),
+            first_line(&src.text, loc.span),
+        )];
+        for rel in &f.related {
+            if rel.location.file == loc.file {
+                labels.push(LabeledSpan::new_with_span(
+                    Some(rel.message.clone()),
+                    (rel.location.span.start, rel.location.span.len()),
+                ));
+            }
+        }
+        diag = diag.with_labels(labels);
+    }
+    for rel in &f.related {
+        if file.is_none_or(|(loc, _)| rel.location.file != loc.file) {
+            if !help.is_empty() {
+                help.push('\n');
+            }
+            help.push_str(&format!(
+                "{}: {}:{}:{}",
+                rel.message, rel.location.file, rel.location.line, rel.location.column
+            ));
+        }
+    }
+    if !help.is_empty() {
+        diag = diag.with_help(help);
+    }
+    let rendered = match file {
+        Some((loc, src)) => {
+            let named = NamedSource::new(&loc.file, src.text.to_string()).with_language("yaml");
+            let report = miette::Report::new(diag).with_source_code(named);
+            let mut s = String::new();
+            handler
+                .render_report(&mut s, report.as_ref())
+                .map(|()| s)
+        }
+        None => {
+            let mut s = String::new();
+            handler.render_report(&mut s, &diag).map(|()| s)
+        }
+    };
+    match rendered {
+        Ok(s) => out.push_str(&s),
+        Err(_) => out.push_str(&plain(f)),
+    }
+    out.push('\n');
+}
+
+/// A one-line fallback, `file:line:col: severity[rule]: message`.
+pub fn plain(f: &Finding) -> String {
+    let place = f
+        .location
+        .as_ref()
+        .map(|l| format!("{}:{}:{}: ", l.file, l.line, l.column))
+        .unwrap_or_default();
+    format!("{place}{}[{}]: {}\n", f.severity.as_str(), f.rule, f.message)
+}
+
+/// The part of `span` on its first line: a whole mapping underlined over many
+/// lines says less than its first line does.
+fn first_line(text: &str, span: crate::source::Span) -> (usize, usize) {
+    let end = text
+        .get(span.start..span.end)
+        .and_then(|s| s.find(['\n', '\r']))
+        .map_or(span.end, |i| span.start + i);
+    (span.start, end.saturating_sub(span.start))
+}

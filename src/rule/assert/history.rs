@@ -1,0 +1,327 @@
+//! `approved: {…}` / `reviewed: {…}` — git evidence (SPEC 2.1) that the
+//! record was approved (or, for `reviewed`, reviewed or approved):
+//!
+//! - `by`: a Role id (any member, by the approver's roles as of the approving
+//!   commit) or a Person id; `{field: P}` reads the id from the record (a
+//!   Policy's `/approver`, a review's `/chair`). Omitted: any known Person.
+//! - `within`: a duration (`P12M`), or `{field: P}` read from the record
+//!   (`/review_interval`): the approval is no older than that before today.
+//! - `unchanged: true`: the approved bytes are the bytes being checked.
+//! - `strength`: at least `claimed` | `self` | `signed`; default: the
+//!   configuration's `trust.minimum_strength` (`self` when unset).
+//! - `four_eyes: true`: the approver is not the author of the approved change.
+//! - `count: N`: N distinct approving Persons qualify (N-of-M).
+//!
+//! It holds when enough approvals meet every condition. Otherwise the finding
+//! says precisely why, judged on the approval that came closest (never
+//! approved; approved by someone outside the role; only claimed, self
+//! required; too old; changed since approval in commit …; approved by the
+//! change's author). Approvals marked `pending` never count but mark the
+//! finding pending. When the history is truncated the finding is a warning
+//! saying the approval is unknown: a shallow clone never passes silently.
+//! The finding is placed at the record (or at the `by` field when that names
+//! no Role or Person).
+
+use jiff::civil::Date;
+use serde_json::Value;
+
+use crate::time::Duration;
+
+use super::super::compile::Compiler;
+use super::super::evidence::{Approval, EvidenceStatus, Strength};
+use super::super::path::{show_pointer, show_value, Path};
+use super::super::spec::{ApprovalSpec, FixedOrField};
+use super::super::Context;
+use super::{Failure, Subject};
+
+#[derive(Debug)]
+pub(crate) struct Approved {
+    /// `reviewed`: reviews count as well as approvals.
+    reviews_count: bool,
+    by: Option<By>,
+    within: Option<Within>,
+    unchanged: bool,
+    strength: Option<Strength>,
+    four_eyes: bool,
+    count: usize,
+}
+
+#[derive(Debug)]
+enum By {
+    Id(String),
+    Field(Path),
+}
+
+#[derive(Debug)]
+enum Within {
+    Fixed(Duration, String),
+    Field(Path),
+}
+
+/// Who may approve, once `by` is resolved against the records.
+enum Who<'a> {
+    AnyPerson,
+    Role(&'a str),
+    Person(&'a str),
+}
+
+impl Approved {
+    pub fn compile(spec: &ApprovalSpec, reviews_count: bool, c: &mut Compiler<'_>, ptr: &str) -> Option<Approved> {
+        let by = match &spec.by {
+            None => None,
+            Some(FixedOrField::Fixed(id)) => Some(By::Id(id.clone())),
+            Some(FixedOrField::Field { field }) => Some(By::Field(c.path(&format!("{ptr}/by/field"), field)?)),
+        };
+        let within = match &spec.within {
+            None => None,
+            Some(FixedOrField::Fixed(text)) => {
+                Some(Within::Fixed(c.duration(&format!("{ptr}/within"), text)?, text.clone()))
+            }
+            Some(FixedOrField::Field { field }) => {
+                Some(Within::Field(c.path(&format!("{ptr}/within/field"), field)?))
+            }
+        };
+        Some(Approved {
+            reviews_count,
+            by,
+            within,
+            unchanged: spec.unchanged,
+            strength: spec.strength,
+            four_eyes: spec.four_eyes,
+            count: spec.count.map_or(1, |n| usize::try_from(n.max(1)).unwrap_or(usize::MAX)),
+        })
+    }
+
+    /// A waiver's approval: by a member of the role at `/approver`, of the
+    /// waiver as it is now, at the configured minimum strength.
+    pub fn waiver() -> Approved {
+        Approved {
+            reviews_count: false,
+            by: Some(By::Field(Path::field("approver"))),
+            within: None,
+            unchanged: true,
+            strength: None,
+            four_eyes: false,
+            count: 1,
+        }
+    }
+
+    pub fn check(&self, s: &Subject<'_>, ctx: &Context<'_>) -> Vec<Failure> {
+        let who = match self.who(s, ctx) {
+            Ok(w) => w,
+            Err(f) => return vec![f],
+        };
+        let interval = match self.interval(s) {
+            Ok(i) => i,
+            Err(f) => return vec![f],
+        };
+        let pointer = s.abs("");
+        let pending = ctx.evidence.pending(s.record);
+        let approvals = match ctx.evidence.approvals(s.record) {
+            EvidenceStatus::Known(list) => list,
+            EvidenceStatus::Unknown { reason } => {
+                let detail = format!("approval is unknown because the git history is truncated ({reason})");
+                return vec![Failure {
+                    unknown: true,
+                    pending,
+                    ..Failure::new(pointer, detail)
+                }];
+            }
+        };
+        let relevant: Vec<&Approval> = approvals
+            .iter()
+            .filter(|a| self.reviews_count || !a.review)
+            .collect();
+        let pending = pending || relevant.iter().any(|a| a.pending);
+        let candidates: Vec<&Approval> = relevant.into_iter().filter(|a| !a.pending).collect();
+        let test = Test {
+            who: &who,
+            interval: interval.as_ref().map(|(d, t)| (d.before(ctx.today), t.as_str())),
+            strength: self.strength.unwrap_or(ctx.minimum_strength),
+            unchanged: self.unchanged,
+            four_eyes: self.four_eyes,
+        };
+        let judged: Vec<(&Approval, Result<(), (usize, String)>)> =
+            candidates.iter().map(|a| (*a, test.judge(a))).collect();
+        let mut persons: Vec<&str> = judged
+            .iter()
+            .filter(|(_, r)| r.is_ok())
+            .filter_map(|(a, _)| a.person.as_deref())
+            .collect();
+        persons.sort_unstable();
+        persons.dedup();
+        if persons.len() >= self.count {
+            return Vec::new();
+        }
+        let noun = if self.reviews_count { "reviewed or approved" } else { "approved" };
+        let detail = if candidates.is_empty() {
+            format!("never {noun}")
+        } else if !persons.is_empty() {
+            format!(
+                "only {} of the {} distinct approvers required{} qualify: {}",
+                persons.len(),
+                self.count,
+                who.text(),
+                persons.join(", ")
+            )
+        } else {
+            // The approval that got furthest through the conditions, newest first.
+            judged
+                .iter()
+                .filter_map(|(a, r)| r.as_ref().err().map(|(rank, why)| (*rank, a.date, why)))
+                .max_by_key(|(rank, date, _)| (*rank, *date))
+                .map_or_else(|| format!("never {noun}"), |(_, _, why)| why.clone())
+        };
+        vec![Failure {
+            pending,
+            ..Failure::new(pointer, detail)
+        }]
+    }
+
+    fn who<'a>(&self, s: &Subject<'a>, ctx: &Context<'a>) -> Result<Who<'a>, Failure> {
+        let (id, pointer) = match &self.by {
+            None => return Ok(Who::AnyPerson),
+            Some(By::Id(id)) => (id.as_str(), s.abs("")),
+            Some(By::Field(p)) => {
+                let pointer = s.abs(p.as_str());
+                match p.get(s.value) {
+                    Some(Value::String(id)) => (id.as_str(), pointer),
+                    Some(v) if !v.is_null() => {
+                        let detail = format!("`{}` is `{}`, not a Role or Person id", show_pointer(&pointer), show_value(v));
+                        return Err(Failure::new(pointer, detail));
+                    }
+                    _ => {
+                        let detail = format!("`{}` is missing, so nobody can approve it", show_pointer(&pointer));
+                        return Err(Failure::new(pointer, detail));
+                    }
+                }
+            }
+        };
+        match ctx.records.get(id) {
+            Some(r) if r.kind == "Role" => Ok(Who::Role(&r.id)),
+            Some(r) if r.kind == "Person" => Ok(Who::Person(&r.id)),
+            Some(r) => Err(Failure::new(pointer, format!("approver `{id}` is a {}, not a Role or Person", r.kind))),
+            None => Err(Failure::new(pointer, format!("approver `{id}` names no Role or Person record"))),
+        }
+    }
+
+    fn interval(&self, s: &Subject<'_>) -> Result<Option<(Duration, String)>, Failure> {
+        match &self.within {
+            None => Ok(None),
+            Some(Within::Fixed(d, text)) => Ok(Some((*d, text.clone()))),
+            Some(Within::Field(p)) => {
+                let pointer = s.abs(p.as_str());
+                let name = show_pointer(&pointer);
+                match p.get(s.value) {
+                    Some(Value::String(text)) => match Duration::parse(text) {
+                        Some(d) => Ok(Some((d, text.clone()))),
+                        None => Err(Failure::new(pointer, format!("`{name}` is `{text}`, not an ISO 8601 duration such as P12M"))),
+                    },
+                    _ => Err(Failure::new(pointer, format!("`{name}` is missing, so the approval interval is unknown"))),
+                }
+            }
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "git shows the record {}",
+            if self.reviews_count { "reviewed or approved" } else { "approved" }
+        );
+        match &self.by {
+            Some(By::Id(id)) => s.push_str(&format!(" by `{id}` (a member of that role, or that person)")),
+            Some(By::Field(p)) => s.push_str(&format!(" by the role or person named in `{}`", show_pointer(p.as_str()))),
+            None => {}
+        }
+        if self.count > 1 {
+            s.push_str(&format!(", by {} distinct people", self.count));
+        }
+        match &self.within {
+            Some(Within::Fixed(_, t)) => s.push_str(&format!(", within {t}")),
+            Some(Within::Field(p)) => s.push_str(&format!(", within the interval in `{}`", show_pointer(p.as_str()))),
+            None => {}
+        }
+        if self.unchanged {
+            s.push_str(", unchanged since");
+        }
+        match self.strength {
+            Some(st) => s.push_str(&format!(", with strength at least `{st}`")),
+            None => s.push_str(", with at least the configured minimum strength"),
+        }
+        if self.four_eyes {
+            s.push_str(", by someone other than the change's author");
+        }
+        s
+    }
+}
+
+impl Who<'_> {
+    fn text(&self) -> String {
+        match self {
+            Who::AnyPerson => String::new(),
+            Who::Role(r) => format!(" from role `{r}`"),
+            Who::Person(p) => format!(" (`{p}`)"),
+        }
+    }
+}
+
+/// The conditions one approval must meet.
+struct Test<'w> {
+    who: &'w Who<'w>,
+    /// Oldest acceptable date, and the interval as written.
+    interval: Option<(Date, &'w str)>,
+    strength: Strength,
+    unchanged: bool,
+    four_eyes: bool,
+}
+
+impl Test<'_> {
+    /// `Err((conditions met, why not))`: the rank lets the caller report the
+    /// approval that came closest.
+    fn judge(&self, a: &Approval) -> Result<(), (usize, String)> {
+        let verb = if a.review { "reviewed" } else { "approved" };
+        let when = format!("{} on {} in commit {}", a.email, a.date, short(&a.commit));
+        let Some(person) = a.person.as_deref() else {
+            return Err((0, format!("{verb} only by {when}, whose email matches no Person record")));
+        };
+        let member = match self.who {
+            Who::AnyPerson => true,
+            Who::Role(r) => a.roles.iter().any(|x| x == r),
+            Who::Person(p) => person == *p,
+        };
+        if !member {
+            let whom = match self.who {
+                Who::Role(r) => format!("outside the role `{r}`"),
+                Who::Person(p) => format!("other than `{p}`"),
+                Who::AnyPerson => String::new(),
+            };
+            return Err((1, format!("{verb} by someone {whom} ({person}, {when})")));
+        }
+        if a.strength < self.strength {
+            return Err((2, format!("only {}, {} required ({verb} by {when})", a.strength, self.strength)));
+        }
+        if let Some((oldest, text)) = self.interval {
+            if a.date < oldest {
+                let last = if a.review { "last review" } else { "last approval" };
+                return Err((3, format!("too old: {last} {}, interval {text}", a.date)));
+            }
+        }
+        if self.unchanged && !a.unchanged {
+            return Err((4, format!("changed since approval in commit {} ({})", short(&a.commit), a.date)));
+        }
+        if self.four_eyes {
+            match &a.change_author_email {
+                None => return Err((5, format!("four-eyes cannot be shown: the author of the change {verb} by {when} is unknown"))),
+                Some(author) if a.approver_emails.iter().chain([&a.email]).any(|e| e.eq_ignore_ascii_case(author)) => {
+                    return Err((5, format!("{verb} only by the change's own author ({author}); four-eyes requires someone else")));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn short(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
+}

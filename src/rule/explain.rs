@@ -1,0 +1,91 @@
+//! `govlint explain ID`: a rule's documentation (ruff-style headings from its
+//! `description`, or a summary generated from the compiled rule when it has
+//! none), its examples, and the docs of built-in diagnostic codes. Plain text
+//! with light Markdown; the caller prints it.
+
+use std::fmt::Write as _;
+
+use super::{builtin, codes, Rule, RuleSet};
+
+/// The documentation of a rule (of `set`, else of a built-in pack, enabled or
+/// not) or of a built-in code; `None` for an unknown id.
+pub fn explain(set: &RuleSet, id: &str) -> Option<String> {
+    if let Some(rule) = set.get(id) {
+        let enabled = set.rules().iter().any(|r| r.id == id);
+        return Some(render_rule(rule, if enabled { None } else { Some("off in this repository's govlint.yaml") }));
+    }
+    if let Some(rule) = builtin::find_rule(id) {
+        return Some(render_rule(&rule, Some("its pack is not enabled in this repository's govlint.yaml (`packs:`)")));
+    }
+    codes::find(id).map(|c| {
+        format!(
+            "# {}\n\nBuilt-in diagnostic.\n\n{}\n\n{}\n",
+            c.id, c.summary, c.description
+        )
+    })
+}
+
+fn render_rule(rule: &Rule, not_enabled: Option<&str>) -> String {
+    let mut out = format!("# {}\n\n", rule.id);
+    if let Some(clause) = &rule.clause {
+        let _ = writeln!(out, "Clause:   {clause}");
+    }
+    let _ = writeln!(out, "Severity: {}", rule.severity.as_str());
+    let _ = writeln!(out, "Source:   {}", rule.source);
+    if let Some(why) = not_enabled {
+        let _ = writeln!(out, "Status:   not evaluated: {why}");
+    }
+    let _ = writeln!(out, "\nMessage:  {}", rule.message);
+    if let Some(help) = &rule.help {
+        let _ = writeln!(out, "Help:     {help}");
+    }
+    out.push('\n');
+    match &rule.description {
+        Some(d) => {
+            out.push_str(d.trim_end());
+            out.push_str("\n\n");
+        }
+        None => out.push_str("## What it checks\n\n(This rule has no description; here is what it checks.)\n\n"),
+    }
+    out.push_str("## Rule logic\n\n");
+    for line in rule.summary() {
+        let _ = writeln!(out, "- {line}");
+    }
+    if let Some(ex) = &rule.examples {
+        let _ = write!(
+            out,
+            "\n## Example\n\nRecords that pass:\n\n```yaml\n{}\n```\n\nRecords that fail:\n\n```yaml\n{}\n```\n",
+            ex.pass.trim_end(),
+            ex.fail.trim_end()
+        );
+        if ex.pass.contains("# git:") || ex.fail.contains("# git:") {
+            out.push_str(
+                "\n`# git:` lines describe the approvals git holds for the example \
+                 (commits with `Approved-by:` / `Reviewed-by:` trailers).\n",
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn explains_rules_codes_and_disabled_pack_rules() {
+        let set = RuleSet::load(&["iso27001-2022".to_owned()], &[], &BTreeMap::new()).unwrap();
+        let text = explain(&set, "iso27001/policy-approval").unwrap();
+        assert!(text.starts_with("# iso27001/policy-approval\n"), "{text}");
+        for part in ["## What it checks", "## Why it matters", "## How to fix", "## Example", "```yaml"] {
+            assert!(text.contains(part), "{part} missing in\n{text}");
+        }
+        let empty = RuleSet::default();
+        let text = explain(&empty, "iso27001/policy-approval").unwrap();
+        assert!(text.contains("pack is not enabled"), "{text}");
+        let text = explain(&empty, "waiver/expired").unwrap();
+        assert!(text.contains("Built-in diagnostic"), "{text}");
+        assert!(explain(&empty, "nope/nothing").is_none());
+    }
+}

@@ -1,0 +1,7 @@
+//! The one integration-test binary (ripgrep's layout): every module runs the
+//! real `govlint` binary against governance repositories built in temporary
+//! folders with the real `git`.
+
+mod check;
+mod support;
+mod yaml_suite;
