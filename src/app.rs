@@ -282,6 +282,15 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
             })
         });
     }
+    if let Some(base) = &args.changed_since {
+        let repo = ws.repo.as_ref().ok_or_else(|| Fatal::NotARepository {
+            what: "--changed-since",
+            dir: ws.cwd.clone(),
+        })?;
+        let changed = crate::record::snapshot::changed_since(repo, &ws.config.root, &source, base)?;
+        // Repo-wide findings (no file) stay: a change can break them too.
+        findings.retain(|f| f.location.as_ref().is_none_or(|l| changed.contains(&l.file)));
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let rep = Report {
         findings: &findings,

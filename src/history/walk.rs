@@ -5,8 +5,7 @@
 //!    reachable commit, through all parents of merges.
 //! 2. Each commit is read once: identities, time, message and trailers.
 //! 3. Each commit's tree is compared with its parents' trees
-//!    (`treediff.rs`, in parallel over contiguous runs of the walk, one
-//!    repository handle per thread):
+//!    (`treediff.rs`):
 //!    - a root commit adds its files;
 //!    - a shallow boundary commit (listed in `.git/shallow`, parentless to
 //!      libgit2) has *unknown* changes and is skipped, never read as adding
@@ -23,7 +22,6 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use git2::{ErrorCode, Oid, Repository, Sort};
-use rayon::prelude::*;
 
 use super::encoding::{decode, split_identity, summary};
 use super::rename::{self, FileChange};
@@ -39,10 +37,6 @@ mod tags;
 /// The forge merge bot's committer email: such commits prove nothing about
 /// who approved.
 const FORGE_EMAILS: [&str; 1] = ["noreply@github.com"];
-/// The fewest commits per parallel diff job: each job starts with cold
-/// caches (its own repository handle, tree cache and pack windows), so jobs
-/// are long runs of consecutive commits, which share trees.
-const MIN_DIFF_RUN: usize = 1024;
 
 /// One commit's change to one path, in a per-path list.
 #[derive(Debug, Clone)]
@@ -139,7 +133,7 @@ pub(super) fn build(repo: &Repository, opts: &HistoryOptions) -> Result<History,
         .iter()
         .map(|&id| read_commit(repo, id, &boundaries))
         .collect::<Result<Vec<_>, _>>()?;
-    let changes = diff_all(repo.path(), &raws, &by_id)?;
+    let changes = diff_all(repo, &raws, &by_id)?;
 
     let mut mailmap = Mailmapper::new(repo, head);
     history.commits = raws.iter().map(|raw| commit_info(raw, &mut mailmap)).collect();
@@ -229,23 +223,18 @@ fn read_commit(repo: &Repository, id: Oid, boundaries: &HashSet<Oid>) -> Result<
     })
 }
 
-/// Step 3 for every commit, in parallel over contiguous runs.
-fn diff_all(git_dir: &Path, raws: &[RawCommit], by_id: &HashMap<Oid, u32>) -> Result<Vec<Vec<FileChange>>, HistoryError> {
-    // Two runs per thread: enough to even out the load.
-    let run_len = raws.len().div_ceil(rayon::current_num_threads() * 2).max(MIN_DIFF_RUN);
-    let runs: Vec<Vec<Vec<FileChange>>> = raws
-        .par_chunks(run_len)
-        .map(|run| {
-            // libgit2 handles must not cross threads: one per job.
-            let repo = Repository::open(git_dir)?;
-            let odb = repo.odb()?;
-            let mut differ = TreeDiffer::new(&odb);
-            run.iter()
-                .map(|raw| diff_commit(&mut differ, raw, raws, by_id))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .collect::<Result<_, HistoryError>>()?;
-    Ok(runs.into_iter().flatten().collect())
+/// Step 3 for every commit, in walk order: a commit's trees, read when its
+/// child is diffed, are still cached when the commit itself is diffed.
+///
+/// Not parallel on purpose: libgit2 serialises reads of one pack file
+/// behind a per-pack lock (its delta-base cache), and two threads diffing
+/// the bench repository were two to three times *slower* than one.
+fn diff_all(repo: &Repository, raws: &[RawCommit], by_id: &HashMap<Oid, u32>) -> Result<Vec<Vec<FileChange>>, HistoryError> {
+    let odb = repo.odb()?;
+    let mut differ = TreeDiffer::new(&odb);
+    raws.iter()
+        .map(|raw| diff_commit(&mut differ, raw, raws, by_id))
+        .collect()
 }
 
 fn diff_commit(

@@ -246,3 +246,61 @@ fn read_blob(odb: Option<&git2::Odb<'_>>, oid: git2::Oid, max_bytes: u64) -> Con
         Err(e) => Content::Unreadable(e.message().to_owned()),
     }
 }
+
+/// Paths (relative to `root`) whose content in `source` differs from the
+/// merge base of `base` and the evaluated commit: what `--changed-since`
+/// reports on. Untracked files count as changed in the working tree.
+pub fn changed_since(
+    repo: &git2::Repository,
+    root: &Path,
+    source: &ContentSource,
+    base: &str,
+) -> Result<std::collections::HashSet<String>, SnapshotError> {
+    let bad = |rev: &str| {
+        let rev = rev.to_owned();
+        move |source| SnapshotError::BadRevision { rev, source }
+    };
+    let base_commit = repo
+        .revparse_single(base)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(bad(base))?;
+    let head_spec = match source {
+        ContentSource::Rev(rev) => rev.as_str(),
+        _ => "HEAD",
+    };
+    let head_commit = repo
+        .revparse_single(head_spec)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(bad(head_spec))?;
+    let merge_base = repo
+        .merge_base(base_commit.id(), head_commit.id())
+        .map_err(bad(base))?;
+    let base_tree = repo.find_commit(merge_base)?.tree()?;
+    let mut opts = git2::DiffOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    let diff = match source {
+        ContentSource::Rev(_) => {
+            repo.diff_tree_to_tree(Some(&base_tree), Some(&head_commit.tree()?), Some(&mut opts))?
+        }
+        ContentSource::Index => {
+            let index = repo.index().map_err(|source| SnapshotError::Index { source })?;
+            repo.diff_tree_to_index(Some(&base_tree), Some(&index), Some(&mut opts))?
+        }
+        ContentSource::WorkTree => {
+            repo.diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))?
+        }
+    };
+    let prefix = prefix_of(repo, root);
+    let mut out = std::collections::HashSet::new();
+    for delta in diff.deltas() {
+        for file in [delta.old_file(), delta.new_file()] {
+            if let Some(rel) = file
+                .path_bytes()
+                .and_then(|p| strip_prefix(&String::from_utf8_lossy(p), &prefix))
+            {
+                out.insert(rel);
+            }
+        }
+    }
+    Ok(out)
+}
