@@ -3,5 +3,6 @@
 //! folders with the real `git`.
 
 mod check;
+mod modes;
 mod support;
 mod yaml_suite;
