@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::cli::{CheckArgs, CheckFormat, Cli, Color, Command, ShowArgs, ShowFormat};
+use crate::cli::{CheckArgs, CheckFormat, Cli, Color, Command, DemoArgs, InitArgs, ShowArgs, ShowFormat};
 use crate::config::{self, Config, ConfigError};
 use crate::finding::{Finding, Severity};
 use crate::record::load::{self, Selection};
@@ -46,6 +46,9 @@ pub enum Fatal {
     BadRevision { rev: String, message: String },
     #[error("cannot write {}: {source}", .path.display())]
     Write { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Init(#[from] crate::init::InitError),
     #[error("{0}")]
     Other(String),
 }
@@ -78,13 +81,15 @@ fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
     match &cli.command {
         Command::Check(args) => check(cli, args),
         Command::Show(args) => show(cli, args),
+        Command::Init(args) => init(cli, args),
+        Command::Demo(args) => demo(cli, args),
         _ => Err(Fatal::Other("this command is not available yet".to_owned())),
     }
 }
 
 /// The folder govlint runs in (`-C`), which must exist.
 pub fn working_dir(cli: &Cli) -> Result<PathBuf, Fatal> {
-    let dir = match &cli.dir {
+    let dir = match &cli.chdir {
         Some(d) => d.clone(),
         None => std::env::current_dir().map_err(|e| Fatal::Other(format!("cannot read the current directory: {e}")))?,
     };
@@ -369,4 +374,89 @@ pub fn use_color(choice: Color) -> bool {
         Color::Never => false,
         Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
     }
+}
+
+/// `govlint init [DIR] [--example]`.
+fn init(cli: &Cli, args: &InitArgs) -> Result<u8, Fatal> {
+    let cwd = working_dir(cli)?;
+    let dir = args.dir.as_ref().map_or_else(|| cwd.clone(), |d| cwd.join(d));
+    let report = crate::init::init(&dir, args.example, today(cli)?)?;
+    if !cli.quiet {
+        let what = if args.example { "example ISMS" } else { "governance repository" };
+        print_err(&format!(
+            "created the {what} in {} ({} files, {} commit{})\nnext: cd {} && govlint check\n",
+            report.dir.display(),
+            report.files.len(),
+            report.commits,
+            if report.commits == 1 { "" } else { "s" },
+            report.dir.display(),
+        ));
+    }
+    Ok(CLEAN)
+}
+
+/// `govlint demo [DIR]`: builds the example ISMS (in a new temporary folder
+/// unless DIR is given), checks it, and says what to try next.
+fn demo(cli: &Cli, args: &DemoArgs) -> Result<u8, Fatal> {
+    let cwd = working_dir(cli)?;
+    let dir = match &args.dir {
+        Some(d) => cwd.join(d),
+        None => new_temp_dir()?,
+    };
+    let built = crate::init::build_example(&dir)?;
+    let demo_cli = Cli {
+        chdir: Some(built.dir.clone()),
+        color: cli.color,
+        quiet: false,
+        verbose: cli.verbose,
+        config: None,
+        today: cli.today.clone(),
+        command: Command::Check(CheckArgs {
+            paths: Vec::new(),
+            staged: false,
+            rev: None,
+            changed_since: None,
+            format: CheckFormat::Human,
+            output: None,
+            allow_shallow: false,
+            deny_warnings: false,
+        }),
+    };
+    let dir_text = built.dir.display().to_string();
+    print_err(&format!(
+        "Built the example ISMS of \"Acme\" in {dir_text}\n({} files, {} commits of history). Checking it:\n\n",
+        built.files.len(),
+        built.commits
+    ));
+    let code = dispatch(&demo_cli)?;
+    print_err(&format!(
+        "\nThe findings above are planted: EXAMPLE.md in the repository explains each.\n\
+         Try next:\n\
+         \x20 cd {dir_text}\n\
+         \x20 govlint check --today 2026-11-15          # the example as of its own date\n\
+         \x20 govlint log POL-IS-001                    # who approved the policy, when, how strongly\n\
+         \x20 govlint show policies/information-security-policy.md\n\
+         \x20 govlint rules                             # the ISO 27001:2022 pack\n\
+         \x20 govlint explain iso27001/policy-approval\n\
+         \x20 govlint check --format sarif -o govlint.sarif\n"
+    ));
+    // The demo did its job whether or not the example has findings.
+    Ok(if code == FAILED { FAILED } else { CLEAN })
+}
+
+/// A new, empty folder under the system's temporary directory.
+fn new_temp_dir() -> Result<PathBuf, Fatal> {
+    let base = std::env::temp_dir();
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    for attempt in 0..100u32 {
+        let dir = base.join(format!("govlint-demo-{}-{stamp}-{attempt}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(source) => return Err(Fatal::Write { path: dir, source }),
+        }
+    }
+    Err(Fatal::Other("cannot create a temporary folder for the demo".to_owned()))
 }

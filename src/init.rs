@@ -14,8 +14,11 @@
 //!
 //! `init` in a directory that already is the top of a git work tree adds the
 //! scaffold in a commit on top of `HEAD`, leaving whatever the user had staged
-//! staged and uncommitted. `init --example` builds a history of its own and
-//! so refuses a directory that already is a git repository.
+//! staged and uncommitted. Anywhere else it creates a new repository in the
+//! directory, as `git init DIR` would, even inside another work tree (the
+//! governance repository is then a repository of its own). `init --example`
+//! builds a history of its own and so refuses a directory that already is a
+//! git repository.
 
 mod example;
 mod repo;
@@ -101,6 +104,11 @@ pub enum InitError {
 /// a new repository or on top of `HEAD` when `dir` already is the top of a
 /// work tree. With `example`, builds the example ISMS instead
 /// ([`build_example`]; `today` is then unused: the example is fixed in time).
+///
+/// # Errors
+///
+/// [`InitError::Exists`] when a target file exists (nothing is written), else
+/// an I/O or git failure while writing.
 pub fn init(dir: &Path, example: bool, today: Date) -> Result<InitReport, InitError> {
     if example {
         return build_example(dir);
@@ -109,12 +117,11 @@ pub fn init(dir: &Path, example: bool, today: Date) -> Result<InitReport, InitEr
     let existing = repo::open_existing(dir)?;
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     refuse_existing(dir, &paths, existing.as_ref())?;
-    let repo = match existing {
-        Some(repo) => repo,
-        None => {
-            create_dir(dir)?;
-            git2::Repository::init(dir)?
-        }
+    let repo = if let Some(repo) = existing {
+        repo
+    } else {
+        create_dir(dir)?;
+        git2::Repository::init(dir)?
     };
     for (path, text) in &files {
         write_new(dir, path, text)?;
@@ -132,18 +139,31 @@ pub fn init(dir: &Path, example: bool, today: Date) -> Result<InitReport, InitEr
 }
 
 /// Fails with [`InitError::Exists`] when any of `paths` (relative to `dir`)
-/// exists, as a file, folder or (even dangling) symbolic link, or is tracked
-/// by `repo`'s index.
+/// is in the way: it exists as a file, folder or (even dangling) symbolic
+/// link, a file stands where one of its folders should be, or it is tracked
+/// by `repo`'s index. Fails with [`InitError::Io`] when `dir` is not a
+/// directory.
 fn refuse_existing(
     dir: &Path,
     paths: &[&str],
     repo: Option<&git2::Repository>,
 ) -> Result<(), InitError> {
+    if dir.symlink_metadata().is_ok() && !dir.is_dir() {
+        return Err(InitError::Io {
+            action: "use as a directory",
+            path: dir.to_path_buf(),
+            source: std::io::ErrorKind::NotADirectory.into(),
+        });
+    }
     let index = repo.map(git2::Repository::index).transpose()?;
+    let in_the_way = |p: &str| match dir.join(p).symlink_metadata() {
+        Ok(_) => true,
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    };
     let mut taken: Vec<String> = paths
         .iter()
         .filter(|p| {
-            dir.join(p).symlink_metadata().is_ok()
+            in_the_way(p)
                 || index
                     .as_ref()
                     .is_some_and(|i| i.get_path(Path::new(p), 0).is_some())

@@ -1,4 +1,4 @@
-//! The example ISMS of "Acme", a fictitious SaaS company: 37 records
+//! The example ISMS of "Acme", a fictitious software company: 37 records
 //! embedded from `templates/example/` (earlier versions of some files from
 //! `templates/example-history/`), committed by a fixed plan of 30 commits and
 //! one annotated tag from March to October 2026.
@@ -16,8 +16,15 @@ use super::{repo, InitError, InitReport};
 /// whose branch `main` holds the whole history, with the work tree checked
 /// out. Refuses a directory that already is a git repository or that holds
 /// any of the example's files.
+///
+/// # Errors
+///
+/// [`InitError::ExistingRepository`] or [`InitError::Exists`] (and nothing is
+/// written), else an I/O or git failure while writing.
 pub fn build_example(dir: &Path) -> Result<InitReport, InitError> {
-    if repo::open_existing(dir)?.is_some() {
+    // Any `.git` (even a broken one) means there is history we must not mix
+    // ours into.
+    if dir.join(".git").symlink_metadata().is_ok() {
         return Err(InitError::ExistingRepository {
             dir: dir.to_path_buf(),
         });
@@ -55,8 +62,8 @@ pub fn build_example(dir: &Path) -> Result<InitReport, InitError> {
     }
     if let Some(id) = tagged {
         let target = repo.find_object(id, Some(git2::ObjectType::Commit))?;
-        let tagger = TAG.tagger.signature(TAG.when)?;
-        repo.tag(TAG.name, &target, &tagger, TAG.message, false)?;
+        let signature = TAG.tagger.signature(TAG.when)?;
+        repo.tag(TAG.name, &target, &signature, TAG.message, false)?;
     }
     repo::checkout_head(&repo)?;
     Ok(InitReport {
@@ -106,7 +113,11 @@ impl When {
     /// Seconds since the Unix epoch. Integer arithmetic only (Howard
     /// Hinnant's `days_from_civil`), so a fixed plan cannot fail at run time.
     pub(super) fn unix(self) -> i64 {
-        let y = if self.month <= 2 { self.year - 1 } else { self.year };
+        let y = if self.month <= 2 {
+            self.year - 1
+        } else {
+            self.year
+        };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
         let mp = (self.month + 9) % 12;
@@ -119,7 +130,8 @@ impl When {
 
 /// `YYYY, M, D, h, m` in Berlin time; the offset follows the 2026 DST dates.
 const fn berlin(year: i64, month: i64, day: i64, hour: i64, minute: i64) -> When {
-    let summer = (month > 3 || (month == 3 && day >= 29)) && (month < 10 || (month == 10 && day < 25));
+    let summer =
+        (month > 3 || (month == 3 && day >= 29)) && (month < 10 || (month == 10 && day < 25));
     When {
         year,
         month,

@@ -19,7 +19,10 @@ pub(super) fn open_existing(dir: &Path) -> Result<Option<Repository>, git2::Erro
 /// Commits the scaffold's files on top of `HEAD` (or as the first commit),
 /// by the user's configured identity, and adds them to the index so the work
 /// tree shows clean for them. Entries the user had staged stay staged.
-pub(super) fn commit_scaffold(repo: &Repository, files: &[(&str, &str)]) -> Result<Oid, git2::Error> {
+pub(super) fn commit_scaffold(
+    repo: &Repository,
+    files: &[(&str, &str)],
+) -> Result<Oid, git2::Error> {
     let parent = head_commit(repo)?;
     let base = parent.as_ref().map(git2::Commit::tree).transpose()?;
     let tree_id = tree_with(repo, base.as_ref(), files)?;
@@ -30,14 +33,7 @@ pub(super) fn commit_scaffold(repo: &Repository, files: &[(&str, &str)]) -> Resu
         .signature()
         .or_else(|_| Signature::now("govlint init", "govlint@localhost"))?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-    let id = repo.commit(
-        Some("HEAD"),
-        &sig,
-        &sig,
-        SCAFFOLD_MESSAGE,
-        &tree,
-        &parents,
-    )?;
+    let id = repo.commit(Some("HEAD"), &sig, &sig, SCAFFOLD_MESSAGE, &tree, &parents)?;
     let mut index = repo.index()?;
     for (path, _) in files {
         index.add_path(Path::new(path))?;
@@ -59,7 +55,10 @@ reviews, communications and improvements.
 pub(super) fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, git2::Error> {
     match repo.head() {
         Ok(head) => head.peel_to_commit().map(Some),
-        Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => {
+        Err(e)
+            if e.code() == git2::ErrorCode::UnbornBranch
+                || e.code() == git2::ErrorCode::NotFound =>
+        {
             Ok(None)
         }
         Err(e) => Err(e),
@@ -105,7 +104,12 @@ fn entry(path: &str, id: Oid, len: usize) -> IndexEntry {
 
 /// A fixed identity at a fixed time, for histories that must be the same on
 /// every run.
-pub(super) fn signature(name: &str, email: &str, unix: i64, offset_minutes: i32) -> Result<Signature<'static>, git2::Error> {
+pub(super) fn signature(
+    name: &str,
+    email: &str,
+    unix: i64,
+    offset_minutes: i32,
+) -> Result<Signature<'static>, git2::Error> {
     Signature::new(name, email, &git2::Time::new(unix, offset_minutes))
 }
 

@@ -2,8 +2,8 @@
 //! `templates/scaffold/`, with their dates filled in from "today".
 //!
 //! Placeholders, in paths and contents: `{{today}}`, `{{year}}` (today's
-//! year), `{{due}}` (twelve months from today) and `{{period_to}}` (the day
-//! before `{{due}}`, so that a period starting today lasts exactly a year).
+//! year), `{{due}}` (twelve months from today) and `{{period_to}}` (the last
+//! day of a year-long period starting today).
 
 use jiff::civil::Date;
 
@@ -63,7 +63,11 @@ pub(super) fn render(today: Date) -> Vec<(String, String)> {
         ("{{today}}", today.to_string()),
         ("{{year}}", today.year().to_string()),
         ("{{due}}", due.to_string()),
-        ("{{period_to}}", one_day.before(due).to_string()),
+        // A year from yesterday, so that 29 February still gets a full year.
+        (
+            "{{period_to}}",
+            twelve_months.after(one_day.before(today)).to_string(),
+        ),
     ];
     let fill = |s: &str| {
         values

@@ -26,7 +26,17 @@ pub(super) fn load(text: &str, limits: &Limits) -> Loaded {
         root: None,
         documents: Vec::new(),
     };
-    let error = builder.run().err();
+    // The loader faces hostile input: should saphyr (or this module) ever
+    // panic, report it as an error of this text and keep the run going.
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.run()));
+    let error = match run {
+        Ok(result) => result.err(),
+        Err(_) => Some(YamlError {
+            message: "internal error in the YAML parser (please report this file)".to_owned(),
+            span: Span::new(0, 0),
+            related: None,
+        }),
+    };
     Loaded {
         documents: builder.documents,
         error,

@@ -112,6 +112,18 @@ fn spans_are_byte_offsets_with_bom_crlf_and_multibyte_text() {
 }
 
 #[test]
+fn collection_spans() {
+    let text = "flow: {x: [1, 2]}   # comment\nlist:\n- a\n- b: c\n  d: e\n\n# end\n";
+    let doc = one(text);
+    let at = |pointer: &str| &text[doc.nearest_span(pointer).start..doc.nearest_span(pointer).end];
+    assert_eq!(at("/flow"), "{x: [1, 2]}");
+    assert_eq!(at("/flow/x"), "[1, 2]");
+    assert_eq!(at("/list"), "- a\n- b: c\n  d: e");
+    assert_eq!(at("/list/1"), "b: c\n  d: e");
+    assert_eq!(at(""), &text[..text.find("\n\n").unwrap_or(0)]);
+}
+
+#[test]
 fn streams_and_documents() {
     assert!(load_ok("").is_empty());
     assert!(load_ok("# only a comment\n").is_empty());
