@@ -128,34 +128,34 @@ impl Workspace {
             std::iter::empty::<&std::ffi::OsStr>(),
         )
         .ok();
-        let path = match &cli.config {
-            Some(p) => Some(if p.is_absolute() { p.clone() } else { cwd.join(p) }),
-            None => config::discover(&cwd),
+        let default_root = || {
+            repo.as_ref()
+                .and_then(|r| r.workdir().map(Path::to_path_buf))
+                .unwrap_or_else(|| cwd.clone())
+        };
+        let discovered = config::discover(&cwd);
+        // `--config` swaps the file, not the repository: the root stays where
+        // govlint.yaml (or the work tree) is.
+        let (path, root) = match &cli.config {
+            Some(p) => {
+                let p = if p.is_absolute() { p.clone() } else { cwd.join(p) };
+                let root = discovered
+                    .as_ref()
+                    .and_then(|d| d.parent().map(Path::to_path_buf))
+                    .unwrap_or_else(default_root);
+                (Some(p), Some(root))
+            }
+            None => (discovered, None),
         };
         let config = match path {
-            Some(p) => config::load(&p).map_err(|e| match e {
-                ConfigError::Invalid { findings, .. } => {
-                    let files = findings
-                        .iter()
-                        .filter_map(|f| f.location.as_ref())
-                        .map(|l| l.file.clone())
-                        .collect::<HashSet<_>>();
-                    let text = std::fs::read(&p).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-                    let map = files
-                        .into_iter()
-                        .map(|f| (f.clone(), Arc::new(SourceFile::new(f, text.clone()))))
-                        .collect();
-                    Fatal::InvalidConfig(findings, map)
+            Some(p) => {
+                let mut config = config::load(&p, root).map_err(|e| invalid_config(e, &p))?;
+                if let Some(rel) = root_relative(&config.root, &p) {
+                    config.exclude.push(rel);
                 }
-                other => Fatal::Config(other.to_string()),
-            })?,
-            None => {
-                let root = repo
-                    .as_ref()
-                    .and_then(|r| r.workdir().map(Path::to_path_buf))
-                    .unwrap_or_else(|| cwd.clone());
-                Config::defaults(root)
+                config
             }
+            None => Config::defaults(default_root()),
         };
         Ok(Workspace { cwd, config, repo })
     }
@@ -163,15 +163,41 @@ impl Workspace {
     /// A path given on the command line, relative to the governance root.
     pub fn root_relative(&self, path: &Path) -> Option<String> {
         let abs = if path.is_absolute() { path.to_owned() } else { self.cwd.join(path) };
-        let abs = abs.canonicalize().unwrap_or(abs);
-        let root = self.config.root.canonicalize().unwrap_or_else(|_| self.config.root.clone());
-        let rel = abs.strip_prefix(&root).ok()?;
-        Some(
-            rel.components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"),
-        )
+        root_relative(&self.config.root, &abs)
+    }
+}
+
+/// `path` relative to `root`, `/`-separated, if it lies inside it.
+fn root_relative(root: &Path, path: &Path) -> Option<String> {
+    let abs = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    let rel = abs.strip_prefix(&root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// A configuration error as the fatal error that prints it with its places.
+fn invalid_config(e: ConfigError, path: &Path) -> Fatal {
+    match e {
+        ConfigError::Invalid { findings, .. } => {
+            let text = std::fs::read(path)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let map = findings
+                .iter()
+                .filter_map(|f| f.location.as_ref())
+                .map(|l| l.file.clone())
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .map(|f| (f.clone(), Arc::new(SourceFile::new(f, text.clone()))))
+                .collect();
+            Fatal::InvalidConfig(findings, map)
+        }
+        other => Fatal::Config(other.to_string()),
     }
 }
 

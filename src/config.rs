@@ -117,15 +117,17 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Reads and validates a configuration file; the repository root is its folder.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
+/// Reads and validates a configuration file. The governance root is `root`
+/// when given (`--config` names a file elsewhere), else the file's folder.
+pub fn load(path: &Path, root: Option<PathBuf>) -> Result<Config, ConfigError> {
     let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
         path: path.to_owned(),
         source,
     })?;
-    let root = path
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let root = root.unwrap_or_else(|| {
+        path.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    });
     let name = path
         .file_name()
         .map_or_else(|| FILE_NAME.to_owned(), |n| n.to_string_lossy().into_owned());

@@ -14,15 +14,23 @@
 //!
 //! Choices worth knowing (each is documented where it is made):
 //! - a merge commit changes a path only when the path differs from *every*
-//!   parent (`walk.rs`); what the merged branch changed is seen on its commits;
+//!   parent (`walk.rs`); what the merged branch changed is seen on its
+//!   commits; a merge that carries approval trailers approves what it brings
+//!   in (the files changed relative to its first parent);
+//! - a `Named` approval binds to the record as it was in the approving
+//!   commit's own history (the newest change that is an ancestor);
 //! - renames are exact (same blob) and similar (git's ≥ 50 % score, see
 //!   `rename.rs`), detected in non-merge commits;
 //! - shallow boundary commits have unknown changes, never "added everything";
 //! - commit trailers are parsed like `git interpret-trailers --parse`
-//!   (`trailer.rs`).
+//!   (`trailer.rs`);
+//! - a warm-run cache outside the repository makes repeated runs walk only
+//!   new commits (`cache.rs`; `GOVLINT_NO_CACHE=1` turns it off).
 
 mod allowed_signers;
+mod cache;
 mod encoding;
+mod index;
 mod query;
 mod rename;
 mod signature;
@@ -213,7 +221,7 @@ pub enum SignatureStatus {
         /// Why, in plain words.
         reason: String,
     },
-    /// An OpenPGP or X.509 signature, which govlint does not verify.
+    /// An `OpenPGP` or X.509 signature, which govlint does not verify.
     Unverified {
         /// `openpgp` or `x509`.
         format: String,
@@ -313,8 +321,8 @@ pub fn open_repo(path: &Path) -> Result<git2::Repository, HistoryError> {
 
 /// The indexed history of one revision. Build it once with
 /// [`History::build`]; every query is then answered from memory, except
-/// [`History::blob_at`] and the blob lookups of `Named` events, which read
-/// objects through a private repository handle. `History` is `Send + Sync`.
+/// [`History::blob_at`], which reads objects through a private repository
+/// handle. `History` is `Send + Sync`.
 pub struct History {
     /// Private handle for later object reads; a mutex because libgit2
     /// repositories must not be shared between threads.
@@ -326,9 +334,12 @@ pub struct History {
     /// Commit id → position in `commits`.
     by_id: HashMap<git2::Oid, u32>,
     /// Per path, the changes newest first (walk order).
-    paths: HashMap<String, Vec<walk::PathChange>>,
+    paths: HashMap<String, Vec<index::PathChange>>,
+    /// Per path, the approving merges that brought a change in from a
+    /// merged branch (not listed in `paths`), newest first.
+    merged: HashMap<String, Vec<index::PathChange>>,
     /// Trailer facts of commits and tags that carry approval trailers.
-    attestations: Vec<walk::Attestation>,
+    attestations: Vec<index::Attestation>,
     /// Commit position → index into `attestations` (the commit's own).
     commit_attestation: HashMap<u32, u32>,
     /// Commit position → indexes into `attestations` (tags on that commit).
@@ -337,6 +348,12 @@ pub struct History {
     named: HashMap<String, Vec<u32>>,
     all_events: Vec<Event>,
     non_monotonic: Vec<NonMonotonic>,
+    /// Parents by position, flattened: the parents of the commit at `pos`
+    /// are `parent_list[parent_start[pos]..parent_start[pos + 1]]`.
+    parent_start: Vec<u32>,
+    parent_list: Vec<u32>,
+    /// No merge in the walk: every older commit is an ancestor.
+    linear: bool,
 }
 
 impl History {
@@ -351,7 +368,19 @@ impl History {
     /// [`HistoryError::BadRevision`] when `opts.rev` names no commit; other
     /// variants when objects cannot be read.
     pub fn build(repo: &git2::Repository, opts: &HistoryOptions) -> Result<History, HistoryError> {
-        walk::build(repo, opts)
+        walk::build(repo, opts, cache::dir().as_deref())
+    }
+
+    /// [`History::build`] without reading or writing the warm-run cache
+    /// (for tests, and for a `--no-cache` style switch).
+    ///
+    /// # Errors
+    /// As [`History::build`].
+    pub fn build_uncached(
+        repo: &git2::Repository,
+        opts: &HistoryOptions,
+    ) -> Result<History, HistoryError> {
+        walk::build(repo, opts, None)
     }
 
     /// Whether the repository is a shallow clone: history before the
@@ -388,9 +417,12 @@ impl History {
     ///
     /// They come from commits (and annotated tags on commits) that carry
     /// `Approved-by:` / `Reviewed-by:` trailers and either changed the file
-    /// (following renames) or name the record in `Approves:` / `Reviews:`
+    /// (following renames; for a merge: brought a change to it in from a
+    /// merged branch) or name the record in `Approves:` / `Reviews:`
     /// (`Approves:` pairs with `Approved-by:`, `Reviews:` with
-    /// `Reviewed-by:`). One event per (commit or tag, identity, kind).
+    /// `Reviewed-by:`). One event per (commit or tag, identity, kind); an
+    /// event both ways is `Via::Changed` (or `Via::Tag`) with `record_id`
+    /// set.
     #[must_use]
     pub fn events(&self, record_id: &str, path: &str) -> Vec<Event> {
         query::events(self, record_id, path)
@@ -430,8 +462,7 @@ impl History {
     pub fn blob_id(bytes: &[u8]) -> BlobId {
         // Hashing needs no repository; it fails only for invalid object types.
         BlobId(
-            git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
-                .unwrap_or_else(|_| git2::Oid::ZERO_SHA1),
+            git2::Oid::hash_object(git2::ObjectType::Blob, bytes).unwrap_or(git2::Oid::ZERO_SHA1),
         )
     }
 }

@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod history;
 pub mod init;
 pub mod record;
 pub mod report;

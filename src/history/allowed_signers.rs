@@ -57,7 +57,9 @@ impl AllowedSigners {
             }
         }
         if principals.is_empty() {
-            Err(reason.unwrap_or_else(|| "the signing key is not listed in the allowed-signers file".to_owned()))
+            Err(reason.unwrap_or_else(|| {
+                "the signing key is not listed in the allowed-signers file".to_owned()
+            }))
         } else {
             Ok(principals)
         }
@@ -142,7 +144,13 @@ pub fn principal_matches(patterns: &str, email: &str) -> bool {
 
 /// OpenSSH's `match_pattern_list`: a negated match wins over any positive one.
 fn match_list(patterns: &str, subject: &str, ignore_case: bool) -> bool {
-    let fold = |s: &str| if ignore_case { s.to_lowercase() } else { s.to_owned() };
+    let fold = |s: &str| {
+        if ignore_case {
+            s.to_lowercase()
+        } else {
+            s.to_owned()
+        }
+    };
     let subject = fold(subject);
     let mut matched = false;
     for pattern in patterns.split(',') {
@@ -184,7 +192,9 @@ fn wildcard(pattern: &[u8], subject: &[u8]) -> bool {
 }
 
 fn is_key_type(token: &str) -> bool {
-    ["ssh-", "ecdsa-", "sk-"].iter().any(|p| token.starts_with(p))
+    ["ssh-", "ecdsa-", "sk-"]
+        .iter()
+        .any(|p| token.starts_with(p))
 }
 
 /// Splits off the first whitespace-separated token, honouring double quotes.
@@ -220,11 +230,16 @@ fn split_options(options: &str) -> Vec<&str> {
 }
 
 fn unquote(text: &str) -> &str {
-    text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text)
+    text.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text)
 }
 
 fn split_list(list: &str) -> impl Iterator<Item = String> + '_ {
-    list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned)
+    list.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
 }
 
 /// `YYYYMMDD[HHMM[SS]][Z]` as Unix seconds, read as UTC.
@@ -238,7 +253,12 @@ fn parse_time(text: &str) -> Option<i64> {
     let hour = num(8..10).unwrap_or(0);
     let minute = num(10..12).unwrap_or(0);
     let second = num(12..14).unwrap_or(0);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
@@ -260,10 +280,14 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 mod tests {
     use super::*;
 
-    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEhQiHNRgNlkgygHpDQbC+MvtI7N30AWD6uTDWvFZ3/v";
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEhQiHNRgNlkgygHpDQbC+MvtI7N30AWD6uTDWvFZ3/v";
 
     fn key() -> KeyData {
-        PublicKey::from_openssh(KEY).expect("test key").key_data().clone()
+        PublicKey::from_openssh(KEY)
+            .expect("test key")
+            .key_data()
+            .clone()
     }
 
     #[test]
@@ -273,21 +297,36 @@ mod tests {
         ));
         assert_eq!(
             file.principals_for(&key(), 1_700_000_000),
-            Ok(vec!["jane@acme.example".to_owned(), "a@x".to_owned(), "b@x".to_owned()])
+            Ok(vec![
+                "jane@acme.example".to_owned(),
+                "a@x".to_owned(),
+                "b@x".to_owned()
+            ])
         );
     }
 
     #[test]
     fn refusals_say_why() {
         let expired = AllowedSigners::parse(&format!("j@x valid-before=\"20200101Z\" {KEY}"));
-        let err = expired.principals_for(&key(), 1_700_000_000).expect_err("expired");
+        let err = expired
+            .principals_for(&key(), 1_700_000_000)
+            .expect_err("expired");
         assert!(err.contains("expired"), "{err}");
         let ns = AllowedSigners::parse(&format!("j@x namespaces=\"file\" {KEY}"));
-        assert!(ns.principals_for(&key(), 0).expect_err("namespace").contains("namespaces"));
+        assert!(ns
+            .principals_for(&key(), 0)
+            .expect_err("namespace")
+            .contains("namespaces"));
         let ca = AllowedSigners::parse(&format!("*@x cert-authority {KEY}"));
-        assert!(ca.principals_for(&key(), 0).expect_err("ca").contains("cert-authority"));
+        assert!(ca
+            .principals_for(&key(), 0)
+            .expect_err("ca")
+            .contains("cert-authority"));
         let none = AllowedSigners::parse("");
-        assert!(none.principals_for(&key(), 0).expect_err("absent").contains("not listed"));
+        assert!(none
+            .principals_for(&key(), 0)
+            .expect_err("absent")
+            .contains("not listed"));
     }
 
     #[test]

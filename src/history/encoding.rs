@@ -12,7 +12,10 @@ pub(super) fn decode(bytes: &[u8], encoding: Option<&str>) -> String {
     }
     let latin1 = encoding.is_some_and(|e| {
         let e = e.trim().to_ascii_lowercase().replace(['-', '_'], "");
-        matches!(e.as_str(), "iso88591" | "latin1" | "l1" | "cp1252" | "windows1252")
+        matches!(
+            e.as_str(),
+            "iso88591" | "latin1" | "l1" | "cp1252" | "windows1252"
+        )
     });
     if latin1 {
         // Every Latin-1 byte is the Unicode code point of the same value.
@@ -69,7 +72,10 @@ mod tests {
     #[test]
     fn identities() {
         let s = |v| split_identity(v);
-        assert_eq!(s("Jane Doe <jane@x.example>"), ("Jane Doe".into(), "jane@x.example".into()));
+        assert_eq!(
+            s("Jane Doe <jane@x.example>"),
+            ("Jane Doe".into(), "jane@x.example".into())
+        );
         assert_eq!(s("\"Doe, Jane\" <j@x>"), ("Doe, Jane".into(), "j@x".into()));
         assert_eq!(s("<j@x>"), (String::new(), "j@x".into()));
         assert_eq!(s("j@x"), (String::new(), "j@x".into()));

@@ -7,10 +7,9 @@
 //! name on another, edits on the other branch that the walk orders before
 //! the rename are not followed, exactly as `git log --follow` misses them.
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
 
-use super::walk::{Attestation, PathChange};
+use super::index::{Attestation, PathChange};
 use super::{BlobId, Change, ChangeKind, CommitInfo, Event, EventKind, History, Identity, Via};
 
 /// One change on the followed path.
@@ -56,7 +55,7 @@ impl History {
     }
 
     /// Files an attestation; commits and tags keep separate maps.
-    pub(super) fn add_attestation(&mut self, att: Attestation, first_path: Option<String>) {
+    pub(super) fn add_attestation(&mut self, att: Attestation, first_path: Option<&str>) {
         let index = u32::try_from(self.attestations.len()).unwrap_or(u32::MAX);
         for id in att.approves.iter().chain(&att.reviews) {
             let list = self.named.entry(id.clone()).or_default();
@@ -67,10 +66,12 @@ impl History {
         let commit = self.attestation_commit(&att);
         for (kind, who) in &att.who {
             let via = match &att.tag {
-                Some(tag) => Via::Tag { name: tag.name.clone() },
+                Some(tag) => Via::Tag {
+                    name: tag.name.clone(),
+                },
                 None if !names_for(&att, *kind).is_empty() => Via::Named,
                 None => Via::Changed {
-                    path: first_path.clone().unwrap_or_default(),
+                    path: first_path.unwrap_or_default().to_owned(),
                 },
             };
             self.all_events.push(Event {
@@ -86,7 +87,10 @@ impl History {
             });
         }
         if att.tag.is_some() {
-            self.tag_attestations.entry(att.pos).or_default().push(index);
+            self.tag_attestations
+                .entry(att.pos)
+                .or_default()
+                .push(index);
         } else {
             self.commit_attestation.insert(att.pos, index);
         }
@@ -101,7 +105,7 @@ impl History {
             info.committer = tag.tagger.clone();
             info.time = tag.time;
             info.offset_minutes = tag.offset_minutes;
-            info.forge = super::walk::is_forge(&tag.tagger.raw_email);
+            info.forge = super::index::is_forge(&tag.tagger.raw_email);
         }
         info
     }
@@ -132,17 +136,23 @@ pub(super) fn events(history: &History, record_id: &str, path: &str) -> Vec<Even
         out.push((history.attestations[att_index as usize].pos, event));
     };
 
-    for step in &steps {
-        let pos = step.change.pos;
-        let own = history.commit_attestation.get(&pos).copied();
-        let tags = history.tag_attestations.get(&pos).into_iter().flatten().copied();
+    for touch in touches(history, path, &steps) {
+        let own = history.commit_attestation.get(&touch.pos).copied();
+        let tags = history
+            .tag_attestations
+            .get(&touch.pos)
+            .into_iter()
+            .flatten()
+            .copied();
         for att_index in own.into_iter().chain(tags) {
             let att = &history.attestations[att_index as usize];
             for (kind, who) in &att.who {
                 let via = match &att.tag {
-                    Some(tag) => Via::Tag { name: tag.name.clone() },
+                    Some(tag) => Via::Tag {
+                        name: tag.name.clone(),
+                    },
                     None => Via::Changed {
-                        path: step.path.to_owned(),
+                        path: touch.path.to_owned(),
                     },
                 };
                 let event = Event {
@@ -151,9 +161,11 @@ pub(super) fn events(history: &History, record_id: &str, path: &str) -> Vec<Even
                     commit: history.attestation_commit(att),
                     via,
                     who: who.clone(),
-                    blob: step.change.blob.map(BlobId),
-                    path_then: Some(step.path.to_owned()),
-                    change_author: Some(history.commits[pos as usize].author.clone()),
+                    blob: touch.blob.map(BlobId),
+                    path_then: Some(touch.path.to_owned()),
+                    change_author: touch
+                        .author
+                        .map(|pos| history.commits[pos as usize].author.clone()),
                     signature: att.signature.clone(),
                 };
                 push(&mut out, att_index, *kind, event);
@@ -163,19 +175,20 @@ pub(super) fn events(history: &History, record_id: &str, path: &str) -> Vec<Even
 
     for &att_index in history.named.get(record_id).into_iter().flatten() {
         let att = &history.attestations[att_index as usize];
-        let (path_then, blob) = history.record_at(&steps, path, att.pos);
-        let change_author = blob.and_then(|b| {
-            steps
-                .iter()
-                .find(|s| s.change.pos >= att.pos && s.change.blob == Some(b))
-                .map(|s| history.commits[s.change.pos as usize].author.clone())
-        });
+        // The record as the approving commit saw it: the newest change on
+        // the followed path that is in that commit's own history.
+        let state = steps
+            .iter()
+            .find(|s| history.is_ancestor_or_self(s.change.pos, att.pos));
+        let blob = state.and_then(|s| s.change.blob);
         for (kind, who) in &att.who {
             if !att.names(record_id, *kind) {
                 continue;
             }
             let via = match &att.tag {
-                Some(tag) => Via::Tag { name: tag.name.clone() },
+                Some(tag) => Via::Tag {
+                    name: tag.name.clone(),
+                },
                 None => Via::Named,
             };
             let event = Event {
@@ -185,8 +198,10 @@ pub(super) fn events(history: &History, record_id: &str, path: &str) -> Vec<Even
                 via,
                 who: who.clone(),
                 blob: blob.map(BlobId),
-                path_then: blob.and(path_then.clone()),
-                change_author: change_author.clone(),
+                path_then: blob.and(state).map(|s| s.path.to_owned()),
+                change_author: blob
+                    .and(state)
+                    .map(|s| history.commits[s.change.pos as usize].author.clone()),
                 signature: att.signature.clone(),
             };
             push(&mut out, att_index, *kind, event);
@@ -198,30 +213,96 @@ pub(super) fn events(history: &History, record_id: &str, path: &str) -> Vec<Even
     out.into_iter().map(|(_, e)| e).collect()
 }
 
+/// A commit that changed the followed file, or an approving merge that
+/// brought a change to it in from a merged branch.
+struct Touch<'h> {
+    pos: u32,
+    path: &'h str,
+    blob: Option<git2::Oid>,
+    /// Position of the commit that wrote the content: the commit itself, or
+    /// for a merge the branch commit it took the file from.
+    author: Option<u32>,
+}
+
+fn touches<'h>(history: &'h History, path: &'h str, steps: &[Step<'h>]) -> Vec<Touch<'h>> {
+    let mut out: Vec<Touch<'h>> = steps
+        .iter()
+        .map(|s| Touch {
+            pos: s.change.pos,
+            path: s.path,
+            blob: s.change.blob,
+            author: Some(s.change.pos),
+        })
+        .collect();
+    if history.merged.is_empty() {
+        return out;
+    }
+    // Each path of the rename chain holds for a window of positions: from
+    // the rename away from it (exclusive) to the rename to it (inclusive).
+    let mut windows = Vec::new();
+    let (mut current, mut newest) = (path, 0);
+    for step in steps {
+        if let ChangeKind::Renamed { from } = &step.change.kind {
+            windows.push((current, newest, step.change.pos));
+            (current, newest) = (from.as_str(), step.change.pos + 1);
+        }
+    }
+    windows.push((current, newest, u32::MAX));
+    for (path, from, to) in windows {
+        let Some((key, merges)) = history.merged.get_key_value(path) else {
+            continue;
+        };
+        for m in merges.iter().filter(|m| (from..=to).contains(&m.pos)) {
+            let author = steps
+                .iter()
+                .find(|s| history.is_ancestor_or_self(s.change.pos, m.pos))
+                .map(|s| s.change.pos);
+            out.push(Touch {
+                pos: m.pos,
+                path: key.as_str(),
+                blob: m.blob,
+                author,
+            });
+        }
+    }
+    out
+}
+
 impl History {
-    /// The record's path and blob in the tree of the commit at `pos`: the
-    /// path the rename chain gives for that point of the walk.
-    fn record_at(&self, steps: &[Step<'_>], path: &str, pos: u32) -> (Option<String>, Option<git2::Oid>) {
-        // The path changes at each rename step: positions after a rename
-        // (older commits) use the path it was renamed from.
-        let mut path_then = path;
-        for step in steps {
-            if step.change.pos >= pos {
-                break;
-            }
-            if let ChangeKind::Renamed { from } = &step.change.kind {
-                path_then = from;
+    /// Whether the commit at `ancestor` is the commit at `pos` or one of its
+    /// ancestors. Walk order is topological, so only commits between the
+    /// two positions can be on a path from one to the other.
+    fn is_ancestor_or_self(&self, ancestor: u32, pos: u32) -> bool {
+        if ancestor == pos {
+            return true;
+        }
+        if ancestor < pos {
+            return false;
+        }
+        if self.linear {
+            return true;
+        }
+        let mut seen = HashSet::new();
+        let mut stack = vec![pos];
+        while let Some(at) = stack.pop() {
+            for &parent in self.parents_of(at) {
+                if parent == ancestor {
+                    return true;
+                }
+                if parent < ancestor && seen.insert(parent) {
+                    stack.push(parent);
+                }
             }
         }
-        let blob = self.tree_entry(pos, path_then);
-        (Some(path_then.to_owned()), blob)
+        false
     }
 
-    fn tree_entry(&self, pos: u32, path: &str) -> Option<git2::Oid> {
-        let id = self.commits.get(pos as usize)?.id.0;
-        let repo = self.repo.as_ref()?.lock().ok()?;
-        let commit = repo.find_commit(id).ok()?;
-        let entry = commit.tree().ok()?.get_path(Path::new(path)).ok()?;
-        (entry.kind() == Some(git2::ObjectType::Blob)).then(|| entry.id())
+    fn parents_of(&self, pos: u32) -> &[u32] {
+        let start = self.parent_start[pos as usize] as usize;
+        let end = self
+            .parent_start
+            .get(pos as usize + 1)
+            .map_or(self.parent_list.len(), |&e| e as usize);
+        &self.parent_list[start..end]
     }
 }

@@ -54,7 +54,7 @@ pub(super) fn resolve(deltas: Vec<Delta>, odb: &Odb<'_>) -> Vec<FileChange> {
     }
     let mut renamed_from: HashMap<usize, usize> = HashMap::new();
     if !deleted.is_empty() && !added.is_empty() {
-        exact(&deleted, &added, &mut renamed_from);
+        exact(&deltas, &deleted, &added, &mut renamed_from);
         similar(&deleted, &added, odb, &mut renamed_from);
     }
     let paths: Vec<String> = deltas.iter().map(|d| d.path.clone()).collect();
@@ -79,17 +79,36 @@ pub(super) fn resolve(deltas: Vec<Delta>, odb: &Odb<'_>) -> Vec<FileChange> {
         .collect()
 }
 
-/// Pairs additions with deletions of the same blob, in path order.
-fn exact(deleted: &[(usize, Oid)], added: &[(usize, Oid)], pairs: &mut HashMap<usize, usize>) {
+/// Pairs additions with deletions of the same blob, in path order,
+/// preferring a source with the same file name (as git does).
+fn exact(
+    deltas: &[Delta],
+    deleted: &[(usize, Oid)],
+    added: &[(usize, Oid)],
+    pairs: &mut HashMap<usize, usize>,
+) {
     let mut by_blob: HashMap<Oid, Vec<usize>> = HashMap::new();
-    for &(i, blob) in deleted.iter().rev() {
+    for &(i, blob) in deleted {
         by_blob.entry(blob).or_default().push(i);
     }
     for &(j, blob) in added {
-        if let Some(i) = by_blob.get_mut(&blob).and_then(Vec::pop) {
-            pairs.insert(j, i);
+        let Some(sources) = by_blob.get_mut(&blob) else {
+            continue;
+        };
+        if sources.is_empty() {
+            continue;
         }
+        let name = file_name(&deltas[j].path);
+        let k = sources
+            .iter()
+            .position(|&i| file_name(&deltas[i].path) == name)
+            .unwrap_or(0);
+        pairs.insert(j, sources.remove(k));
     }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Pairs the remaining additions and deletions by content similarity.
@@ -221,9 +240,15 @@ mod tests {
 
     #[test]
     fn one_changed_line_in_ten_is_still_a_rename() {
-        let old: String = (0..10).map(|i| format!("line number {i}\n")).collect();
+        let old: String = (0..10)
+            .map(|i| format!("line number {i}\n"))
+            .collect::<Vec<_>>()
+            .concat();
         let new = old.replace("line number 3", "a new third line");
-        let s = score(&Fingerprint::from_bytes(old.as_bytes()), &Fingerprint::from_bytes(new.as_bytes()));
+        let s = score(
+            &Fingerprint::from_bytes(old.as_bytes()),
+            &Fingerprint::from_bytes(new.as_bytes()),
+        );
         assert!(s >= MIN_SCORE, "score {s}");
     }
 

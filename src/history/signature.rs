@@ -13,7 +13,7 @@
 //! from the commit's first parent (a key added in the same commit cannot
 //! vouch for it; a root commit has none), and for a tag from the tagged
 //! commit (the tag is made after it). Parsed files are cached by blob id.
-//! OpenPGP and X.509 signatures are reported as present but unverified.
+//! `OpenPGP` and X.509 signatures are reported as present but unverified.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,7 +26,10 @@ use super::allowed_signers::AllowedSigners;
 use super::SignatureStatus;
 
 const SSH_BEGIN: &[u8] = b"-----BEGIN SSH SIGNATURE-----";
-const PGP_BEGIN: [&[u8]; 2] = [b"-----BEGIN PGP SIGNATURE-----", b"-----BEGIN PGP MESSAGE-----"];
+const PGP_BEGIN: [&[u8]; 2] = [
+    b"-----BEGIN PGP SIGNATURE-----",
+    b"-----BEGIN PGP MESSAGE-----",
+];
 const X509_BEGIN: &[u8] = b"-----BEGIN SIGNED MESSAGE-----";
 
 /// Where the allowed-signers file is taken from for one signed object.
@@ -76,7 +79,13 @@ impl<'r> Verifier<'r> {
         }
     }
 
-    fn check(&mut self, signature: &[u8], payload: &[u8], signers: SignersFrom, time: i64) -> SignatureStatus {
+    fn check(
+        &mut self,
+        signature: &[u8],
+        payload: &[u8],
+        signers: SignersFrom,
+        time: i64,
+    ) -> SignatureStatus {
         let signature = trim_start(signature);
         if PGP_BEGIN.iter().any(|b| signature.starts_with(b)) {
             return SignatureStatus::Unverified {
@@ -113,7 +122,10 @@ impl<'r> Verifier<'r> {
             Err(reason) => return rejected(reason),
         };
         match allowed.principals_for(sig.public_key(), time) {
-            Ok(principals) => SignatureStatus::Verified { principals, fingerprint },
+            Ok(principals) => SignatureStatus::Verified {
+                principals,
+                fingerprint,
+            },
             Err(reason) => rejected(format!("{reason} (key {fingerprint})")),
         }
     }
@@ -129,7 +141,8 @@ impl<'r> Verifier<'r> {
                 return Err("the parent commit is missing from this shallow clone, so its allowed-signers file cannot be read".to_owned())
             }
         };
-        let not_there = || format!("the allowed-signers file {file} does not exist before this commit");
+        let not_there =
+            || format!("the allowed-signers file {file} does not exist before this commit");
         let entry = self
             .repo
             .find_commit(commit)
@@ -141,7 +154,9 @@ impl<'r> Verifier<'r> {
             return Ok(Rc::clone(parsed));
         }
         let blob = self.repo.find_blob(blob_id).map_err(|_| not_there())?;
-        let parsed = Rc::new(AllowedSigners::parse(&String::from_utf8_lossy(blob.content())));
+        let parsed = Rc::new(AllowedSigners::parse(&String::from_utf8_lossy(
+            blob.content(),
+        )));
         self.cache.insert(blob_id, Rc::clone(&parsed));
         Ok(parsed)
     }
@@ -158,10 +173,16 @@ pub(super) fn split_signed(raw: &[u8]) -> Option<(&[u8], &[u8])> {
     let mut pos = 0;
     while pos < raw.len() {
         let line = &raw[pos..];
-        if line.starts_with(SSH_BEGIN) || line.starts_with(X509_BEGIN) || PGP_BEGIN.iter().any(|b| line.starts_with(b)) {
+        if line.starts_with(SSH_BEGIN)
+            || line.starts_with(X509_BEGIN)
+            || PGP_BEGIN.iter().any(|b| line.starts_with(b))
+        {
             start = Some(pos);
         }
-        pos += line.iter().position(|&b| b == b'\n').map_or(line.len(), |n| n + 1);
+        pos += line
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(line.len(), |n| n + 1);
     }
     start.map(|s| raw.split_at(s))
 }

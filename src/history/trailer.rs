@@ -12,6 +12,65 @@
 //! `git log --format=%(trailers)` does); tag messages are read after their
 //! signature has been cut off by the caller.
 
+use super::encoding::split_identity;
+use super::{EventKind, SignatureStatus};
+
+/// The approval trailers of one commit or tag message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ApprovalTrailers {
+    /// `Approved-by:` / `Reviewed-by:` identities as typed (name, email),
+    /// without duplicates (same kind and email, ignoring case).
+    pub(super) who: Vec<(EventKind, String, String)>,
+    /// Record ids from `Approves:` trailers (comma- or blank-separated).
+    pub(super) approves: Vec<String>,
+    /// Record ids from `Reviews:` trailers.
+    pub(super) reviews: Vec<String>,
+    /// Filled in by the caller; `Unsigned` here.
+    pub(super) signature: SignatureStatus,
+}
+
+/// The approval trailers of `message`, if it has at least one
+/// `Approved-by:` or `Reviewed-by:` trailer (keys ignore case).
+pub(super) fn approval_trailers(message: &str) -> Option<ApprovalTrailers> {
+    let mut found = ApprovalTrailers {
+        who: Vec::new(),
+        approves: Vec::new(),
+        reviews: Vec::new(),
+        signature: SignatureStatus::Unsigned,
+    };
+    for t in parse(message) {
+        let kind = match t.key.to_ascii_lowercase().as_str() {
+            "approved-by" => EventKind::Approval,
+            "reviewed-by" => EventKind::Review,
+            "approves" => {
+                add_ids(&mut found.approves, &t.value);
+                continue;
+            }
+            "reviews" => {
+                add_ids(&mut found.reviews, &t.value);
+                continue;
+            }
+            _ => continue,
+        };
+        let (name, email) = split_identity(&t.value);
+        let duplicate = found.who.iter().any(|(k, n, e)| {
+            *k == kind && e.eq_ignore_ascii_case(&email) && (!email.is_empty() || *n == name)
+        });
+        if !duplicate {
+            found.who.push((kind, name, email));
+        }
+    }
+    (!found.who.is_empty()).then_some(found)
+}
+
+fn add_ids(ids: &mut Vec<String>, value: &str) {
+    for id in value.split(|c: char| c == ',' || c.is_whitespace()) {
+        if !id.is_empty() && !ids.iter().any(|known| known == id) {
+            ids.push(id.to_owned());
+        }
+    }
+}
+
 /// One `Key: value` trailer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Trailer {
@@ -149,7 +208,10 @@ mod tests {
     use super::*;
 
     fn pairs(message: &str) -> Vec<(String, String)> {
-        parse(message).into_iter().map(|t| (t.key, t.value)).collect()
+        parse(message)
+            .into_iter()
+            .map(|t| (t.key, t.value))
+            .collect()
     }
 
     fn kv(k: &str, v: &str) -> (String, String) {
@@ -161,7 +223,10 @@ mod tests {
         let msg = "Approve policy\n\nBody text.\n\nApproves: POL-1\napproved-by: Jane Doe <jane@acme.example>\n";
         assert_eq!(
             pairs(msg),
-            vec![kv("Approves", "POL-1"), kv("approved-by", "Jane Doe <jane@acme.example>")]
+            vec![
+                kv("Approves", "POL-1"),
+                kv("approved-by", "Jane Doe <jane@acme.example>")
+            ]
         );
     }
 
@@ -190,14 +255,20 @@ mod tests {
         let msg = "Title\n\nApproved-by: Jane\n  Doe <jane@acme.example>\nReviews: A\n";
         assert_eq!(
             pairs(msg),
-            vec![kv("Approved-by", "Jane Doe <jane@acme.example>"), kv("Reviews", "A")]
+            vec![
+                kv("Approved-by", "Jane Doe <jane@acme.example>"),
+                kv("Reviews", "A")
+            ]
         );
     }
 
     #[test]
     fn comments_and_trailing_blank_lines_are_ignored() {
         let msg = "Title\n\nApproves: A\n# a comment\nApproved-by: J <j@x>\n\n\n";
-        assert_eq!(pairs(msg), vec![kv("Approves", "A"), kv("Approved-by", "J <j@x>")]);
+        assert_eq!(
+            pairs(msg),
+            vec![kv("Approves", "A"), kv("Approved-by", "J <j@x>")]
+        );
     }
 
     #[test]
@@ -206,6 +277,20 @@ mod tests {
         assert_eq!(separator("Approved by: x"), None);
         assert_eq!(separator(": x"), None);
         assert_eq!(separator("http://example"), Some(4));
+    }
+
+    #[test]
+    fn approval_trailers_pair_ids_and_identities() {
+        let msg = "Approve\n\nApproves: A, B\nApproves: B C\nReviews: D\nApproved-by: J <j@x>\nAPPROVED-BY: Jay <J@X>\nReviewed-by: K <k@x>\nSigned-off-by: Z <z@x>\n";
+        let found = approval_trailers(msg).expect("has approvals");
+        assert_eq!(found.approves, ["A", "B", "C"]);
+        assert_eq!(found.reviews, ["D"]);
+        let who: Vec<_> = found.who.iter().map(|(k, _, e)| (*k, e.as_str())).collect();
+        assert_eq!(
+            who,
+            [(EventKind::Approval, "j@x"), (EventKind::Review, "k@x")]
+        );
+        assert_eq!(approval_trailers("Title\n\nApproves: A\n"), None);
     }
 
     #[test]

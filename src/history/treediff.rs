@@ -25,7 +25,7 @@ use super::HistoryError;
 /// not supported by libgit2's default build either.
 const OID_LEN: usize = 20;
 /// Drop every cached tree once the cache holds this many bytes.
-const CACHE_LIMIT_BYTES: usize = 64 << 20;
+const CACHE_LIMIT_BYTES: usize = 16 << 20;
 
 const MODE_TREE: u32 = 0o040_000;
 const MODE_GITLINK: u32 = 0o160_000;
@@ -253,7 +253,10 @@ impl<'a> Entries<'a> {
         let len = entry_len(self.rest).ok_or_else(corrupt)?;
         let raw = &self.rest[..len];
         let nul = len - OID_LEN - 1;
-        let space = raw[..nul].iter().position(|&b| b == b' ').ok_or_else(corrupt)?;
+        let space = raw[..nul]
+            .iter()
+            .position(|&b| b == b' ')
+            .ok_or_else(corrupt)?;
         let mut mode = 0u32;
         for &digit in &raw[..space] {
             if !(b'0'..=b'7').contains(&digit) {
@@ -367,7 +370,11 @@ mod tests {
 
     #[test]
     fn malformed_trees_are_errors_not_panics() {
-        for raw in [&b"100644 x"[..], b"100644 x\0short", b"1x0644 x\0aaaaaaaaaaaaaaaaaaaa"] {
+        for raw in [
+            &b"100644 x"[..],
+            b"100644 x\0short",
+            b"1x0644 x\0aaaaaaaaaaaaaaaaaaaa",
+        ] {
             let entries = Entries::new(Some((Oid::ZERO_SHA1, raw)));
             assert!(entries.peek().is_err());
         }

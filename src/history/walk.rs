@@ -1,8 +1,11 @@
-//! Building the index: one walk over the commits reachable from the
-//! evaluated revision.
+//! Reading the history: one walk over the commits reachable from the
+//! evaluated revision, turned into per-commit facts.
 //!
 //! 1. A topological walk (children before parents, ties by time) lists every
-//!    reachable commit, through all parents of merges.
+//!    reachable commit, through all parents of merges. With a warm cache
+//!    for an ancestor of the revision, only the commits that are new since
+//!    then are walked, and put before the cached ones (still a topological
+//!    order: a new commit is never an ancestor of an old one).
 //! 2. Each commit is read once: identities, time, message and trailers.
 //! 3. Each commit's tree is compared with its parents' trees
 //!    (`treediff.rs`):
@@ -13,162 +16,101 @@
 //!    - a one-parent commit gets rename detection (`rename.rs`);
 //!    - a merge changes a path only when the path differs from *every*
 //!      parent (what the merged branch changed is seen on that branch's own
-//!      commits); merges get no rename detection.
-//! 4. Annotated tags under `refs/tags/` on walked commits are read for
-//!    trailers and signatures.
+//!      commits); merges get no rename detection. A merge that carries
+//!      approval trailers also keeps the files it brings in (changed
+//!      relative to its first parent): its approval covers them, as
+//!      reviewing a pull request and merging it approves its changes.
+//! 4. Signed commits with approval trailers get their signature checked.
+//!
+//! `index.rs` then assembles the facts (and the annotated tags) into a
+//! [`History`].
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Mutex;
 
 use git2::{ErrorCode, Oid, Repository, Sort};
 
-use super::encoding::{decode, split_identity, summary};
+use super::encoding::{decode, summary};
 use super::rename::{self, FileChange};
 use super::signature::{SignersFrom, Verifier};
+use super::trailer::{self, ApprovalTrailers};
 use super::treediff::{Delta, TreeDiffer};
-use super::{
-    trailer, ChangeKind, CommitId, CommitInfo, EventKind, History, HistoryError, HistoryOptions,
-    Identity, NonMonotonic, SignatureStatus,
-};
+use super::{cache, index, ChangeKind, History, HistoryError, HistoryOptions};
 
-mod tags;
-
-/// The forge merge bot's committer email: such commits prove nothing about
-/// who approved.
-const FORGE_EMAILS: [&str; 1] = ["noreply@github.com"];
-
-/// One commit's change to one path, in a per-path list.
-#[derive(Debug, Clone)]
-pub(super) struct PathChange {
-    /// Position of the commit in walk order.
-    pub(super) pos: u32,
-    pub(super) blob: Option<Oid>,
-    pub(super) kind: ChangeKind,
-}
-
-/// The approval trailers of one commit or tag.
-#[derive(Debug, Clone)]
-pub(super) struct Attestation {
-    /// Position of the commit (for tags: the tagged commit) in walk order.
-    pub(super) pos: u32,
-    /// Set for annotated tags.
-    pub(super) tag: Option<TagFacts>,
-    /// The `Approved-by:` / `Reviewed-by:` identities, without duplicates.
-    pub(super) who: Vec<(EventKind, Identity)>,
-    /// Record ids from `Approves:` trailers.
-    pub(super) approves: Vec<String>,
-    /// Record ids from `Reviews:` trailers.
-    pub(super) reviews: Vec<String>,
-    pub(super) signature: SignatureStatus,
-}
-
-impl Attestation {
-    /// Whether this attestation names `record_id` for events of `kind`.
-    pub(super) fn names(&self, record_id: &str, kind: EventKind) -> bool {
-        let ids = match kind {
-            EventKind::Approval => &self.approves,
-            EventKind::Review => &self.reviews,
-        };
-        ids.iter().any(|id| id == record_id)
-    }
-}
-
-/// What an annotated tag adds to its commit.
-#[derive(Debug, Clone)]
-pub(super) struct TagFacts {
-    pub(super) name: String,
-    pub(super) tagger: Identity,
+/// What the index needs of one commit; also what the cache stores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct CommitFacts {
+    pub(super) id: Oid,
+    pub(super) tree: Oid,
+    pub(super) parents: Vec<Oid>,
+    /// A shallow boundary: its parents and its changes are unknown.
+    pub(super) boundary: bool,
+    /// Name and email as recorded (not mailmapped).
+    pub(super) author: (String, String),
+    pub(super) committer: (String, String),
     pub(super) time: i64,
     pub(super) offset_minutes: i32,
+    pub(super) summary: String,
+    pub(super) changes: Vec<FileChange>,
+    /// For a merge with approval trailers: the files it brings in, changed
+    /// relative to its first parent but not to every parent (its approval
+    /// covers them; `changes` does not list them).
+    pub(super) merged: Vec<FileChange>,
+    /// Set when the message has `Approved-by:` / `Reviewed-by:` trailers.
+    pub(super) approval: Option<ApprovalTrailers>,
 }
 
-/// A commit as read in step 2.
-struct RawCommit {
-    id: Oid,
-    tree: Oid,
-    parents: Vec<Oid>,
-    boundary: bool,
-    author: (String, String),
-    committer: (String, String),
-    time: i64,
-    offset_minutes: i32,
-    message: String,
-    signed: bool,
+/// [`History::build`], with the cache folder given (`None`: no cache).
+pub(super) fn build(
+    repo: &Repository,
+    opts: &HistoryOptions,
+    cache_dir: Option<&Path>,
+) -> Result<History, HistoryError> {
+    build_counted(repo, opts, cache_dir).map(|(history, _)| history)
 }
 
-pub(super) fn build(repo: &Repository, opts: &HistoryOptions) -> Result<History, HistoryError> {
+/// [`build`], also telling how many commits were walked (not cached).
+pub(super) fn build_counted(
+    repo: &Repository,
+    opts: &HistoryOptions,
+    cache_dir: Option<&Path>,
+) -> Result<(History, usize), HistoryError> {
     // Objects are read by id from the user's own repository; re-hashing
     // every object costs a third of the walk and guards against nothing
-    // that `git fsck` would not.
+    // that `git fsck` would not. (A process-wide libgit2 setting.)
     git2::opts::strict_hash_verification(false);
-    let boundaries = read_shallow(repo)?;
+    let shallow_file = read_shallow(repo)?;
+    let boundaries: HashSet<Oid> = shallow_file
+        .lines()
+        .filter_map(|l| Oid::from_str(l.trim()).ok())
+        .collect();
     let shallow = repo.is_shallow() || !boundaries.is_empty();
-    let own = Repository::open(repo.path())?;
-    let mut history = History {
-        repo: Some(Mutex::new(own)),
-        shallow,
-        head: None,
-        commits: Vec::new(),
-        by_id: HashMap::new(),
-        paths: HashMap::new(),
-        attestations: Vec::new(),
-        commit_attestation: HashMap::new(),
-        tag_attestations: HashMap::new(),
-        named: HashMap::new(),
-        all_events: Vec::new(),
-        non_monotonic: Vec::new(),
-    };
     let Some(head) = resolve(repo, opts.rev.as_deref())? else {
-        return Ok(history);
+        return Ok((index::assemble(repo, opts, shallow, None, Vec::new())?, 0));
     };
-    history.head = Some(CommitId(head));
 
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    walk.push(head)?;
-    let order = walk.collect::<Result<Vec<Oid>, _>>()?;
-    let by_id: HashMap<Oid, u32> = order.iter().zip(0u32..).map(|(id, pos)| (*id, pos)).collect();
-    let raws = order
-        .iter()
-        .map(|&id| read_commit(repo, id, &boundaries))
-        .collect::<Result<Vec<_>, _>>()?;
-    let changes = diff_all(repo, &raws, &by_id)?;
-
-    let mut mailmap = Mailmapper::new(repo, head);
-    history.commits = raws.iter().map(|raw| commit_info(raw, &mut mailmap)).collect();
-    for (pos, file_changes) in (0u32..).zip(&changes) {
-        for change in file_changes {
-            history.paths.entry(change.path.clone()).or_default().push(PathChange {
-                pos,
-                blob: change.blob,
-                kind: change.kind.clone(),
-            });
+    let key = cache::Key::new(repo, opts, &shallow_file);
+    let cached = cache_dir.and_then(|dir| cache::load(dir, &key));
+    let (base, old) = match cached {
+        Some((base, facts)) if base == head => (Some(base), facts),
+        Some((base, facts)) if repo.graph_descendant_of(head, base).unwrap_or(false) => {
+            (Some(base), facts)
+        }
+        _ => (None, Vec::new()),
+    };
+    let mut facts = walk(repo, opts, head, base, &boundaries, &old)?;
+    let walked = facts.len();
+    facts.extend(old);
+    if let Some(dir) = cache_dir {
+        if walked > 0 || base.is_none() {
+            // A cache that cannot be written only costs the next run time.
+            let _ = cache::store(dir, &key, head, &facts);
         }
     }
-    history.non_monotonic = non_monotonic(&raws, &by_id, &history.commits);
-    history.by_id = by_id;
-
-    let mut verifier = Verifier::new(repo, opts.allowed_signers.clone());
-    for (pos, raw) in (0u32..).zip(&raws) {
-        let Some(mut att) = attestation(pos, &raw.message, &mut mailmap) else {
-            continue;
-        };
-        if raw.signed {
-            let signers = match raw.parents.first() {
-                _ if raw.boundary => SignersFrom::Missing,
-                Some(&parent) => SignersFrom::Commit(parent),
-                None => SignersFrom::Nothing,
-            };
-            att.signature = verifier.commit(raw.id, signers, raw.time);
-        }
-        let first_path = changes[pos as usize].first().map(|c| c.path.clone());
-        history.add_attestation(att, first_path);
-    }
-    for att in tags::read(repo, &history.by_id, &mut mailmap, &mut verifier)? {
-        history.add_attestation(att, None);
-    }
-    Ok(history)
+    Ok((
+        index::assemble(repo, opts, shallow, Some(head), facts)?,
+        walked,
+    ))
 }
 
 /// The commit `rev` names (default: `HEAD`); `None` for an unborn `HEAD`.
@@ -189,91 +131,152 @@ fn resolve(repo: &Repository, rev: Option<&str>) -> Result<Option<Oid>, HistoryE
         })
 }
 
-/// The boundary commits of a shallow clone (`.git/shallow`).
-fn read_shallow(repo: &Repository) -> Result<HashSet<Oid>, HistoryError> {
+/// The text of `.git/shallow` (the boundary commits of a shallow clone),
+/// empty when the repository is complete.
+fn read_shallow(repo: &Repository) -> Result<String, HistoryError> {
     let path = repo.commondir().join("shallow");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
-        Err(source) => return Err(HistoryError::ShallowFile { path, source }),
-    };
-    Ok(text.lines().filter_map(|l| Oid::from_str(l.trim()).ok()).collect())
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(source) => Err(HistoryError::ShallowFile { path, source }),
+    }
 }
 
-fn read_commit(repo: &Repository, id: Oid, boundaries: &HashSet<Oid>) -> Result<RawCommit, HistoryError> {
+/// The facts of the commits reachable from `head` but not from `base`, in
+/// topological order, newest first. `old` holds the facts already known
+/// (for the trees of parents outside the walk).
+fn walk(
+    repo: &Repository,
+    opts: &HistoryOptions,
+    head: Oid,
+    base: Option<Oid>,
+    boundaries: &HashSet<Oid>,
+    old: &[CommitFacts],
+) -> Result<Vec<CommitFacts>, HistoryError> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    walk.push(head)?;
+    if let Some(base) = base {
+        walk.hide(base)?;
+    }
+    let order = walk.collect::<Result<Vec<Oid>, _>>()?;
+    let mut verifier = Verifier::new(repo, opts.allowed_signers.clone());
+    let mut facts = Vec::with_capacity(order.len());
+    for id in order {
+        facts.push(read_commit(repo, id, boundaries, &mut verifier)?);
+    }
+    let trees: HashMap<Oid, Oid> = facts.iter().chain(old).map(|f| (f.id, f.tree)).collect();
+    let odb = repo.odb()?;
+    let mut differ = TreeDiffer::new(&odb);
+    // In walk order: a commit's trees, read when its child was diffed, are
+    // still cached when the commit itself is diffed. Not parallel on
+    // purpose: libgit2 serialises reads of one pack behind a per-pack lock,
+    // and two threads were two to three times *slower* than one.
+    for fact in &mut facts {
+        let (changes, merged) = diff_commit(&mut differ, fact, &trees)?;
+        fact.changes = changes;
+        if fact.approval.is_some() {
+            fact.merged = merged;
+        }
+    }
+    Ok(facts)
+}
+
+fn read_commit(
+    repo: &Repository,
+    id: Oid,
+    boundaries: &HashSet<Oid>,
+    verifier: &mut Verifier<'_>,
+) -> Result<CommitFacts, HistoryError> {
     let commit = repo
         .find_commit(id)
         .map_err(|source| HistoryError::Object { id, source })?;
     let encoding = commit.message_encoding().ok().flatten();
-    let person = |sig: &git2::Signature<'_>| (decode(sig.name_bytes(), encoding), decode(sig.email_bytes(), encoding));
+    let person = |sig: &git2::Signature<'_>| {
+        (
+            decode(sig.name_bytes(), encoding),
+            decode(sig.email_bytes(), encoding),
+        )
+    };
     let author = commit.author();
     let committer = commit.committer();
-    let signed = commit.header_field_bytes("gpgsig").is_ok() || commit.header_field_bytes("gpgsig-sha256").is_ok();
-    Ok(RawCommit {
+    let message = decode(commit.message_raw_bytes(), encoding);
+    let parents: Vec<Oid> = commit.parent_ids().collect();
+    let boundary = boundaries.contains(&id);
+    let time = committer.when().seconds();
+    let mut approval = trailer::approval_trailers(&message);
+    if let Some(approval) = &mut approval {
+        let signed = commit.header_field_bytes("gpgsig").is_ok()
+            || commit.header_field_bytes("gpgsig-sha256").is_ok();
+        if signed {
+            let signers = match parents.first() {
+                _ if boundary => SignersFrom::Missing,
+                Some(&parent) => SignersFrom::Commit(parent),
+                None => SignersFrom::Nothing,
+            };
+            approval.signature = verifier.commit(id, signers, time);
+        }
+    }
+    Ok(CommitFacts {
         id,
         tree: commit.tree_id(),
-        parents: commit.parent_ids().collect(),
-        boundary: boundaries.contains(&id),
+        parents,
+        boundary,
         author: person(&author),
         committer: person(&committer),
-        time: committer.when().seconds(),
+        time,
         offset_minutes: committer.when().offset_minutes(),
-        message: decode(commit.message_raw_bytes(), encoding),
-        signed,
+        summary: summary(&message),
+        changes: Vec::new(),
+        merged: Vec::new(),
+        approval,
     })
 }
 
-/// Step 3 for every commit, in walk order: a commit's trees, read when its
-/// child is diffed, are still cached when the commit itself is diffed.
-///
-/// Not parallel on purpose: libgit2 serialises reads of one pack file
-/// behind a per-pack lock (its delta-base cache), and two threads diffing
-/// the bench repository were two to three times *slower* than one.
-fn diff_all(repo: &Repository, raws: &[RawCommit], by_id: &HashMap<Oid, u32>) -> Result<Vec<Vec<FileChange>>, HistoryError> {
-    let odb = repo.odb()?;
-    let mut differ = TreeDiffer::new(&odb);
-    raws.iter()
-        .map(|raw| diff_commit(&mut differ, raw, raws, by_id))
-        .collect()
-}
-
+/// The commit's changes, and for a merge the files changed relative to its
+/// first parent only.
 fn diff_commit(
     differ: &mut TreeDiffer<'_, '_>,
-    raw: &RawCommit,
-    raws: &[RawCommit],
-    by_id: &HashMap<Oid, u32>,
-) -> Result<Vec<FileChange>, HistoryError> {
-    if raw.boundary {
-        return Ok(Vec::new());
+    fact: &CommitFacts,
+    trees: &HashMap<Oid, Oid>,
+) -> Result<(Vec<FileChange>, Vec<FileChange>), HistoryError> {
+    if fact.boundary {
+        return Ok((Vec::new(), Vec::new()));
     }
-    let mut parent_trees = Vec::with_capacity(raw.parents.len());
-    for parent in &raw.parents {
-        match by_id.get(parent) {
-            Some(&pos) => parent_trees.push(raws[pos as usize].tree),
+    let mut parent_trees = Vec::with_capacity(fact.parents.len());
+    for parent in &fact.parents {
+        match trees.get(parent) {
+            Some(&tree) => parent_trees.push(tree),
             // A parent outside the walk would be a grafted or broken
             // history: its changes are unknown, as at a shallow boundary.
-            None => return Ok(Vec::new()),
+            None => return Ok((Vec::new(), Vec::new())),
         }
     }
     let mut deltas = Vec::new();
     match parent_trees.as_slice() {
-        [] => differ.diff(None, Some(raw.tree), &mut deltas)?,
-        [parent] => differ.diff(Some(*parent), Some(raw.tree), &mut deltas)?,
+        [] => differ.diff(None, Some(fact.tree), &mut deltas)?,
+        [parent] => differ.diff(Some(*parent), Some(fact.tree), &mut deltas)?,
         [first, others @ ..] => {
-            differ.diff(Some(*first), Some(raw.tree), &mut deltas)?;
+            differ.diff(Some(*first), Some(fact.tree), &mut deltas)?;
+            let mut merged = Vec::new();
             for other in others {
                 if deltas.is_empty() {
                     break;
                 }
                 let mut against = Vec::new();
-                differ.diff(Some(*other), Some(raw.tree), &mut against)?;
+                differ.diff(Some(*other), Some(fact.tree), &mut against)?;
                 let changed: HashSet<&str> = against.iter().map(|d| d.path.as_str()).collect();
-                deltas.retain(|d: &Delta| changed.contains(d.path.as_str()));
+                let (keep, brought): (Vec<Delta>, Vec<Delta>) = deltas
+                    .into_iter()
+                    .partition(|d| changed.contains(d.path.as_str()));
+                deltas = keep;
+                merged.extend(brought.into_iter().map(plain_change));
             }
-            return Ok(deltas.into_iter().map(plain_change).collect());
+            let changes = deltas.into_iter().map(plain_change).collect();
+            return Ok((changes, merged));
         }
     }
-    Ok(rename::resolve(deltas, differ.odb()))
+    Ok((rename::resolve(deltas, differ.odb()), Vec::new()))
 }
 
 fn plain_change(d: Delta) -> FileChange {
@@ -286,136 +289,5 @@ fn plain_change(d: Delta) -> FileChange {
         path: d.path,
         blob: d.new,
         kind,
-    }
-}
-
-fn commit_info(raw: &RawCommit, mailmap: &mut Mailmapper) -> CommitInfo {
-    CommitInfo {
-        id: CommitId(raw.id),
-        summary: summary(&raw.message),
-        author: mailmap.resolve(&raw.author.0, &raw.author.1),
-        committer: mailmap.resolve(&raw.committer.0, &raw.committer.1),
-        time: raw.time,
-        offset_minutes: raw.offset_minutes,
-        forge: is_forge(&raw.committer.1),
-    }
-}
-
-pub(super) fn is_forge(raw_email: &str) -> bool {
-    FORGE_EMAILS.iter().any(|f| f.eq_ignore_ascii_case(raw_email.trim()))
-}
-
-fn non_monotonic(raws: &[RawCommit], by_id: &HashMap<Oid, u32>, infos: &[CommitInfo]) -> Vec<NonMonotonic> {
-    let mut out = Vec::new();
-    for (pos, raw) in raws.iter().enumerate() {
-        for parent in &raw.parents {
-            if let Some(&p) = by_id.get(parent) {
-                if raw.time < raws[p as usize].time {
-                    out.push(NonMonotonic {
-                        commit: infos[pos].clone(),
-                        parent: infos[p as usize].clone(),
-                    });
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The approval trailers of a message, if it has an `Approved-by:` or
-/// `Reviewed-by:` trailer. The signature is left `Unsigned`.
-pub(super) fn attestation(pos: u32, message: &str, mailmap: &mut Mailmapper) -> Option<Attestation> {
-    let mut att = Attestation {
-        pos,
-        tag: None,
-        who: Vec::new(),
-        approves: Vec::new(),
-        reviews: Vec::new(),
-        signature: SignatureStatus::Unsigned,
-    };
-    for t in trailer::parse(message) {
-        let key = t.key.to_ascii_lowercase();
-        let kind = match key.as_str() {
-            "approved-by" => EventKind::Approval,
-            "reviewed-by" => EventKind::Review,
-            "approves" | "reviews" => {
-                let ids = if key == "approves" { &mut att.approves } else { &mut att.reviews };
-                for id in t.value.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
-                    if !ids.iter().any(|known| known == id) {
-                        ids.push(id.to_owned());
-                    }
-                }
-                continue;
-            }
-            _ => continue,
-        };
-        let (name, email) = split_identity(&t.value);
-        let who = mailmap.resolve(&name, &email);
-        let duplicate = att.who.iter().any(|(k, w)| {
-            *k == kind && w.raw_email.eq_ignore_ascii_case(&who.raw_email) && (!who.raw_email.is_empty() || w.name == who.name)
-        });
-        if !duplicate {
-            att.who.push((kind, who));
-        }
-    }
-    (!att.who.is_empty()).then_some(att)
-}
-
-/// `.mailmap` from the evaluated revision's tree, with a cache: a history
-/// has far fewer people than commits.
-pub(super) struct Mailmapper {
-    map: Option<git2::Mailmap>,
-    cache: HashMap<(String, String), Identity>,
-}
-
-impl Mailmapper {
-    fn new(repo: &Repository, head: Oid) -> Self {
-        let map = repo
-            .find_commit(head)
-            .and_then(|c| c.tree())
-            .and_then(|t| t.get_path(Path::new(".mailmap")))
-            .and_then(|e| repo.find_blob(e.id()))
-            .ok()
-            .and_then(|blob| git2::Mailmap::from_buffer(&String::from_utf8_lossy(blob.content())).ok());
-        Mailmapper {
-            map,
-            cache: HashMap::new(),
-        }
-    }
-
-    /// The identity git shows for `name <email>`.
-    pub(super) fn resolve(&mut self, name: &str, email: &str) -> Identity {
-        let key = (name.to_owned(), email.to_owned());
-        if let Some(found) = self.cache.get(&key) {
-            return found.clone();
-        }
-        let (mapped_name, mapped_email) = self.lookup(name, email).unwrap_or_else(|| key.clone());
-        let identity = Identity {
-            name: mapped_name,
-            email: mapped_email,
-            raw_email: email.to_owned(),
-        };
-        self.cache.insert(key, identity.clone());
-        identity
-    }
-
-    fn lookup(&self, name: &str, email: &str) -> Option<(String, String)> {
-        // libgit2 refuses empty names and emails; a placeholder keeps the
-        // lookup going (mailmap entries match on email first).
-        const PLACEHOLDER: &str = "\u{1}";
-        let map = self.map.as_ref()?;
-        let probe_name = if name.trim().is_empty() { PLACEHOLDER } else { name };
-        let probe_email = if email.trim().is_empty() { PLACEHOLDER } else { email };
-        let signature = git2::Signature::new(probe_name, probe_email, &git2::Time::new(0, 0)).ok()?;
-        let mapped = map.resolve_signature(&signature).ok()?;
-        let text = |bytes: &[u8], original: &str| {
-            let s = String::from_utf8_lossy(bytes).into_owned();
-            if s == PLACEHOLDER {
-                original.to_owned()
-            } else {
-                s
-            }
-        };
-        Some((text(mapped.name_bytes(), name), text(mapped.email_bytes(), email)))
     }
 }

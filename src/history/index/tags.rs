@@ -10,6 +10,7 @@ use git2::{ObjectType, Oid, Repository};
 
 use super::super::encoding::decode;
 use super::super::signature::{split_signed, SignersFrom, Verifier};
+use super::super::trailer::approval_trailers;
 use super::super::{HistoryError, Identity};
 use super::{attestation, Attestation, Mailmapper, TagFacts};
 
@@ -47,19 +48,21 @@ pub(super) fn read(
         let Some(commit) = peel(&odb, tag.object, tag.kind) else {
             continue;
         };
-        let Some(&pos) = by_id.get(&commit) else { continue };
-        let Some(mut att) = attestation(pos, &tag.message, mailmap) else {
+        let Some(&pos) = by_id.get(&commit) else {
             continue;
         };
-        let tagger = tag
-            .tagger
-            .as_ref()
-            .map(|(n, e, _, _)| mailmap.resolve(n, e))
-            .unwrap_or_else(|| Identity {
+        let Some(trailers) = approval_trailers(&tag.message) else {
+            continue;
+        };
+        let mut att = attestation(pos, trailers, mailmap);
+        let tagger = match &tag.tagger {
+            Some((name, email, _, _)) => mailmap.resolve(name, email),
+            None => Identity {
                 name: String::new(),
                 email: String::new(),
                 raw_email: String::new(),
-            });
+            },
+        };
         let (time, offset_minutes) = tag.tagger.as_ref().map_or((0, 0), |t| (t.2, t.3));
         att.signature = verifier.tag(raw, SignersFrom::Commit(commit), time);
         att.tag = Some(TagFacts {
@@ -97,7 +100,7 @@ fn parse(raw: &[u8]) -> Option<RawTag> {
     for line in header.lines() {
         match line.split_once(' ') {
             Some(("object", id)) => object = Oid::from_str(id.trim()).ok(),
-            Some(("type", k)) => kind = k.trim().to_owned(),
+            Some(("type", k)) => k.trim().clone_into(&mut kind),
             Some(("tagger", t)) => tagger = parse_person(t),
             _ => {}
         }
@@ -160,7 +163,12 @@ mod tests {
     fn tagger_lines() {
         assert_eq!(
             parse_person("Jane Doe <jane@x> 1700000000 -0130"),
-            Some(("Jane Doe".to_owned(), "jane@x".to_owned(), 1_700_000_000, -90))
+            Some((
+                "Jane Doe".to_owned(),
+                "jane@x".to_owned(),
+                1_700_000_000,
+                -90
+            ))
         );
         assert_eq!(parse_person("broken"), None);
     }

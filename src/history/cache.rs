@@ -1,0 +1,308 @@
+//! The warm-run cache: the per-commit facts of the last indexed revision,
+//! so that the next run walks only the commits made since.
+//!
+//! - **Where**: outside the governance repository, in
+//!   `$XDG_CACHE_HOME/govlint/history/` (else `~/.cache/govlint/history/`),
+//!   one file per repository and allowed-signers setting. Nothing is ever
+//!   written into the repository.
+//! - **Off switch**: `GOVLINT_NO_CACHE=1` (any value but `0` or empty).
+//! - **Trust**: a file is used only if its magic, format version, repository
+//!   path, allowed-signers setting and shallow boundary list all match, its
+//!   checksum is right and it decodes completely; and only if the cached
+//!   revision is the evaluated one or one of its ancestors (a rebased or
+//!   reset branch starts over). Anything else is a miss, never an error.
+//!   Signature verdicts are cached with the commit: they depend only on the
+//!   commit and its first parent, which cannot change under the same id.
+//! - **What is not cached**: tags (re-read every run: they move without the
+//!   revision changing) and `.mailmap` (applied when assembling).
+//!
+//! The format is a plain length-prefixed binary encoding, little-endian,
+//! ending with a 64-bit checksum of everything before it.
+
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository};
+
+use super::rename::FileChange;
+use super::trailer::ApprovalTrailers;
+use super::walk::CommitFacts;
+use super::{ChangeKind, EventKind, HistoryOptions, SignatureStatus};
+
+mod codec;
+
+use codec::{Reader, Writer};
+
+const MAGIC: &[u8] = b"govlint-history-cache\n";
+/// Bump on any change to the encoding or to what a walk records.
+const VERSION: u32 = 1;
+const OID_LEN: usize = 20;
+
+/// The cache folder, unless disabled by `GOVLINT_NO_CACHE` or no home is
+/// known.
+pub(super) fn dir() -> Option<PathBuf> {
+    if std::env::var_os("GOVLINT_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return None;
+    }
+    let base = match std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from) {
+        Some(xdg) if xdg.is_absolute() => xdg,
+        _ => PathBuf::from(std::env::var_os("HOME")?).join(".cache"),
+    };
+    Some(base.join("govlint").join("history"))
+}
+
+/// What a cache file must match to be used.
+pub(super) struct Key {
+    repo: String,
+    signers: String,
+    shallow: Oid,
+}
+
+impl Key {
+    pub(super) fn new(repo: &Repository, opts: &HistoryOptions, shallow_file: &str) -> Key {
+        let path = repo.path();
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        Key {
+            repo: path.to_string_lossy().into_owned(),
+            signers: opts.allowed_signers.clone().unwrap_or_default(),
+            shallow: hash(shallow_file.as_bytes()),
+        }
+    }
+
+    fn file(&self, dir: &Path) -> PathBuf {
+        let name = hash(format!("{}\n{}", self.repo, self.signers).as_bytes());
+        dir.join(format!("{name}.bin"))
+    }
+}
+
+/// The cached revision and its facts, if a valid cache file exists.
+pub(super) fn load(dir: &Path, key: &Key) -> Option<(Oid, Vec<CommitFacts>)> {
+    let bytes = std::fs::read(key.file(dir)).ok()?;
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+    if checksum(body).to_le_bytes() != sum {
+        return None;
+    }
+    let mut r = Reader::new(body);
+    if r.raw(MAGIC.len())? != MAGIC || r.u32()? != VERSION {
+        return None;
+    }
+    if r.str()? != key.repo || r.str()? != key.signers || r.oid()? != key.shallow {
+        return None;
+    }
+    let head = r.oid()?;
+    let count = r.len()?;
+    let mut facts = Vec::with_capacity(count.min(1 << 20));
+    for _ in 0..count {
+        facts.push(read_facts(&mut r)?);
+    }
+    r.is_empty().then_some((head, facts))
+}
+
+/// Writes the facts of `head` (atomically: a temporary file, then a
+/// rename).
+pub(super) fn store(
+    dir: &Path,
+    key: &Key,
+    head: Oid,
+    facts: &[CommitFacts],
+) -> std::io::Result<()> {
+    let mut w = Writer::default();
+    w.raw(MAGIC);
+    w.u32(VERSION);
+    w.str(&key.repo);
+    w.str(&key.signers);
+    w.oid(key.shallow);
+    w.oid(head);
+    w.len(facts.len());
+    for fact in facts {
+        write_facts(&mut w, fact);
+    }
+    let mut bytes = w.into_bytes();
+    let sum = checksum(&bytes);
+    bytes.extend_from_slice(&sum.to_le_bytes());
+    std::fs::create_dir_all(dir)?;
+    let file = key.file(dir);
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, &bytes)?;
+    std::fs::rename(&tmp, &file).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// SHA-1 as git computes it for a blob, to name files and compare keys.
+fn hash(bytes: &[u8]) -> Oid {
+    Oid::hash_object(ObjectType::Blob, bytes).unwrap_or(Oid::ZERO_SHA1)
+}
+
+/// A fast 64-bit checksum against truncated or damaged files (libgit2's
+/// collision-detecting SHA-1 took a third of a warm load). Not a security
+/// boundary: the cache lives in the user's own folder.
+fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h: u64 = bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut v = [0u8; 8];
+        v.copy_from_slice(word);
+        h = (h ^ u64::from_le_bytes(v)).wrapping_mul(K).rotate_left(29);
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+    }
+    h ^ (h >> 32)
+}
+
+fn write_facts(w: &mut Writer, f: &CommitFacts) {
+    w.oid(f.id);
+    w.oid(f.tree);
+    w.len(f.parents.len());
+    for &p in &f.parents {
+        w.oid(p);
+    }
+    w.u8(u8::from(f.boundary));
+    for s in [&f.author.0, &f.author.1, &f.committer.0, &f.committer.1] {
+        w.str(s);
+    }
+    w.i64(f.time);
+    w.i64(i64::from(f.offset_minutes));
+    w.str(&f.summary);
+    write_changes(w, &f.changes);
+    write_changes(w, &f.merged);
+    let Some(a) = &f.approval else {
+        w.u8(0);
+        return;
+    };
+    w.u8(1);
+    w.len(a.who.len());
+    for (kind, name, email) in &a.who {
+        w.u8(match kind {
+            EventKind::Approval => 0,
+            EventKind::Review => 1,
+        });
+        w.str(name);
+        w.str(email);
+    }
+    w.strs(&a.approves);
+    w.strs(&a.reviews);
+    match &a.signature {
+        SignatureStatus::Unsigned => w.u8(0),
+        SignatureStatus::Verified {
+            principals,
+            fingerprint,
+        } => {
+            w.u8(1);
+            w.strs(principals);
+            w.str(fingerprint);
+        }
+        SignatureStatus::Rejected { reason } => {
+            w.u8(2);
+            w.str(reason);
+        }
+        SignatureStatus::Unverified { format } => {
+            w.u8(3);
+            w.str(format);
+        }
+    }
+}
+
+fn read_facts(r: &mut Reader<'_>) -> Option<CommitFacts> {
+    let id = r.oid()?;
+    let tree = r.oid()?;
+    let parents = (0..r.len()?).map(|_| r.oid()).collect::<Option<Vec<_>>>()?;
+    let boundary = r.u8()? != 0;
+    let author = (r.str()?.to_owned(), r.str()?.to_owned());
+    let committer = (r.str()?.to_owned(), r.str()?.to_owned());
+    let time = r.i64()?;
+    let offset_minutes = i32::try_from(r.i64()?).ok()?;
+    let summary = r.str()?.to_owned();
+    let changes = read_changes(r)?;
+    let merged = read_changes(r)?;
+    let approval = match r.u8()? {
+        0 => None,
+        1 => Some(read_approval(r)?),
+        _ => return None,
+    };
+    Some(CommitFacts {
+        id,
+        tree,
+        parents,
+        boundary,
+        author,
+        committer,
+        time,
+        offset_minutes,
+        summary,
+        changes,
+        merged,
+        approval,
+    })
+}
+
+fn write_changes(w: &mut Writer, changes: &[FileChange]) {
+    w.len(changes.len());
+    for c in changes {
+        w.str(&c.path);
+        w.opt_oid(c.blob);
+        match &c.kind {
+            ChangeKind::Added => w.u8(0),
+            ChangeKind::Modified => w.u8(1),
+            ChangeKind::Deleted => w.u8(2),
+            ChangeKind::Renamed { from } => {
+                w.u8(3);
+                w.str(from);
+            }
+        }
+    }
+}
+
+fn read_changes(r: &mut Reader<'_>) -> Option<Vec<FileChange>> {
+    let mut changes = Vec::new();
+    for _ in 0..r.len()? {
+        let path = r.str()?.to_owned();
+        let blob = r.opt_oid()?;
+        let kind = match r.u8()? {
+            0 => ChangeKind::Added,
+            1 => ChangeKind::Modified,
+            2 => ChangeKind::Deleted,
+            3 => ChangeKind::Renamed {
+                from: r.str()?.to_owned(),
+            },
+            _ => return None,
+        };
+        changes.push(FileChange { path, blob, kind });
+    }
+    Some(changes)
+}
+
+fn read_approval(r: &mut Reader<'_>) -> Option<ApprovalTrailers> {
+    let mut who = Vec::new();
+    for _ in 0..r.len()? {
+        let kind = match r.u8()? {
+            0 => EventKind::Approval,
+            1 => EventKind::Review,
+            _ => return None,
+        };
+        who.push((kind, r.str()?.to_owned(), r.str()?.to_owned()));
+    }
+    let approves = r.strs()?;
+    let reviews = r.strs()?;
+    let signature = match r.u8()? {
+        0 => SignatureStatus::Unsigned,
+        1 => SignatureStatus::Verified {
+            principals: r.strs()?,
+            fingerprint: r.str()?.to_owned(),
+        },
+        2 => SignatureStatus::Rejected {
+            reason: r.str()?.to_owned(),
+        },
+        3 => SignatureStatus::Unverified {
+            format: r.str()?.to_owned(),
+        },
+        _ => return None,
+    };
+    Some(ApprovalTrailers {
+        who,
+        approves,
+        reviews,
+        signature,
+    })
+}
