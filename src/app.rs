@@ -8,13 +8,19 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::cli::{CheckArgs, CheckFormat, Cli, Color, Command, DemoArgs, InitArgs, ShowArgs, ShowFormat};
+use crate::cli::{
+    CheckArgs, CheckFormat, Cli, Color, Command, DemoArgs, ExplainArgs, InitArgs, RulesArgs,
+    ShowArgs, ShowFormat, TextOrJson,
+};
 use crate::config::{self, Config, ConfigError};
+use crate::evidence::GitEvidence;
 use crate::finding::{Finding, Severity};
+use crate::history::{History, HistoryOptions};
 use crate::record::load::{self, Selection};
 use crate::record::snapshot::{Content, ContentSource, Snapshot};
 use crate::record::RecordSet;
 use crate::report::{self, Report};
+use crate::rule::{Context, NoHistory, RuleSet, Strength};
 use crate::schema::{SchemaSet, SchemaSource};
 use crate::source::SourceFile;
 
@@ -45,10 +51,23 @@ pub enum Fatal {
     #[error("cannot resolve `{rev}`: {message}")]
     BadRevision { rev: String, message: String },
     #[error("cannot write {}: {source}", .path.display())]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     #[diagnostic(transparent)]
     Init(#[from] crate::init::InitError),
+    #[error("cannot read the git history: {0}")]
+    History(String),
+    #[error("the repository is a shallow clone: its git history is truncated, so approvals and reviews cannot be checked")]
+    #[diagnostic(help(
+        "fetch the full history: `git fetch --unshallow`, or in GitHub Actions use actions/checkout with `fetch-depth: 0`. To run anyway with history results reported as \"unknown\" warnings, pass --allow-shallow (or set history.allow_shallow: true)"
+    ))]
+    Shallow,
+    #[error("no rule or built-in code is called `{0}`")]
+    #[diagnostic(help("`govlint rules` lists the enabled rules; built-in codes are parse, schema, record/*, config, history/*, waiver/*"))]
+    UnknownRule(String),
     #[error("{0}")]
     Other(String),
 }
@@ -83,6 +102,8 @@ fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
         Command::Show(args) => show(cli, args),
         Command::Init(args) => init(cli, args),
         Command::Demo(args) => demo(cli, args),
+        Command::Rules(args) => rules(cli, args),
+        Command::Explain(args) => explain(cli, args),
         _ => Err(Fatal::Other("this command is not available yet".to_owned())),
     }
 }
@@ -91,7 +112,8 @@ fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
 pub fn working_dir(cli: &Cli) -> Result<PathBuf, Fatal> {
     let dir = match &cli.chdir {
         Some(d) => d.clone(),
-        None => std::env::current_dir().map_err(|e| Fatal::Other(format!("cannot read the current directory: {e}")))?,
+        None => std::env::current_dir()
+            .map_err(|e| Fatal::Other(format!("cannot read the current directory: {e}")))?,
     };
     if !dir.is_dir() {
         return Err(Fatal::NoDir(dir));
@@ -138,7 +160,11 @@ impl Workspace {
         // govlint.yaml (or the work tree) is.
         let (path, root) = match &cli.config {
             Some(p) => {
-                let p = if p.is_absolute() { p.clone() } else { cwd.join(p) };
+                let p = if p.is_absolute() {
+                    p.clone()
+                } else {
+                    cwd.join(p)
+                };
                 let root = discovered
                     .as_ref()
                     .and_then(|d| d.parent().map(Path::to_path_buf))
@@ -162,7 +188,11 @@ impl Workspace {
 
     /// A path given on the command line, relative to the governance root.
     pub fn root_relative(&self, path: &Path) -> Option<String> {
-        let abs = if path.is_absolute() { path.to_owned() } else { self.cwd.join(path) };
+        let abs = if path.is_absolute() {
+            path.to_owned()
+        } else {
+            self.cwd.join(path)
+        };
         root_relative(&self.config.root, &abs)
     }
 }
@@ -207,15 +237,42 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     pub files: HashMap<String, Arc<SourceFile>>,
     pub rules: Vec<report::RuleMeta>,
+    pub ruleset: RuleSet,
+    /// The history index, when rules needed one (or `force_history`).
+    pub history: Option<History>,
+    /// The governance root relative to the repository's work tree.
+    pub prefix: String,
+}
+
+/// What to evaluate and how.
+pub struct Options {
+    pub source: ContentSource,
+    pub today: jiff::civil::Date,
+    pub allow_shallow: bool,
+    /// Read history even if no rule needs it (`audit`, `log`).
+    pub force_history: bool,
 }
 
 /// Loads, validates and evaluates one content source.
-pub fn evaluate(ws: &Workspace, source: &ContentSource) -> Result<Evaluation, Fatal> {
+pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
     let config = &ws.config;
+    let source = &opts.source;
     let snapshot = Snapshot::take(&config.root, source, ws.repo.as_ref())?;
     let selection = Selection::new(config)?;
     let loaded = load::load(&snapshot, &selection, ws.repo.as_ref(), config);
     let mut findings = loaded.findings;
+    let mut files: HashMap<String, Arc<SourceFile>> = loaded
+        .sources
+        .into_iter()
+        .map(|f| (f.path.clone(), f))
+        .collect();
+
+    let rule_files = rule_files(ws, &snapshot);
+    let ruleset = RuleSet::load(&config.packs, &rule_files, &config.severity)
+        .map_err(|errors| invalid_rules(config, errors, &rule_files))?;
+    for f in &rule_files {
+        files.insert(f.path.clone(), Arc::clone(f));
+    }
 
     let (schemas, schema_findings) = SchemaSet::build(repo_schemas(ws, &snapshot));
     findings.extend(schema_findings);
@@ -242,17 +299,179 @@ pub fn evaluate(ws: &Workspace, source: &ContentSource) -> Result<Evaluation, Fa
         .collect();
     findings.extend(validated.into_iter().flatten());
 
-    let files: HashMap<String, Arc<SourceFile>> = loaded
-        .sources
-        .into_iter()
-        .map(|f| (f.path.clone(), f))
-        .collect();
+    let needs_history = opts.force_history || ruleset.needs_history_for(&records);
+    let history = if needs_history {
+        open_history(ws, opts)?
+    } else {
+        None
+    };
+    let prefix = ws
+        .repo
+        .as_ref()
+        .map(|r| crate::record::snapshot::prefix_of(r, &config.root))
+        .unwrap_or_default();
+    let strength = Strength::parse(&config.minimum_strength).unwrap_or_default();
+    let mut findings = match &history {
+        Some(h) => {
+            let evidence =
+                GitEvidence::new(h, &records, prefix.clone(), *source == ContentSource::Index);
+            findings.extend(crate::evidence::history_findings(h, &records, &evidence));
+            let ctx = Context::new(&records, opts.today, &evidence).with_minimum_strength(strength);
+            ruleset.evaluate_with(&ctx, findings)
+        }
+        None => {
+            let ctx =
+                Context::new(&records, opts.today, &NoHistory).with_minimum_strength(strength);
+            ruleset.evaluate_with(&ctx, findings)
+        }
+    };
+    apply_code_levels(&mut findings, &config.severity);
+    if let Some(cfg) = &config.file {
+        files.insert(cfg.path.clone(), Arc::clone(cfg));
+    }
+    let rules = rule_meta(&ruleset);
     Ok(Evaluation {
         records,
         findings,
         files,
-        rules: Vec::new(),
+        rules,
+        ruleset,
+        history,
+        prefix,
     })
+}
+
+/// The history index for the evaluated revision, or `None` outside git.
+/// A shallow clone stops the run unless allowed (SPEC 2.1).
+fn open_history(ws: &Workspace, opts: &Options) -> Result<Option<History>, Fatal> {
+    let Some(repo) = ws.repo.as_ref() else {
+        return Err(Fatal::NotARepository {
+            what: "approval and review rules (git history as evidence)",
+            dir: ws.cwd.clone(),
+        });
+    };
+    let rev = match &opts.source {
+        ContentSource::Rev(r) => Some(r.clone()),
+        _ => None,
+    };
+    let history = History::build(
+        repo,
+        &HistoryOptions {
+            rev,
+            allowed_signers: Some(ws.config.allowed_signers.clone()),
+        },
+    )
+    .map_err(|e| Fatal::History(e.to_string()))?;
+    if history.is_shallow() && !(opts.allow_shallow || ws.config.allow_shallow) {
+        return Err(Fatal::Shallow);
+    }
+    Ok(Some(history))
+}
+
+/// Severity overrides of built-in codes (`schema`, `history/*`, ...); the
+/// rule set applies those of rules and `waiver/*` itself.
+fn apply_code_levels(
+    findings: &mut Vec<Finding>,
+    levels: &std::collections::BTreeMap<String, config::Level>,
+) {
+    findings.retain_mut(|f| {
+        if f.rule == "config" || f.rule.starts_with("waiver/") {
+            return true;
+        }
+        match (
+            crate::rule::CODES.iter().any(|c| c.id == f.rule),
+            levels.get(&f.rule),
+        ) {
+            (true, Some(level)) => match level.severity() {
+                Some(s) => {
+                    f.severity = s;
+                    true
+                }
+                None => false,
+            },
+            _ => true,
+        }
+    });
+}
+
+/// The rules as reports describe them.
+fn rule_meta(ruleset: &RuleSet) -> Vec<report::RuleMeta> {
+    ruleset
+        .rules()
+        .iter()
+        .map(|r| report::RuleMeta {
+            id: r.id.clone(),
+            severity: r.severity,
+            clause: r.clause.clone(),
+            summary: r.summary().join("; "),
+            help: r.help.clone(),
+            source: r.location.as_ref().map(|l| l.file.clone()),
+        })
+        .chain(crate::rule::CODES.iter().map(|c| report::RuleMeta {
+            id: c.id.to_owned(),
+            severity: Severity::Error,
+            clause: None,
+            summary: c.summary.to_owned(),
+            help: Some(c.description.to_owned()),
+            source: None,
+        }))
+        .collect()
+}
+
+/// The repository's rule files: `rules:` entries of govlint.yaml, each a
+/// YAML file or a folder of them.
+fn rule_files(ws: &Workspace, snapshot: &Snapshot) -> Vec<Arc<SourceFile>> {
+    let wanted: Vec<_> = snapshot
+        .files
+        .iter()
+        .filter(|f| {
+            let yaml = f.path.ends_with(".yaml") || f.path.ends_with(".yml");
+            yaml && ws.config.rules.iter().any(|entry| {
+                let entry = entry.trim_end_matches('/');
+                f.path == entry || f.path.starts_with(&format!("{entry}/"))
+            })
+        })
+        .collect();
+    snapshot
+        .read_all(&wanted, ws.repo.as_ref(), ws.config.max_file_bytes)
+        .into_iter()
+        .map(|(f, content)| {
+            let text = match content {
+                Content::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
+                // An unreadable rule file becomes an empty one; the rule
+                // loader then has nothing to misread.
+                Content::TooLarge(_) | Content::Unreadable(_) => String::new(),
+            };
+            Arc::new(SourceFile::new(f.path.clone(), text))
+        })
+        .collect()
+}
+
+/// Rule-file and override problems as the fatal error that prints them:
+/// those about govlint.yaml entries (`/packs/0`, `/severity/ID`) are placed
+/// in govlint.yaml here.
+fn invalid_rules(
+    config: &Config,
+    mut errors: Vec<Finding>,
+    rule_files: &[Arc<SourceFile>],
+) -> Fatal {
+    let mut files: HashMap<String, Arc<SourceFile>> = rule_files
+        .iter()
+        .map(|f| (f.path.clone(), Arc::clone(f)))
+        .collect();
+    if let Some(cfg) = &config.file {
+        let tree = crate::yaml::load(&cfg.text, &crate::yaml::Limits::default())
+            .documents
+            .into_iter()
+            .next();
+        for f in errors.iter_mut().filter(|f| f.location.is_none()) {
+            if let (Some(ptr), Some(doc)) = (&f.pointer, &tree) {
+                f.location = Some(cfg.location(doc.root.nearest_span(ptr)));
+            }
+        }
+        files.insert(cfg.path.clone(), Arc::clone(cfg));
+    }
+    Fatal::InvalidConfig(errors, files)
 }
 
 /// The repository's own schemas (`schemas/<Kind>.schema.json|yaml`).
@@ -264,7 +483,9 @@ fn repo_schemas(ws: &Workspace, snapshot: &Snapshot) -> Vec<SchemaSource> {
         .filter(|f| {
             f.path.strip_prefix(&folder).is_some_and(|name| {
                 !name.contains('/')
-                    && (name.ends_with(".schema.json") || name.ends_with(".schema.yaml") || name.ends_with(".schema.yml"))
+                    && (name.ends_with(".schema.json")
+                        || name.ends_with(".schema.yaml")
+                        || name.ends_with(".schema.yml"))
             })
         })
         .collect();
@@ -272,7 +493,9 @@ fn repo_schemas(ws: &Workspace, snapshot: &Snapshot) -> Vec<SchemaSource> {
         .read_all(&wanted, ws.repo.as_ref(), ws.config.max_file_bytes)
         .into_iter()
         .filter_map(|(f, content)| {
-            let Content::Bytes(bytes) = content else { return None };
+            let Content::Bytes(bytes) = content else {
+                return None;
+            };
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let file = Arc::new(SourceFile::new(f.path.clone(), text));
             // JSON is YAML, so one span-aware parser serves both.
@@ -293,7 +516,6 @@ fn repo_schemas(ws: &Workspace, snapshot: &Snapshot) -> Vec<SchemaSource> {
 
 fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
     let ws = Workspace::open(cli)?;
-    let _today = today(cli)?;
     let source = if args.staged {
         ContentSource::Index
     } else if let Some(rev) = &args.rev {
@@ -301,10 +523,22 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
     } else {
         ContentSource::WorkTree
     };
-    let eval = evaluate(&ws, &source)?;
+    let eval = evaluate(
+        &ws,
+        &Options {
+            source: source.clone(),
+            today: today(cli)?,
+            allow_shallow: args.allow_shallow,
+            force_history: false,
+        },
+    )?;
     let mut findings = eval.findings;
     if !args.paths.is_empty() {
-        let wanted: Vec<String> = args.paths.iter().filter_map(|p| ws.root_relative(p)).collect();
+        let wanted: Vec<String> = args
+            .paths
+            .iter()
+            .filter_map(|p| ws.root_relative(p))
+            .collect();
         findings.retain(|f| {
             f.location.as_ref().is_none_or(|l| {
                 wanted
@@ -320,7 +554,11 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
         })?;
         let changed = crate::record::snapshot::changed_since(repo, &ws.config.root, &source, base)?;
         // Repo-wide findings (no file) stay: a change can break them too.
-        findings.retain(|f| f.location.as_ref().is_none_or(|l| changed.contains(&l.file)));
+        findings.retain(|f| {
+            f.location
+                .as_ref()
+                .is_none_or(|l| changed.contains(&l.file))
+        });
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let rep = Report {
@@ -333,7 +571,11 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
     let text = match args.format {
         CheckFormat::Human => report::human::render(&rep, color, cli.quiet),
         CheckFormat::Json => report::json::render(&rep),
-        _ => return Err(Fatal::Other("this output format is not available yet".to_owned())),
+        _ => {
+            return Err(Fatal::Other(
+                "this output format is not available yet".to_owned(),
+            ))
+        }
     };
     emit(args.output.as_deref(), &text)?;
     let s = rep.summary();
@@ -348,8 +590,13 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
 /// as schemas and rules see it.
 fn show(cli: &Cli, args: &ShowArgs) -> Result<u8, Fatal> {
     let cwd = working_dir(cli)?;
-    let path = if args.path.is_absolute() { args.path.clone() } else { cwd.join(&args.path) };
-    let bytes = std::fs::read(&path).map_err(|e| Fatal::Other(format!("cannot read {}: {e}", path.display())))?;
+    let path = if args.path.is_absolute() {
+        args.path.clone()
+    } else {
+        cwd.join(&args.path)
+    };
+    let bytes = std::fs::read(&path)
+        .map_err(|e| Fatal::Other(format!("cannot read {}: {e}", path.display())))?;
     let display = args.path.to_string_lossy().replace('\\', "/");
     let (values, findings) = load::documents(&display, bytes);
     let text = match args.format {
@@ -365,7 +612,12 @@ fn show(cli: &Cli, args: &ShowArgs) -> Result<u8, Fatal> {
         Ok(CLEAN)
     } else {
         let files: HashMap<String, Arc<SourceFile>> = HashMap::new();
-        let rep = Report { findings: &findings, records: 0, files: &files, rules: &[] };
+        let rep = Report {
+            findings: &findings,
+            records: 0,
+            files: &files,
+            rules: &[],
+        };
         print_err(&report::human::render(&rep, use_color(cli.color), true));
         Ok(FINDINGS)
     }
@@ -398,17 +650,27 @@ pub fn use_color(choice: Color) -> bool {
     match choice {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        Color::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
     }
 }
 
 /// `govlint init [DIR] [--example]`.
 fn init(cli: &Cli, args: &InitArgs) -> Result<u8, Fatal> {
     let cwd = working_dir(cli)?;
-    let dir = args.dir.as_ref().map_or_else(|| cwd.clone(), |d| cwd.join(d));
+    let dir = args
+        .dir
+        .as_ref()
+        .map_or_else(|| cwd.clone(), |d| cwd.join(d));
     let report = crate::init::init(&dir, args.example, today(cli)?)?;
     if !cli.quiet {
-        let what = if args.example { "example ISMS" } else { "governance repository" };
+        let what = if args.example {
+            "example ISMS"
+        } else {
+            "governance repository"
+        };
         print_err(&format!(
             "created the {what} in {} ({} files, {} commit{})\nnext: cd {} && govlint check\n",
             report.dir.display(),
@@ -477,12 +739,89 @@ fn new_temp_dir() -> Result<PathBuf, Fatal> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     for attempt in 0..100u32 {
-        let dir = base.join(format!("govlint-demo-{}-{stamp}-{attempt}", std::process::id()));
+        let dir = base.join(format!(
+            "govlint-demo-{}-{stamp}-{attempt}",
+            std::process::id()
+        ));
         match std::fs::create_dir(&dir) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(source) => return Err(Fatal::Write { path: dir, source }),
         }
     }
-    Err(Fatal::Other("cannot create a temporary folder for the demo".to_owned()))
+    Err(Fatal::Other(
+        "cannot create a temporary folder for the demo".to_owned(),
+    ))
+}
+
+/// The rule set of the working tree's configuration, without loading records.
+fn working_ruleset(ws: &Workspace) -> Result<RuleSet, Fatal> {
+    let snapshot = Snapshot::take(&ws.config.root, &ContentSource::WorkTree, ws.repo.as_ref())?;
+    let files = rule_files(ws, &snapshot);
+    RuleSet::load(&ws.config.packs, &files, &ws.config.severity)
+        .map_err(|errors| invalid_rules(&ws.config, errors, &files))
+}
+
+/// `govlint rules`: the enabled rules with severity, clause and source.
+fn rules(cli: &Cli, args: &RulesArgs) -> Result<u8, Fatal> {
+    let ws = Workspace::open(cli)?;
+    let set = working_ruleset(&ws)?;
+    let text = match args.format {
+        TextOrJson::Json => {
+            let list: Vec<serde_json::Value> = set
+                .rules()
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "severity": r.severity.as_str(),
+                        "clause": r.clause,
+                        "source": r.source,
+                        "history": r.uses_history(),
+                        "message": r.message,
+                    })
+                })
+                .collect();
+            let mut t =
+                serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "rules": list }))
+                    .unwrap_or_default();
+            t.push('\n');
+            t
+        }
+        TextOrJson::Text => {
+            let width = set.rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut t = String::new();
+            for r in set.rules() {
+                t.push_str(&format!(
+                    "{:<width$}  {:<7}  {:<28}  {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.clause.as_deref().unwrap_or("-"),
+                    r.source,
+                ));
+            }
+            if !cli.quiet {
+                t.push_str(&format!(
+                    "{} rules enabled; `govlint explain RULE-ID` tells more\n",
+                    set.rules().len()
+                ));
+            }
+            t
+        }
+    };
+    emit(None, &text)?;
+    Ok(CLEAN)
+}
+
+/// `govlint explain RULE-ID`: a rule's or built-in code's documentation.
+fn explain(cli: &Cli, args: &ExplainArgs) -> Result<u8, Fatal> {
+    let ws = Workspace::open(cli)?;
+    let set = working_ruleset(&ws)?;
+    match crate::rule::explain(&set, &args.rule) {
+        Some(text) => {
+            emit(None, &text)?;
+            Ok(CLEAN)
+        }
+        None => Err(Fatal::UnknownRule(args.rule.clone())),
+    }
 }

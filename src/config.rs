@@ -18,27 +18,7 @@ pub const FILE_NAME: &str = "govlint.yaml";
 /// Paths never treated as records, whatever `records.exclude` says.
 pub const ALWAYS_EXCLUDED: &[&str] = &["govlint.yaml", "rules/**", "schemas/**", ".github/**"];
 
-/// A per-rule severity override.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Error,
-    Warning,
-    Info,
-    Off,
-}
-
-impl Level {
-    /// The severity this level sets, `None` for `off`.
-    pub fn severity(self) -> Option<Severity> {
-        match self {
-            Level::Error => Some(Severity::Error),
-            Level::Warning => Some(Severity::Warning),
-            Level::Info => Some(Severity::Info),
-            Level::Off => None,
-        }
-    }
-}
+pub use crate::rule::Level;
 
 /// The effective configuration.
 #[derive(Debug, Clone)]
@@ -77,12 +57,16 @@ impl Config {
             root,
             file,
             include: records.include.unwrap_or_else(|| {
-                ["**/*.yaml", "**/*.yml", "**/*.md"].map(String::from).to_vec()
+                ["**/*.yaml", "**/*.yml", "**/*.md"]
+                    .map(String::from)
+                    .to_vec()
             }),
             exclude: records.exclude.unwrap_or_default(),
             schemas: raw.schemas.unwrap_or_else(|| "schemas".to_owned()),
             rules: raw.rules.unwrap_or_else(|| vec!["rules".to_owned()]),
-            packs: raw.packs.unwrap_or_else(|| vec!["iso27001-2022".to_owned()]),
+            packs: raw
+                .packs
+                .unwrap_or_else(|| vec!["iso27001-2022".to_owned()]),
             severity: raw.severity.unwrap_or_default(),
             allowed_signers: trust
                 .allowed_signers
@@ -106,7 +90,10 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     #[error("{} is not valid", .file)]
-    Invalid { file: String, findings: Vec<Finding> },
+    Invalid {
+        file: String,
+        findings: Vec<Finding>,
+    },
 }
 
 /// Finds `govlint.yaml` in `start` or the nearest folder above it.
@@ -128,9 +115,10 @@ pub fn load(path: &Path, root: Option<PathBuf>) -> Result<Config, ConfigError> {
         path.parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     });
-    let name = path
-        .file_name()
-        .map_or_else(|| FILE_NAME.to_owned(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || FILE_NAME.to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let text = String::from_utf8_lossy(&bytes).into_owned();
     parse(root, &name, &text)
 }
@@ -163,8 +151,12 @@ pub fn parse(root: PathBuf, name: &str, text: &str) -> Result<Config, ConfigErro
         Ok(raw) => Ok(Config::from_raw(root, Some(file), raw)),
         // The schema accepted it, so this is a schema/struct mismatch: still
         // say what serde said, at the top of the file.
-        Err(e) => Err(invalid(vec![Finding::new("config", Severity::Error, e.to_string())
-            .at(Some(file.location(doc.root.span)))])),
+        Err(e) => Err(invalid(vec![Finding::new(
+            "config",
+            Severity::Error,
+            e.to_string(),
+        )
+        .at(Some(file.location(doc.root.span)))])),
     }
 }
 
@@ -175,8 +167,9 @@ fn schema_findings(
     tree: &crate::yaml::Node,
     value: &serde_json::Value,
 ) -> Vec<Finding> {
-    let schema: serde_json::Value = serde_json::from_str(include_str!("../schemas/govlint.schema.json"))
-        .unwrap_or(serde_json::Value::Bool(true));
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../schemas/govlint.schema.json"))
+            .unwrap_or(serde_json::Value::Bool(true));
     let docs = Arc::new(std::collections::HashMap::new());
     let validator = match crate::schema::compile(&schema, "govlint.schema.json", &docs) {
         Ok(v) => v,
@@ -202,7 +195,8 @@ fn schema_findings(
                 .key_span(&pointer)
                 .filter(|_| v.unknown_key.is_some())
                 .unwrap_or_else(|| tree.nearest_span(&pointer));
-            let mut f = Finding::new("config", Severity::Error, message).at(Some(file.location(span)));
+            let mut f =
+                Finding::new("config", Severity::Error, message).at(Some(file.location(span)));
             f.pointer = Some(pointer);
             f
         })

@@ -122,7 +122,9 @@ impl Finding {
     /// Sort key: file, line, column, rule, message — stable output order.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (
-            self.location.as_ref().map(|l| (l.file.as_str(), l.line, l.column)),
+            self.location
+                .as_ref()
+                .map(|l| (l.file.as_str(), l.line, l.column)),
             self.rule.as_str(),
             self.record.as_deref(),
             self.message.as_str(),

@@ -9,11 +9,13 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod evidence;
 pub mod finding;
 pub mod history;
 pub mod init;
 pub mod record;
 pub mod report;
+pub mod rule;
 pub mod schema;
 pub mod source;
 pub mod time;

@@ -9,8 +9,8 @@
 //! files, git, or the configuration: the caller passes rule files already
 //! read, an [`Evidence`] implementation, and the severity overrides.
 //!
-//! Layout: `spec.rs` (rule files as written) → `compile.rs` + `assert/*.rs`
-//! + `selector.rs` (compiled rules) → evaluation here; `waiver.rs`,
+//! Layout: `spec.rs` (rule files as written) → `compile.rs`, `assert/*.rs`
+//! and `selector.rs` (compiled rules) → evaluation here. Also: `waiver.rs`,
 //! `template.rs`, `path.rs` (pointers with `*`), `codes.rs` (built-in
 //! diagnostic codes), `explain.rs`, `builtin.rs` (packs), `load.rs` (rule
 //! files into rules, with every problem as a placed `config` finding).
@@ -19,7 +19,7 @@ mod assert;
 mod builtin;
 mod codes;
 mod compile;
-mod evidence;
+pub mod evidence;
 mod explain;
 mod load;
 mod path;
@@ -28,6 +28,8 @@ mod spec;
 mod template;
 #[cfg(test)]
 mod testing;
+#[cfg(test)]
+mod tests;
 mod waiver;
 
 use std::collections::BTreeMap;
@@ -63,6 +65,7 @@ pub enum Level {
 }
 
 impl Level {
+    #[must_use]
     pub fn parse(s: &str) -> Option<Level> {
         match s {
             "error" => Some(Level::Error),
@@ -74,6 +77,7 @@ impl Level {
     }
 
     /// The severity findings get at this level; `None` for `off`.
+    #[must_use]
     pub fn severity(self) -> Option<Severity> {
         match self {
             Level::Error => Some(Severity::Error),
@@ -122,6 +126,7 @@ enum Body {
 
 impl Rule {
     /// Whether evaluating this rule reads git history.
+    #[must_use]
     pub fn uses_history(&self) -> bool {
         self.selector.uses_history()
             || match &self.body {
@@ -131,12 +136,14 @@ impl Rule {
     }
 
     /// Plain-language lines of what the rule demands (`explain`).
+    #[must_use]
     pub fn summary(&self) -> Vec<String> {
+        let demands = match &self.body {
+            Body::Check(c) => c.describe(),
+            Body::Aggregate(a) => a.describe(),
+        };
         let mut out = vec![format!("Applies to: {}.", self.selector.describe())];
-        match &self.body {
-            Body::Check(c) => out.extend(c.describe().into_iter().map(|d| format!("Requires: {d}."))),
-            Body::Aggregate(a) => out.extend(a.describe().into_iter().map(|d| format!("Requires: {d}."))),
-        }
+        out.extend(demands.into_iter().map(|d| format!("Requires: {d}.")));
         out
     }
 
@@ -147,13 +154,15 @@ impl Rule {
         match &self.body {
             Body::Check(checks) => {
                 let preps = checks.prepare(ctx);
+                // Chunks, not single records: most checks take microseconds.
                 subjects
                     .par_iter()
+                    .with_min_len(256)
                     .flat_map_iter(|s| {
                         checks
                             .check(s, ctx, &preps)
                             .into_iter()
-                            .map(move |f| self.finding(s, f))
+                            .map(move |f| self.finding(s, &f))
                     })
                     .collect()
             }
@@ -161,15 +170,15 @@ impl Rule {
                 .check(&subjects, ctx.today, &self.selector.noun())
                 .into_iter()
                 .map(|a| {
-                    let mut f = match &a.at {
-                        Some((s, pointer)) => self.finding(s, Failure::new(pointer.clone(), a.detail)),
-                        None => {
-                            let msg = template::fill(&self.message, None, None);
-                            let mut f = Finding::new(&self.id, self.severity, join(&msg, &a.detail));
-                            f.clause.clone_from(&self.clause);
-                            f.help = self.help.as_ref().map(|h| template::fill(h, None, None));
-                            f
-                        }
+                    let mut f = if let Some((s, pointer)) = &a.at {
+                        self.finding(s, &Failure::new(pointer.clone(), a.detail))
+                    } else {
+                        // Repo-level: no record to fill templates from.
+                        let msg = template::fill(&self.message, None, None);
+                        let mut f = Finding::new(&self.id, self.severity, join(&msg, &a.detail));
+                        f.clause.clone_from(&self.clause);
+                        f.help = self.help.as_ref().map(|h| template::fill(h, None, None));
+                        f
                     };
                     f.related = a
                         .related
@@ -186,7 +195,7 @@ impl Rule {
     }
 
     /// A finding about one subject.
-    fn finding(&self, s: &Subject<'_>, failure: Failure) -> Finding {
+    fn finding(&self, s: &Subject<'_>, failure: &Failure) -> Finding {
         let record = s.record;
         let msg = template::fill(&self.message, Some(s.value), Some(&record.value));
         let severity = if failure.unknown {
@@ -194,7 +203,12 @@ impl Rule {
         } else {
             self.severity
         };
-        let mut f = record.finding(&self.id, severity, join(&msg, &failure.detail), &failure.pointer);
+        let mut f = record.finding(
+            &self.id,
+            severity,
+            join(&msg, &failure.detail),
+            &failure.pointer,
+        );
         if let Some(span) = failure.span {
             f.location = Some(record.file.location(span));
         } else if failure.at_key {
@@ -235,7 +249,11 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// A context with the default minimum strength (`self`).
-    pub fn new(records: &'a RecordSet, today: jiff::civil::Date, evidence: &'a dyn Evidence) -> Self {
+    pub fn new(
+        records: &'a RecordSet,
+        today: jiff::civil::Date,
+        evidence: &'a dyn Evidence,
+    ) -> Self {
         Context {
             records,
             today,
@@ -244,6 +262,7 @@ impl<'a> Context<'a> {
         }
     }
 
+    #[must_use]
     pub fn with_minimum_strength(mut self, strength: Strength) -> Self {
         self.minimum_strength = strength;
         self
@@ -272,6 +291,11 @@ impl RuleSet {
     /// but their `pointer` into `govlint.yaml` (`/packs/0`, `/severity/<id>`),
     /// for the caller to place. The caller exits 2.
     ///
+    /// # Errors
+    ///
+    /// The `config` findings, when any rule file, pack name or override is
+    /// invalid (all of them, not only the first).
+    ///
     /// Overrides may also name built-in codes (`schema`, `waiver/expired`,
     /// ...) without error; this module applies those of the `waiver/*` codes
     /// it emits, the caller applies the others.
@@ -285,6 +309,7 @@ impl RuleSet {
 
     /// Evaluates every enabled rule (in parallel) and applies waivers to the
     /// rule findings. See [`RuleSet::evaluate_with`].
+    #[must_use]
     pub fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
         self.evaluate_with(ctx, Vec::new())
     }
@@ -294,6 +319,7 @@ impl RuleSet {
     /// `config`, `parse` or `waiver/*` findings; silenced findings stay in
     /// the output, marked `waived`. Adds `waiver/expired`,
     /// `waiver/unapproved` and `waiver/unused` findings.
+    #[must_use]
     pub fn evaluate_with(&self, ctx: &Context<'_>, others: Vec<Finding>) -> Vec<Finding> {
         let mut findings = others;
         let per_rule: Vec<Vec<Finding>> = self.rules.par_iter().map(|r| r.evaluate(ctx)).collect();
@@ -303,22 +329,26 @@ impl RuleSet {
     }
 
     /// The enabled rules, in order, with severities after overrides.
+    #[must_use]
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
 
     /// A rule by id, enabled or off.
+    #[must_use]
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().chain(&self.disabled).find(|r| r.id == id)
     }
 
     /// Whether any enabled rule reads git history (`approved` / `reviewed`).
+    #[must_use]
     pub fn needs_history(&self) -> bool {
         self.rules.iter().any(Rule::uses_history)
     }
 
     /// [`RuleSet::needs_history`], or the records hold Waivers (whose
     /// approval is read from git).
+    #[must_use]
     pub fn needs_history_for(&self, records: &RecordSet) -> bool {
         self.needs_history() || records.of_kind(waiver::KIND).next().is_some()
     }

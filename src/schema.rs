@@ -29,7 +29,10 @@ pub const BUILTIN_KINDS: &[(&str, &str)] = &[
         include_str!("../schemas/ResponsibilityMatrix.schema.json"),
     ),
     ("Policy", include_str!("../schemas/Policy.schema.json")),
-    ("Objective", include_str!("../schemas/Objective.schema.json")),
+    (
+        "Objective",
+        include_str!("../schemas/Objective.schema.json"),
+    ),
     (
         "ResourceAllocation",
         include_str!("../schemas/ResourceAllocation.schema.json"),
@@ -38,17 +41,32 @@ pub const BUILTIN_KINDS: &[(&str, &str)] = &[
         "ManagementReview",
         include_str!("../schemas/ManagementReview.schema.json"),
     ),
-    ("Communication", include_str!("../schemas/Communication.schema.json")),
-    ("Improvement", include_str!("../schemas/Improvement.schema.json")),
+    (
+        "Communication",
+        include_str!("../schemas/Communication.schema.json"),
+    ),
+    (
+        "Improvement",
+        include_str!("../schemas/Improvement.schema.json"),
+    ),
     ("Waiver", include_str!("../schemas/Waiver.schema.json")),
 ];
 
 /// Schemas that are not record kinds: shared definitions and the schemas of
 /// govlint's own files.
 pub const BUILTIN_SUPPORT: &[(&str, &str)] = &[
-    ("common.schema.json", include_str!("../schemas/common.schema.json")),
-    ("govlint.schema.json", include_str!("../schemas/govlint.schema.json")),
-    ("rules.schema.json", include_str!("../schemas/rules.schema.json")),
+    (
+        "common.schema.json",
+        include_str!("../schemas/common.schema.json"),
+    ),
+    (
+        "govlint.schema.json",
+        include_str!("../schemas/govlint.schema.json"),
+    ),
+    (
+        "rules.schema.json",
+        include_str!("../schemas/rules.schema.json"),
+    ),
 ];
 
 /// One schema violation, before it is placed in a file.
@@ -222,7 +240,10 @@ fn message(e: &jsonschema::ValidationError<'_>) -> String {
             None => e.to_string(),
         },
         K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
-            format!("unknown property `{}`: check its spelling against the kind's schema", unexpected.join("`, `"))
+            format!(
+                "unknown property `{}`: check its spelling against the kind's schema",
+                unexpected.join("`, `")
+            )
         }
         K::Format { format } if format == "date" => {
             format!("{shown} is not a calendar date: write YYYY-MM-DD, e.g. 2026-09-15")
@@ -233,7 +254,12 @@ fn message(e: &jsonschema::ValidationError<'_>) -> String {
         K::Enum { options } => {
             let list = options
                 .as_array()
-                .map(|a| a.iter().map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_owned)).collect::<Vec<_>>().join(", "))
+                .map(|a| {
+                    a.iter()
+                        .map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_owned))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
                 .unwrap_or_default();
             format!("{shown} is not one of: {list}")
         }
@@ -379,6 +405,12 @@ mod tests {
         assert!(!is_local_ref("file:///etc/passwd"));
         let schema = serde_json::json!({"properties": {"a": {"$ref": "http://evil.example/x"}}});
         let refused = refused_refs(&schema, "");
-        assert_eq!(refused, vec![("/properties/a/$ref".to_owned(), "http://evil.example/x".to_owned())]);
+        assert_eq!(
+            refused,
+            vec![(
+                "/properties/a/$ref".to_owned(),
+                "http://evil.example/x".to_owned()
+            )]
+        );
     }
 }

@@ -144,15 +144,24 @@ mod tests {
     fn durations() {
         let d = Duration::parse("P12M").unwrap_or_default();
         assert_eq!(d.months, 12);
-        assert_eq!(Duration::parse("P1Y6M").map(|d| (d.years, d.months)), Some((1, 6)));
+        assert_eq!(
+            Duration::parse("P1Y6M").map(|d| (d.years, d.months)),
+            Some((1, 6))
+        );
         assert_eq!(Duration::parse("P90D").map(|d| d.days), Some(90));
         assert_eq!(Duration::parse("PT25H").map(|d| d.days), Some(2));
         for bad in ["P", "12M", "PT", "P1M1M", "P-1D", "P1.5Y", "PXD"] {
             assert!(Duration::parse(bad).is_none(), "{bad}");
         }
         let from = parse_date("2026-01-31").unwrap_or(Date::MIN);
-        assert_eq!(Duration::parse("P1M").map(|d| d.after(from)), parse_date("2026-02-28"));
+        assert_eq!(
+            Duration::parse("P1M").map(|d| d.after(from)),
+            parse_date("2026-02-28")
+        );
         let from = parse_date("2026-11-29").unwrap_or(Date::MIN);
-        assert_eq!(Duration::parse("P12M").map(|d| d.before(from)), parse_date("2025-11-29"));
+        assert_eq!(
+            Duration::parse("P12M").map(|d| d.before(from)),
+            parse_date("2025-11-29")
+        );
     }
 }

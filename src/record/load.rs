@@ -202,8 +202,12 @@ pub fn documents(path: &str, bytes: Vec<u8>) -> (Vec<serde_json::Value>, Vec<Fin
         match markdown::split(&file.text) {
             None => return (Vec::new(), Vec::new()),
             Some(Err(u)) => {
-                let f = Finding::new("parse", Severity::Error, "front matter is not closed: add a `---` line after it")
-                    .at(Some(file.location(u.span)));
+                let f = Finding::new(
+                    "parse",
+                    Severity::Error,
+                    "front matter is not closed: add a `---` line after it",
+                )
+                .at(Some(file.location(u.span)));
                 return (Vec::new(), vec![f]);
             }
             Some(Ok(fm)) => (fm.yaml, fm.offset, Some(fm.body)),
@@ -212,14 +216,21 @@ pub fn documents(path: &str, bytes: Vec<u8>) -> (Vec<serde_json::Value>, Vec<Fin
         (&*file.text, 0, None)
     };
     let loaded = yaml::load(yaml_text, &yaml::Limits::default());
-    let findings = loaded.error.iter().map(|e| parse_finding(&file, e, offset)).collect();
+    let findings = loaded
+        .error
+        .iter()
+        .map(|e| parse_finding(&file, e, offset))
+        .collect();
     let values = loaded
         .documents
         .iter()
         .map(|d| {
             let mut v = d.root.to_json();
             if let (Some(body), Some(map)) = (body, v.as_object_mut()) {
-                map.insert("body".to_owned(), serde_json::Value::String(body.to_owned()));
+                map.insert(
+                    "body".to_owned(),
+                    serde_json::Value::String(body.to_owned()),
+                );
             }
             v
         })
@@ -305,7 +316,10 @@ fn to_record(
     body: Option<&str>,
 ) -> Result<Record, Box<Finding>> {
     let here = |span: Span, rule: &str, message: String| {
-        Box::new(Finding::new(rule, Severity::Error, message).at(Some(file.location(span.shifted(offset)))))
+        Box::new(
+            Finding::new(rule, Severity::Error, message)
+                .at(Some(file.location(span.shifted(offset)))),
+        )
     };
     if !matches!(tree.value, yaml::Value::Map(_)) {
         return Err(here(
@@ -371,7 +385,10 @@ fn to_record(
     };
     let mut value = tree.to_json();
     if let (Some(body), Some(map)) = (body, value.as_object_mut()) {
-        map.insert("body".to_owned(), serde_json::Value::String(body.to_owned()));
+        map.insert(
+            "body".to_owned(),
+            serde_json::Value::String(body.to_owned()),
+        );
     }
     Ok(Record {
         id,

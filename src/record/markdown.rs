@@ -85,7 +85,10 @@ mod tests {
     fn crlf_and_bom() {
         let text = "\u{feff}---\r\nkind: Policy\r\n---\r\nbody\r\n";
         let fm = split(text).and_then(Result::ok);
-        assert_eq!(fm.map(|f| (f.yaml, f.offset, f.body)), Some(("kind: Policy\r\n", 8, "body\r\n")));
+        assert_eq!(
+            fm.map(|f| (f.yaml, f.offset, f.body)),
+            Some(("kind: Policy\r\n", 8, "body\r\n"))
+        );
     }
 
     #[test]

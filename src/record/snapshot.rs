@@ -69,7 +69,9 @@ impl Snapshot {
             ContentSource::Index => {
                 let repo = need_repo(repo, "--staged", root)?;
                 let prefix = prefix_of(repo, root);
-                let index = repo.index().map_err(|source| SnapshotError::Index { source })?;
+                let index = repo
+                    .index()
+                    .map_err(|source| SnapshotError::Index { source })?;
                 index
                     .iter()
                     .filter_map(|e| {
@@ -144,7 +146,12 @@ impl Snapshot {
     }
 
     /// Reads one file by path, if the snapshot has it.
-    pub fn read(&self, path: &str, repo: Option<&git2::Repository>, max_bytes: u64) -> Option<Content> {
+    pub fn read(
+        &self,
+        path: &str,
+        repo: Option<&git2::Repository>,
+        max_bytes: u64,
+    ) -> Option<Content> {
         let f = self.files.iter().find(|f| f.path == path)?;
         self.read_all(&[f], repo, max_bytes).pop().map(|(_, c)| c)
     }
@@ -279,11 +286,15 @@ pub fn changed_since(
     let mut opts = git2::DiffOptions::new();
     opts.include_untracked(true).recurse_untracked_dirs(true);
     let diff = match source {
-        ContentSource::Rev(_) => {
-            repo.diff_tree_to_tree(Some(&base_tree), Some(&head_commit.tree()?), Some(&mut opts))?
-        }
+        ContentSource::Rev(_) => repo.diff_tree_to_tree(
+            Some(&base_tree),
+            Some(&head_commit.tree()?),
+            Some(&mut opts),
+        )?,
         ContentSource::Index => {
-            let index = repo.index().map_err(|source| SnapshotError::Index { source })?;
+            let index = repo
+                .index()
+                .map_err(|source| SnapshotError::Index { source })?;
             repo.diff_tree_to_index(Some(&base_tree), Some(&index), Some(&mut opts))?
         }
         ContentSource::WorkTree => {

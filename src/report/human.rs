@@ -28,7 +28,12 @@ pub fn render(report: &Report<'_>, color: bool, quiet: bool) -> String {
     out
 }
 
-fn render_one(handler: &GraphicalReportHandler, report: &Report<'_>, f: &Finding, out: &mut String) {
+fn render_one(
+    handler: &GraphicalReportHandler,
+    report: &Report<'_>,
+    f: &Finding,
+    out: &mut String,
+) {
     let mut message = f.message.clone();
     if let Some(w) = &f.waived {
         message = format!("[waived by {}: {}] {message}", w.waiver, w.reason);
@@ -92,9 +97,7 @@ fn render_one(handler: &GraphicalReportHandler, report: &Report<'_>, f: &Finding
             let named = NamedSource::new(&loc.file, src.text.to_string()).with_language("yaml");
             let report = miette::Report::new(diag).with_source_code(named);
             let mut s = String::new();
-            handler
-                .render_report(&mut s, report.as_ref())
-                .map(|()| s)
+            handler.render_report(&mut s, report.as_ref()).map(|()| s)
         }
         None => {
             let mut s = String::new();
@@ -115,7 +118,12 @@ pub fn plain(f: &Finding) -> String {
         .as_ref()
         .map(|l| format!("{}:{}:{}: ", l.file, l.line, l.column))
         .unwrap_or_default();
-    format!("{place}{}[{}]: {}\n", f.severity.as_str(), f.rule, f.message)
+    format!(
+        "{place}{}[{}]: {}\n",
+        f.severity.as_str(),
+        f.rule,
+        f.message
+    )
 }
 
 /// The part of `span` on its first line: a whole mapping underlined over many

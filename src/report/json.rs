@@ -59,7 +59,8 @@ pub fn render(report: &Report<'_>) -> String {
         summary: report.summary(),
         diagnostics: report.findings.iter().map(Diagnostic::from).collect(),
     };
-    let mut text = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

@@ -76,8 +76,11 @@ fn scalar(v: &Value) -> String {
 /// Plain when unambiguous, else a JSON-escaped double-quoted scalar (valid YAML).
 fn string(s: &str) -> String {
     let plain_safe = !s.is_empty()
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '/'))
+        && s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '/'))
         && !s.ends_with(' ')
         && !matches!(
             s.to_ascii_lowercase().as_str(),

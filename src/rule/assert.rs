@@ -46,7 +46,7 @@ pub(crate) struct Subject<'r> {
 }
 
 impl<'r> Subject<'r> {
-    pub fn whole(record: &'r Record) -> Self {
+    pub(crate) fn whole(record: &'r Record) -> Self {
         Subject {
             record,
             base: String::new(),
@@ -55,12 +55,12 @@ impl<'r> Subject<'r> {
     }
 
     /// The record pointer of a pointer relative to the subject.
-    pub fn abs(&self, rel: &str) -> String {
+    pub(crate) fn abs(&self, rel: &str) -> String {
         format!("{}{rel}", self.base)
     }
 
     /// The subject's `id`, when it has a string one.
-    pub fn id(&self) -> Option<&'r str> {
+    pub(crate) fn id(&self) -> Option<&'r str> {
         self.value.get("id").and_then(Value::as_str)
     }
 }
@@ -83,7 +83,7 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    pub fn new(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub(crate) fn new(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
         Failure {
             pointer: pointer.into(),
             detail: detail.into(),
@@ -115,23 +115,33 @@ pub(crate) enum Prep<'a> {
 }
 
 impl Assertion {
-    pub fn compile(spec: &AssertionSpec, c: &mut Compiler<'_>, ptr: &str) -> Option<Assertion> {
+    pub(crate) fn compile(
+        spec: &AssertionSpec,
+        c: &mut Compiler<'_>,
+        ptr: &str,
+    ) -> Option<Assertion> {
         Some(match spec {
             AssertionSpec::Field(s) => Assertion::Field(field::Field::compile(s, c, ptr)?),
-            AssertionSpec::Schema(s) => {
-                Assertion::Schema(schema::InlineSchema::compile(&s.schema, c, &format!("{ptr}/schema"))?)
-            }
+            AssertionSpec::Schema(s) => Assertion::Schema(schema::InlineSchema::compile(
+                &s.schema,
+                c,
+                &format!("{ptr}/schema"),
+            )?),
             AssertionSpec::Ref(s) => {
                 Assertion::Ref(reference::Ref::compile(&s.ref_, c, &format!("{ptr}/ref"))?)
             }
-            AssertionSpec::ReferencedBy(s) => Assertion::ReferencedBy(reference::ReferencedBy::compile(
-                &s.referenced_by,
-                c,
-                &format!("{ptr}/referenced_by"),
-            )?),
-            AssertionSpec::Date(s) => {
-                Assertion::Date(date::DateCheck::compile(&s.date, c, &format!("{ptr}/date"))?)
+            AssertionSpec::ReferencedBy(s) => {
+                Assertion::ReferencedBy(reference::ReferencedBy::compile(
+                    &s.referenced_by,
+                    c,
+                    &format!("{ptr}/referenced_by"),
+                )?)
             }
+            AssertionSpec::Date(s) => Assertion::Date(date::DateCheck::compile(
+                &s.date,
+                c,
+                &format!("{ptr}/date"),
+            )?),
             AssertionSpec::Approved(s) => Assertion::History(history::Approved::compile(
                 &s.approved,
                 false,
@@ -151,9 +161,10 @@ impl Assertion {
         match self {
             Assertion::ReferencedBy(a) => Prep::Referrers(a.referrers(ctx)),
             Assertion::Ref(a) => a.prepare(ctx),
-            Assertion::Field(_) | Assertion::Schema(_) | Assertion::Date(_) | Assertion::History(_) => {
-                Prep::Nothing
-            }
+            Assertion::Field(_)
+            | Assertion::Schema(_)
+            | Assertion::Date(_)
+            | Assertion::History(_) => Prep::Nothing,
         }
     }
 
@@ -202,7 +213,11 @@ pub(crate) struct Checks(Vec<Assertion>);
 
 impl Checks {
     /// Compiles every entry; `None` when any failed (errors are in `c`).
-    pub fn compile(specs: &[AssertionSpec], c: &mut Compiler<'_>, ptr: &str) -> Option<Checks> {
+    pub(crate) fn compile(
+        specs: &[AssertionSpec],
+        c: &mut Compiler<'_>,
+        ptr: &str,
+    ) -> Option<Checks> {
         let compiled: Vec<Option<Assertion>> = specs
             .iter()
             .enumerate()
@@ -211,12 +226,22 @@ impl Checks {
         compiled.into_iter().collect::<Option<Vec<_>>>().map(Checks)
     }
 
-    pub fn prepare<'a>(&self, ctx: &Context<'a>) -> Vec<Prep<'a>> {
+    #[cfg(test)]
+    pub(crate) fn from_one(a: Assertion) -> Checks {
+        Checks(vec![a])
+    }
+
+    pub(crate) fn prepare<'a>(&self, ctx: &Context<'a>) -> Vec<Prep<'a>> {
         self.0.iter().map(|a| a.prepare(ctx)).collect()
     }
 
     /// Every failure of every assertion, in order.
-    pub fn check(&self, s: &Subject<'_>, ctx: &Context<'_>, preps: &[Prep<'_>]) -> Vec<Failure> {
+    pub(crate) fn check(
+        &self,
+        s: &Subject<'_>,
+        ctx: &Context<'_>,
+        preps: &[Prep<'_>],
+    ) -> Vec<Failure> {
         self.0
             .iter()
             .enumerate()
@@ -224,18 +249,18 @@ impl Checks {
             .collect()
     }
 
-    pub fn holds(&self, s: &Subject<'_>, ctx: &Context<'_>, preps: &[Prep<'_>]) -> bool {
-        self.0
-            .iter()
-            .enumerate()
-            .all(|(i, a)| a.check(s, ctx, preps.get(i).unwrap_or(&Prep::Nothing)).is_empty())
+    pub(crate) fn holds(&self, s: &Subject<'_>, ctx: &Context<'_>, preps: &[Prep<'_>]) -> bool {
+        self.0.iter().enumerate().all(|(i, a)| {
+            a.check(s, ctx, preps.get(i).unwrap_or(&Prep::Nothing))
+                .is_empty()
+        })
     }
 
-    pub fn uses_history(&self) -> bool {
+    pub(crate) fn uses_history(&self) -> bool {
         self.0.iter().any(Assertion::uses_history)
     }
 
-    pub fn describe(&self) -> Vec<String> {
+    pub(crate) fn describe(&self) -> Vec<String> {
         self.0.iter().map(Assertion::describe).collect()
     }
 }

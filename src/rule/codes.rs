@@ -37,6 +37,16 @@ pub const CODES: &[Code] = &[
         description: "Every YAML document that govlint reads as a record needs a PascalCase `kind` and an `id`. A file that is not a governance record should be excluded (`records.exclude` in `govlint.yaml`); otherwise add `kind:` and `id:` at the top of the document. Markdown files without front matter are not records and are skipped silently.",
     },
     Code {
+        id: "record/missing-id",
+        summary: "A record has a `kind` but no `id`.",
+        description: "Rules, approvals (`Approves: ID`) and waivers refer to records by id, so every record needs one, unique across the repository, matching `^[A-Za-z0-9][A-Za-z0-9._-]*$`. Add `id:` to the document, or exclude the file in `govlint.yaml` (`records.exclude`) if it is not a governance record.",
+    },
+    Code {
+        id: "record/invalid-id",
+        summary: "A record's `id` is not a string of letters, digits, `.`, `_` and `-`.",
+        description: "An id must be a string matching `^[A-Za-z0-9][A-Za-z0-9._-]*$`. YAML reads an unquoted `12` or `true` as a number or boolean, so quote such ids (`id: \"12\"`). The record is not checked further until its id is valid.",
+    },
+    Code {
         id: "record/unknown-kind",
         summary: "A record's `kind` has no schema.",
         description: "A record's `kind` must be one of the built-in kinds (Person, Role, ResponsibilityMatrix, Policy, Objective, ResourceAllocation, ManagementReview, Communication, Improvement, Waiver) or have a schema in the repository's `schemas/` folder. Usually this is a typo in `kind`; fix it, or add `schemas/<Kind>.schema.json` for a kind of your own.",
@@ -79,7 +89,7 @@ pub const CODES: &[Code] = &[
 ];
 
 /// The code with this id.
-pub fn find(id: &str) -> Option<&'static Code> {
+pub(crate) fn find(id: &str) -> Option<&'static Code> {
     CODES.iter().find(|c| c.id == id)
 }
 
@@ -95,9 +105,14 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), n, "duplicate code ids");
         for c in CODES {
-            assert!(!c.summary.is_empty() && c.description.len() > 80, "{}", c.id);
             assert!(
-                c.id.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-' || ch == '/'),
+                !c.summary.is_empty() && c.description.len() > 80,
+                "{}",
+                c.id
+            );
+            assert!(
+                c.id.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == '-' || ch == '/'),
                 "{} is not kebab-case",
                 c.id
             );

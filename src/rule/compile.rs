@@ -28,6 +28,12 @@ pub enum RuleError {
     Yaml { message: String },
     #[error("invalid rule file: {message}")]
     Invalid { message: String },
+    #[error("rule `{rule}`: unknown assertion `{key}` (expected one of: {expected})")]
+    UnknownAssertion {
+        rule: String,
+        key: String,
+        expected: String,
+    },
     #[error("rule `{rule}`: `{path}` is not a field path (a JSON Pointer such as `/owner` or `/actions/*/due`): {source}")]
     Path {
         rule: String,
@@ -71,11 +77,11 @@ pub(crate) struct Compiler<'a> {
 }
 
 impl Compiler<'_> {
-    pub fn error(&mut self, pointer: impl Into<String>, error: RuleError) {
+    pub(crate) fn error(&mut self, pointer: impl Into<String>, error: RuleError) {
         self.errors.push((pointer.into(), error));
     }
 
-    pub fn path(&mut self, pointer: &str, text: &str) -> Option<Path> {
+    pub(crate) fn path(&mut self, pointer: &str, text: &str) -> Option<Path> {
         Path::parse(text)
             .map_err(|source| {
                 let e = RuleError::Path {
@@ -88,21 +94,27 @@ impl Compiler<'_> {
             .ok()
     }
 
-    pub fn regex(&mut self, pointer: &str, text: &str) -> Option<Regex> {
+    pub(crate) fn regex(&mut self, pointer: &str, text: &str) -> Option<Regex> {
         compile_regex(text)
             .map_err(|source| {
                 let rule = self.rule.to_owned();
                 let regex = text.to_owned();
                 let e = match source {
-                    regex::Error::CompiledTooBig(limit) => RuleError::RegexTooBig { rule, regex, limit },
-                    source => RuleError::Regex { rule, regex, source },
+                    regex::Error::CompiledTooBig(limit) => {
+                        RuleError::RegexTooBig { rule, regex, limit }
+                    }
+                    source => RuleError::Regex {
+                        rule,
+                        regex,
+                        source,
+                    },
                 };
                 self.error(pointer, e);
             })
             .ok()
     }
 
-    pub fn duration(&mut self, pointer: &str, text: &str) -> Option<Duration> {
+    pub(crate) fn duration(&mut self, pointer: &str, text: &str) -> Option<Duration> {
         let d = Duration::parse(text);
         if d.is_none() {
             let e = RuleError::Duration {
@@ -114,7 +126,7 @@ impl Compiler<'_> {
         d
     }
 
-    pub fn schema(&mut self, pointer: &str, schema: &Value) -> Option<Validator> {
+    pub(crate) fn schema(&mut self, pointer: &str, schema: &Value) -> Option<Validator> {
         crate::schema::compile(schema, "inline.schema.json", self.schema_docs)
             .map_err(|message| {
                 let e = RuleError::Schema {
@@ -165,7 +177,9 @@ mod tests {
             schema_docs: &docs,
         };
         // Counted repetition of a Unicode class compiles far beyond 1 MiB.
-        assert!(c.regex("/rules/0/check/0/pattern", r"\w{1000}\w{1000}\w{1000}").is_none());
+        assert!(c
+            .regex("/rules/0/check/0/pattern", r"\w{1000}\w{1000}\w{1000}")
+            .is_none());
         assert!(c.regex("/rules/0/check/1/pattern", "(unclosed").is_none());
         assert!(c.regex("/rules/0/check/2/pattern", r"\bTBD\b").is_some());
         assert_eq!(c.errors.len(), 2);
@@ -173,7 +187,10 @@ mod tests {
         assert_eq!(ptr, "/rules/0/check/0/pattern");
         assert!(matches!(err, RuleError::RegexTooBig { .. }), "{err:?}");
         let text = err.to_string();
-        assert!(text.contains("acme/huge") && text.contains(r"\w{1000}") && text.contains("too large"), "{text}");
+        assert!(
+            text.contains("acme/huge") && text.contains(r"\w{1000}") && text.contains("too large"),
+            "{text}"
+        );
         let text = c.errors[1].1.to_string();
         assert!(text.contains("invalid regex `(unclosed`"), "{text}");
     }
@@ -189,7 +206,9 @@ mod tests {
         assert!(c.duration("/d", "P12M").is_some());
         assert!(c.duration("/d", "12 months").is_none());
         assert!(c.path("/p", "owner").is_none());
-        assert!(c.schema("/s", &serde_json::json!({"type": "object"})).is_some());
+        assert!(c
+            .schema("/s", &serde_json::json!({"type": "object"}))
+            .is_some());
         assert!(c.schema("/s", &serde_json::json!({"type": 12})).is_none());
         assert_eq!(c.errors.len(), 3);
     }

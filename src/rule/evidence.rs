@@ -29,6 +29,7 @@ pub enum Strength {
 
 impl Strength {
     /// The spelling used in rule files, config and reports.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Strength::Claimed => "claimed",
@@ -37,6 +38,7 @@ impl Strength {
         }
     }
 
+    #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "claimed" => Some(Strength::Claimed),

@@ -9,13 +9,24 @@ use super::{builtin, codes, Rule, RuleSet};
 
 /// The documentation of a rule (of `set`, else of a built-in pack, enabled or
 /// not) or of a built-in code; `None` for an unknown id.
+#[must_use]
 pub fn explain(set: &RuleSet, id: &str) -> Option<String> {
     if let Some(rule) = set.get(id) {
         let enabled = set.rules().iter().any(|r| r.id == id);
-        return Some(render_rule(rule, if enabled { None } else { Some("off in this repository's govlint.yaml") }));
+        return Some(render_rule(
+            rule,
+            if enabled {
+                None
+            } else {
+                Some("off in this repository's govlint.yaml")
+            },
+        ));
     }
     if let Some(rule) = builtin::find_rule(id) {
-        return Some(render_rule(&rule, Some("its pack is not enabled in this repository's govlint.yaml (`packs:`)")));
+        return Some(render_rule(
+            &rule,
+            Some("its pack is not enabled in this repository's govlint.yaml (`packs:`)"),
+        ));
     }
     codes::find(id).map(|c| {
         format!(
@@ -45,7 +56,9 @@ fn render_rule(rule: &Rule, not_enabled: Option<&str>) -> String {
             out.push_str(d.trim_end());
             out.push_str("\n\n");
         }
-        None => out.push_str("## What it checks\n\n(This rule has no description; here is what it checks.)\n\n"),
+        None => out.push_str(
+            "## What it checks\n\n(This rule has no description; here is what it checks.)\n\n",
+        ),
     }
     out.push_str("## Rule logic\n\n");
     for line in rule.summary() {
@@ -78,7 +91,13 @@ mod tests {
         let set = RuleSet::load(&["iso27001-2022".to_owned()], &[], &BTreeMap::new()).unwrap();
         let text = explain(&set, "iso27001/policy-approval").unwrap();
         assert!(text.starts_with("# iso27001/policy-approval\n"), "{text}");
-        for part in ["## What it checks", "## Why it matters", "## How to fix", "## Example", "```yaml"] {
+        for part in [
+            "## What it checks",
+            "## Why it matters",
+            "## How to fix",
+            "## Example",
+            "```yaml",
+        ] {
             assert!(text.contains(part), "{part} missing in\n{text}");
         }
         let empty = RuleSet::default();

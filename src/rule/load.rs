@@ -50,18 +50,16 @@ pub(super) fn load(
         errors: &mut errors,
     };
     for (i, name) in packs.iter().enumerate() {
-        match builtin::pack(name) {
-            Some(text) => {
-                let file = SourceFile::new(format!("<built-in>/{name}.yaml"), text);
-                loader.file(&file, Some(name));
-            }
-            None => {
-                let e = RuleError::UnknownPack {
-                    name: name.clone(),
-                    available: builtin::PACKS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
-                };
-                loader.errors.push(config(&e, None, &format!("/packs/{i}")));
-            }
+        if let Some(text) = builtin::pack(name) {
+            let file = SourceFile::new(format!("<built-in>/{name}.yaml"), text);
+            loader.file(&file, Some(name));
+        } else {
+            let available: Vec<&str> = builtin::PACKS.iter().map(|(n, _)| *n).collect();
+            let e = RuleError::UnknownPack {
+                name: name.clone(),
+                available: available.join(", "),
+            };
+            loader.errors.push(config(&e, None, &format!("/packs/{i}")));
         }
     }
     for file in files {
@@ -78,7 +76,11 @@ pub(super) fn load(
             set.code_levels.insert(id.clone(), *level);
         } else {
             let e = RuleError::UnknownOverride { id: id.clone() };
-            errors.push(config(&e, None, &format!("/severity/{}", escape_pointer(id))));
+            errors.push(config(
+                &e,
+                None,
+                &format!("/severity/{}", escape_pointer(id)),
+            ));
         }
     }
     if !errors.is_empty() {
@@ -121,7 +123,8 @@ impl Loader<'_> {
         let loaded = yaml::load(&file.text, &yaml::Limits::default());
         if let Some(e) = loaded.error {
             let err = RuleError::Yaml { message: e.message };
-            self.errors.push(config(&err, Some(file.location(e.span)), ""));
+            self.errors
+                .push(config(&err, Some(file.location(e.span)), ""));
             return;
         }
         let source = match pack {
@@ -130,12 +133,34 @@ impl Loader<'_> {
         };
         for doc in &loaded.documents {
             let json = doc.root.to_json();
-            let found = violations(self.validator, &json);
+            let unknown = unknown_assertions(&json);
+            for (pointer, rule, key) in &unknown {
+                let err = RuleError::UnknownAssertion {
+                    rule: rule.clone(),
+                    key: key.clone(),
+                    expected: ASSERTIONS.join(", "),
+                };
+                let key_ptr = format!("{pointer}/{}", escape_pointer(key));
+                let span = doc
+                    .root
+                    .key_span(&key_ptr)
+                    .unwrap_or_else(|| doc.root.nearest_span(pointer));
+                self.errors
+                    .push(config(&err, Some(file.location(span)), &key_ptr));
+            }
+            // The schema's view of those entries is less clear than the above.
+            let found: Vec<_> = violations(self.validator, &json)
+                .into_iter()
+                .filter(|v| !unknown.iter().any(|(p, _, _)| is_within(&v.pointer, p)))
+                .collect();
             for v in &found {
                 let (pointer, span) = match &v.unknown_key {
                     Some(key) => {
                         let p = format!("{}/{}", v.pointer, escape_pointer(key));
-                        let span = doc.root.key_span(&p).unwrap_or_else(|| doc.root.nearest_span(&v.pointer));
+                        let span = doc
+                            .root
+                            .key_span(&p)
+                            .unwrap_or_else(|| doc.root.nearest_span(&v.pointer));
                         (p, span)
                     }
                     None => (v.pointer.clone(), doc.root.nearest_span(&v.pointer)),
@@ -146,16 +171,20 @@ impl Loader<'_> {
                     format!("at `{}`: {}", show_pointer(&pointer), v.message)
                 };
                 let err = RuleError::Invalid { message };
-                self.errors.push(config(&err, Some(file.location(span)), &pointer));
+                self.errors
+                    .push(config(&err, Some(file.location(span)), &pointer));
             }
-            if !found.is_empty() {
+            if !found.is_empty() || !unknown.is_empty() {
                 continue;
             }
             let spec: FileSpec = match serde_json::from_value(json) {
                 Ok(s) => s,
                 Err(e) => {
-                    let err = RuleError::Invalid { message: e.to_string() };
-                    self.errors.push(config(&err, Some(file.location(doc.root.span)), ""));
+                    let err = RuleError::Invalid {
+                        message: e.to_string(),
+                    };
+                    self.errors
+                        .push(config(&err, Some(file.location(doc.root.span)), ""));
                     continue;
                 }
             };
@@ -173,12 +202,86 @@ impl Loader<'_> {
                 }
                 if let Some(mut r) = compiled {
                     r.source.clone_from(&source);
-                    r.location = pack.is_none().then(|| at(file, &doc.root, &format!("{ptr}/id")));
+                    r.location = pack
+                        .is_none()
+                        .then(|| at(file, &doc.root, &format!("{ptr}/id")));
                     self.rules.push(r);
                 }
             }
         }
     }
+}
+
+/// The head keys of assertions.
+const ASSERTIONS: &[&str] = &[
+    "field",
+    "schema",
+    "ref",
+    "referenced_by",
+    "date",
+    "approved",
+    "reviewed",
+];
+
+/// Assertion mappings with no known head key: (pointer, rule id, first key),
+/// in `check`, `for.if` and nested `ref.check` lists.
+fn unknown_assertions(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    fn list(
+        v: Option<&serde_json::Value>,
+        ptr: &str,
+        rule: &str,
+        out: &mut Vec<(String, String, String)>,
+    ) {
+        let Some(items) = v.and_then(serde_json::Value::as_array) else {
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let here = format!("{ptr}/{i}");
+            let Some(map) = item.as_object() else {
+                continue;
+            };
+            if !map.keys().any(|k| ASSERTIONS.contains(&k.as_str())) {
+                if let Some(key) = map.keys().next() {
+                    out.push((here.clone(), rule.to_owned(), key.clone()));
+                }
+            }
+            list(
+                item.pointer("/ref/check"),
+                &format!("{here}/ref/check"),
+                rule,
+                out,
+            );
+        }
+    }
+    let mut out = Vec::new();
+    let rules = doc.get("rules").and_then(serde_json::Value::as_array);
+    for (i, rule) in rules.into_iter().flatten().enumerate() {
+        let id = rule
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("?");
+        list(
+            rule.get("check"),
+            &format!("/rules/{i}/check"),
+            id,
+            &mut out,
+        );
+        list(
+            rule.pointer("/for/if"),
+            &format!("/rules/{i}/for/if"),
+            id,
+            &mut out,
+        );
+    }
+    out
+}
+
+/// `pointer` is `base` or inside it.
+fn is_within(pointer: &str, base: &str) -> bool {
+    pointer == base
+        || pointer
+            .strip_prefix(base)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 fn at(file: &SourceFile, root: &Node, pointer: &str) -> Location {
@@ -190,10 +293,15 @@ fn compile_rule(spec: &RuleSpec, c: &mut Compiler<'_>, ptr: &str) -> Option<Rule
     let selector = Selector::compile(spec.selector.as_ref(), c, &format!("{ptr}/for"));
     let body = match (&spec.check, &spec.aggregate) {
         (Some(check), None) => Checks::compile(check, c, &format!("{ptr}/check")).map(Body::Check),
-        (None, Some(agg)) => Aggregate::compile(agg, c, &format!("{ptr}/aggregate")).map(Body::Aggregate),
+        (None, Some(agg)) => {
+            Aggregate::compile(agg, c, &format!("{ptr}/aggregate")).map(Body::Aggregate)
+        }
         // The schema demands exactly one; this only guards against drift.
         _ => {
-            let message = format!("rule `{}` needs exactly one of `check` and `aggregate`", spec.id);
+            let message = format!(
+                "rule `{}` needs exactly one of `check` and `aggregate`",
+                spec.id
+            );
             c.error(ptr, RuleError::Invalid { message });
             None
         }
@@ -223,11 +331,15 @@ fn check_ids(rules: &[Rule], errors: &mut Vec<Finding>) {
     for rule in rules {
         let pointer = "/id";
         if rule.location.is_some() && rule.id.starts_with(BUILTIN_PREFIX) {
-            let e = RuleError::Reserved { id: rule.id.clone() };
+            let e = RuleError::Reserved {
+                id: rule.id.clone(),
+            };
             errors.push(config(&e, rule.location.clone(), pointer));
         }
         if codes::find(&rule.id).is_some() {
-            let e = RuleError::BuiltinCode { id: rule.id.clone() };
+            let e = RuleError::BuiltinCode {
+                id: rule.id.clone(),
+            };
             errors.push(config(&e, rule.location.clone(), pointer));
         }
         match first.get(rule.id.as_str()) {
@@ -266,7 +378,7 @@ fn config(err: &RuleError, location: Option<Location>, pointer: &str) -> Finding
 
 fn help(err: &RuleError) -> Option<&'static str> {
     match err {
-        RuleError::Invalid { .. } | RuleError::Yaml { .. } => {
+        RuleError::Invalid { .. } | RuleError::Yaml { .. } | RuleError::UnknownAssertion { .. } => {
             Some("rule files are described by schemas/rules.schema.json; `govlint explain config` shows the rule language")
         }
         RuleError::UnknownPack { .. } => Some("fix `packs:` in govlint.yaml"),
@@ -281,3 +393,6 @@ fn help(err: &RuleError) -> Option<&'static str> {
         | RuleError::Schema { .. } => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

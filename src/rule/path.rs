@@ -7,6 +7,7 @@
 //! as YAML authors mean them, and printing paths and values for people.
 
 use serde_json::Value;
+use std::fmt::Write as _;
 
 use crate::schema::escape_pointer;
 
@@ -87,9 +88,19 @@ impl Path {
         out
     }
 
-    /// The value at a wildcard-free path (the first hit otherwise).
+    /// The value at a wildcard-free path (the first hit otherwise). Walks
+    /// without building pointers: selectors call this for every record.
     pub(crate) fn get<'v>(&self, root: &'v Value) -> Option<&'v Value> {
-        self.resolve(root).into_iter().find_map(|h| h.value)
+        let mut v = root;
+        for token in &self.tokens {
+            v = match (token, v) {
+                (Token::Key(k), Value::Object(map)) => map.get(k)?,
+                (Token::Key(k), Value::Array(items)) => items.get(canonical_index(k)?)?,
+                (Token::Any, _) => return self.resolve(root).into_iter().find_map(|h| h.value),
+                (Token::Key(_), _) => return None,
+            };
+        }
+        Some(v)
     }
 }
 
@@ -141,7 +152,7 @@ fn walk<'v>(value: &'v Value, tokens: &[Token], prefix: String, out: &mut Vec<Hi
             let here = format!("{prefix}/{}", escape_pointer(key));
             match child {
                 Some(c) => walk(c, rest, here, out),
-                None if rest.iter().any(|t| *t == Token::Any) => {}
+                None if rest.contains(&Token::Any) => {}
                 None => {
                     let mut pointer = here;
                     for t in rest {
@@ -211,7 +222,7 @@ pub(crate) fn show_pointer(pointer: &str) -> String {
     for token in pointer.split('/').skip(1) {
         let token = unescape(token).unwrap_or_else(|_| token.to_owned());
         if canonical_index(&token).is_some() {
-            out.push_str(&format!("[{token}]"));
+            let _ = write!(out, "[{token}]");
         } else {
             if !out.is_empty() {
                 out.push('.');
@@ -252,6 +263,15 @@ mod tests {
         assert_eq!(hits[0].pointer, "/inputs/risk");
         assert_eq!(Path::parse("/a~1b").unwrap().get(&v), Some(&json!(1)));
         assert_eq!(Path::parse("/actions/01").unwrap().get(&v), None);
+        assert_eq!(
+            Path::parse("/actions/1/due").unwrap().get(&v),
+            Some(&json!("x"))
+        );
+        assert_eq!(
+            Path::parse("/actions/*/due").unwrap().get(&v),
+            Some(&json!("x"))
+        );
+        assert_eq!(Path::parse("").unwrap().get(&v), Some(&v));
     }
 
     #[test]

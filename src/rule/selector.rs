@@ -21,6 +21,7 @@
 //!   selected; e.g. only communications sent by top management.
 
 use serde_json::{Map, Value};
+use std::fmt::Write as _;
 
 use super::assert::{Checks, Prep, Subject};
 use super::compile::Compiler;
@@ -40,7 +41,11 @@ pub(crate) struct Selector {
 struct Where(Vec<(Path, Vec<Value>)>);
 
 impl Selector {
-    pub fn compile(spec: Option<&SelectorSpec>, c: &mut Compiler<'_>, ptr: &str) -> Option<Selector> {
+    pub(crate) fn compile(
+        spec: Option<&SelectorSpec>,
+        c: &mut Compiler<'_>,
+        ptr: &str,
+    ) -> Option<Selector> {
         let Some(spec) = spec else {
             return Some(Selector::default());
         };
@@ -66,16 +71,19 @@ impl Selector {
         })
     }
 
-    pub fn prepare<'a>(&self, ctx: &Context<'a>) -> Vec<Prep<'a>> {
-        self.when.as_ref().map(|w| w.prepare(ctx)).unwrap_or_default()
+    pub(crate) fn prepare<'a>(&self, ctx: &Context<'a>) -> Vec<Prep<'a>> {
+        self.when
+            .as_ref()
+            .map(|w| w.prepare(ctx))
+            .unwrap_or_default()
     }
 
-    pub fn uses_history(&self) -> bool {
+    pub(crate) fn uses_history(&self) -> bool {
         self.when.as_ref().is_some_and(Checks::uses_history)
     }
 
     /// The selected subjects, in record order (by kind, in the order of `kind`).
-    pub fn subjects<'a>(&self, ctx: &Context<'a>, preps: &[Prep<'a>]) -> Vec<Subject<'a>> {
+    pub(crate) fn subjects<'a>(&self, ctx: &Context<'a>, preps: &[Prep<'a>]) -> Vec<Subject<'a>> {
         let records: Vec<&'a crate::record::Record> = match &self.kinds {
             Some(kinds) => kinds.iter().flat_map(|k| ctx.records.of_kind(k)).collect(),
             None => ctx.records.iter().collect(),
@@ -98,13 +106,26 @@ impl Selector {
                                 .collect(),
                             Some(Value::Object(map)) => map
                                 .iter()
-                                .map(|(k, v)| (format!("{}/{}", hit.pointer, crate::schema::escape_pointer(k)), v))
+                                .map(|(k, v)| {
+                                    (
+                                        format!(
+                                            "{}/{}",
+                                            hit.pointer,
+                                            crate::schema::escape_pointer(k)
+                                        ),
+                                        v,
+                                    )
+                                })
                                 .collect(),
                             _ => Vec::new(),
                         };
                         for (base, value) in elements {
                             if filter.matches(value) {
-                                out.push(Subject { record, base, value });
+                                out.push(Subject {
+                                    record,
+                                    base,
+                                    value,
+                                });
                             }
                         }
                     }
@@ -118,28 +139,28 @@ impl Selector {
     }
 
     /// "Policy records where status is approved", for messages and `explain`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut s = match &self.kinds {
             Some(k) => format!("{} records", k.join(" and ")),
             None => "all records".to_owned(),
         };
         if !self.filter.0.is_empty() {
-            s.push_str(&format!(" where {}", self.filter.describe()));
+            let _ = write!(s, " where {}", self.filter.describe());
         }
         if let Some((p, w)) = &self.each {
-            s.push_str(&format!(", each element of `{}`", show_pointer(p.as_str())));
+            let _ = write!(s, ", each element of `{}`", show_pointer(p.as_str()));
             if !w.0.is_empty() {
-                s.push_str(&format!(" where {}", w.describe()));
+                let _ = write!(s, " where {}", w.describe());
             }
         }
         if let Some(when) = &self.when {
-            s.push_str(&format!(", if {}", when.describe().join(" and ")));
+            let _ = write!(s, ", if {}", when.describe().join(" and "));
         }
         s
     }
 
     /// Short noun for aggregate messages: "Policy records".
-    pub fn noun(&self) -> String {
+    pub(crate) fn noun(&self) -> String {
         let base = match &self.kinds {
             Some(k) => format!("{} record(s)", k.join("/")),
             None => "record(s)".to_owned(),
@@ -158,7 +179,10 @@ impl Where {
         let mut ok = true;
         for (key, value) in spec {
             let path = if key.starts_with('/') {
-                c.path(&format!("{ptr}/{}", crate::schema::escape_pointer(key)), key)
+                c.path(
+                    &format!("{ptr}/{}", crate::schema::escape_pointer(key)),
+                    key,
+                )
             } else {
                 Some(Path::field(key))
             };
@@ -241,13 +265,34 @@ actions: [{id: A1, status: open}, {id: A2, status: done}, {id: A3, status: open}
 
     #[test]
     fn where_scalars_lists_and_pointers() {
-        assert_eq!(ids(json!({"kind": "Objective", "where": {"status": ["on-track", "at-risk"]}}), TEXT), ["O-1"]);
-        assert_eq!(ids(json!({"kind": "Objective", "where": {"status": "achieved"}}), TEXT), ["O-2"]);
-        assert_eq!(ids(json!({"where": {"/period/from": "2026-01-01"}}), TEXT), ["O-1"]);
+        assert_eq!(
+            ids(
+                json!({"kind": "Objective", "where": {"status": ["on-track", "at-risk"]}}),
+                TEXT
+            ),
+            ["O-1"]
+        );
+        assert_eq!(
+            ids(
+                json!({"kind": "Objective", "where": {"status": "achieved"}}),
+                TEXT
+            ),
+            ["O-2"]
+        );
+        assert_eq!(
+            ids(json!({"where": {"/period/from": "2026-01-01"}}), TEXT),
+            ["O-1"]
+        );
         // A list field matches when one element does.
-        assert_eq!(ids(json!({"kind": "Person", "where": {"roles": "R-TOP"}}), TEXT), ["P-1"]);
+        assert_eq!(
+            ids(json!({"kind": "Person", "where": {"roles": "R-TOP"}}), TEXT),
+            ["P-1"]
+        );
         // A missing field matches only null.
-        assert_eq!(ids(json!({"kind": "Objective", "where": {"owner": null}}), TEXT), ["O-1", "O-2"]);
+        assert_eq!(
+            ids(json!({"kind": "Objective", "where": {"owner": null}}), TEXT),
+            ["O-1", "O-2"]
+        );
         assert!(ids(json!({"kind": "Objective", "where": {"owner": "x"}}), TEXT).is_empty());
         assert_eq!(ids(json!({"kind": ["Objective", "Person"]}), TEXT).len(), 4);
     }
@@ -255,12 +300,25 @@ actions: [{id: A1, status: open}, {id: A2, status: done}, {id: A3, status: open}
     #[test]
     fn each_with_where_and_if() {
         assert_eq!(
-            ids(json!({"kind": "ManagementReview", "each": {"field": "/actions", "where": {"status": "open"}}}), TEXT),
+            ids(
+                json!({"kind": "ManagementReview", "each": {"field": "/actions", "where": {"status": "open"}}}),
+                TEXT
+            ),
             ["MR-1/actions/0", "MR-1/actions/2"]
         );
-        assert_eq!(ids(json!({"kind": "ManagementReview", "each": "/actions"}), TEXT).len(), 3);
         assert_eq!(
-            ids(json!({"kind": "Person", "if": [{"field": "/roles", "in": ["R-A"]}]}), TEXT),
+            ids(
+                json!({"kind": "ManagementReview", "each": "/actions"}),
+                TEXT
+            )
+            .len(),
+            3
+        );
+        assert_eq!(
+            ids(
+                json!({"kind": "Person", "if": [{"field": "/roles", "in": ["R-A"]}]}),
+                TEXT
+            ),
             ["P-2"]
         );
     }

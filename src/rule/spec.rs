@@ -87,7 +87,7 @@ pub(crate) enum OneOrMany {
 }
 
 impl OneOrMany {
-    pub fn to_vec(&self) -> Vec<String> {
+    pub(crate) fn to_vec(&self) -> Vec<String> {
         match self {
             OneOrMany::One(s) => vec![s.clone()],
             OneOrMany::Many(v) => v.clone(),
@@ -226,9 +226,7 @@ pub(crate) struct ApprovalSpec {
 #[serde(untagged)]
 pub(crate) enum FixedOrField {
     Fixed(String),
-    Field {
-        field: String,
-    },
+    Field { field: String },
 }
 
 #[derive(Debug, Deserialize)]

@@ -57,7 +57,10 @@ mod tests {
     fn fills_fields_and_falls_back() {
         let rec = json!({"id": "MR-1", "title": "Review", "tags": ["a", "b"], "n": 3});
         let el = json!({"id": "A-1", "owner": null});
-        assert_eq!(fill("{{id}} of {{ title }}", Some(&el), Some(&rec)), "A-1 of Review");
+        assert_eq!(
+            fill("{{id}} of {{ title }}", Some(&el), Some(&rec)),
+            "A-1 of Review"
+        );
         assert_eq!(fill("{{tags}}/{{n}}", None, Some(&rec)), "a, b/3");
         // Missing and null fields print as nothing; a null in the element
         // falls back to the record.

@@ -135,7 +135,8 @@ pub(super) fn apply(ctx: &Context<'_>, findings: &mut Vec<Finding>, set: &RuleSe
         if used {
             continue;
         }
-        let known = set.rules().iter().any(|r| r.id == w.rule) || super::codes::find(w.rule).is_some();
+        let known =
+            set.rules().iter().any(|r| r.id == w.rule) || super::codes::find(w.rule).is_some();
         let (msg, pointer) = if known {
             let msg = format!(
                 "Waiver {} silences nothing: there is no `{}` finding about {}",
@@ -162,7 +163,177 @@ fn waivable(rule: &str) -> bool {
     !(rule == "config" || rule == "parse" || rule.starts_with("waiver/"))
 }
 
-fn finding(set: &RuleSet, code: &str, record: &Record, message: String, pointer: &str, help: &str) -> Option<Finding> {
+fn finding(
+    set: &RuleSet,
+    code: &str,
+    record: &Record,
+    message: String,
+    pointer: &str,
+    help: &str,
+) -> Option<Finding> {
     let severity = set.code_severity(code, Severity::Warning)?;
-    Some(record.finding(code, severity, message, pointer).with_help(help))
+    Some(
+        record
+            .finding(code, severity, message, pointer)
+            .with_help(help),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{approval, load_ok, records, today, FakeEvidence};
+    use super::super::{Context, Level, NoHistory, RuleSet};
+    use crate::finding::{Finding, Severity};
+    use crate::record::RecordSet;
+
+    const RULES: &str = "\
+rules:
+  - id: acme/objective-owner
+    severity: error
+    message: Objective {{id}} has no owner
+    for: { kind: Objective }
+    check:
+      - { field: /owner, required: true }
+";
+
+    fn repo(expires: &str, rule: &str, records_: &str) -> RecordSet {
+        records(
+            "repo.yaml",
+            &format!(
+                "kind: Objective\nid: O-1\n---\nkind: Objective\nid: O-2\nowner: P-JANE\n---\n\
+                 kind: Role\nid: R-TOP\n---\nkind: Person\nid: P-JANE\nemail: jane@acme.example\nroles: [R-TOP]\n---\n\
+                 kind: Waiver\nid: W-1\nrule: {rule}\nrecords: {records_}\nreason: Owner being hired\nexpires: {expires}\napprover: R-TOP\n"
+            ),
+        )
+    }
+
+    fn approved(set: &RecordSet) -> FakeEvidence {
+        let mut ev = FakeEvidence::default();
+        ev.approvals.insert(
+            "W-1".to_owned(),
+            vec![approval(set, "P-JANE", "2026-10-01")],
+        );
+        ev
+    }
+
+    fn run(rules: &RuleSet, set: &RecordSet, ev: &dyn super::super::Evidence) -> Vec<Finding> {
+        rules.evaluate(&Context::new(set, today(), ev))
+    }
+
+    fn codes(findings: &[Finding]) -> Vec<(&str, Option<&str>, bool)> {
+        findings
+            .iter()
+            .map(|f| (f.rule.as_str(), f.record.as_deref(), f.waived.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn an_approved_unexpired_waiver_silences_but_keeps_the_finding() {
+        let rules = load_ok(RULES);
+        // The expiry date itself still counts.
+        let set = repo("2026-11-15", "acme/objective-owner", "[O-1]");
+        let f = run(&rules, &set, &approved(&set));
+        assert_eq!(codes(&f), [("acme/objective-owner", Some("O-1"), true)]);
+        let waived = f[0].waived.as_ref().unwrap();
+        assert_eq!(
+            (waived.waiver.as_str(), waived.reason.as_str()),
+            ("W-1", "Owner being hired")
+        );
+        assert!(!f[0].is_active());
+    }
+
+    #[test]
+    fn without_history_a_waiver_is_unapproved_and_silences_nothing() {
+        let rules = load_ok(RULES);
+        let set = repo("2026-12-31", "acme/objective-owner", "[O-1]");
+        let f = run(&rules, &set, &NoHistory);
+        assert_eq!(
+            codes(&f),
+            [
+                ("acme/objective-owner", Some("O-1"), false),
+                ("waiver/unapproved", Some("W-1"), false)
+            ]
+        );
+        assert_eq!(f[1].severity, Severity::Warning);
+        assert!(f[1].message.contains("never approved"), "{}", f[1].message);
+
+        // Approved by someone outside the role: still unapproved.
+        let mut ev = FakeEvidence::default();
+        let mut a = approval(&set, "P-JANE", "2026-10-01");
+        a.roles = vec!["R-OPS".to_owned()];
+        ev.approvals.insert("W-1".to_owned(), vec![a]);
+        let f = run(&rules, &set, &ev);
+        assert!(
+            f[1].message.contains("outside the role `R-TOP`"),
+            "{}",
+            f[1].message
+        );
+
+        // Changed since approval (e.g. `expires` extended): unapproved.
+        let mut ev = approved(&set);
+        ev.approvals.get_mut("W-1").unwrap()[0].unchanged = false;
+        assert_eq!(run(&rules, &set, &ev)[1].rule, "waiver/unapproved");
+    }
+
+    #[test]
+    fn an_expired_waiver_is_reported_at_expires() {
+        let rules = load_ok(RULES);
+        let set = repo("2026-11-14", "acme/objective-owner", "[O-1]");
+        let f = run(&rules, &set, &approved(&set));
+        assert_eq!(
+            codes(&f),
+            [
+                ("acme/objective-owner", Some("O-1"), false),
+                ("waiver/expired", Some("W-1"), false)
+            ]
+        );
+        assert_eq!(f[1].pointer.as_deref(), Some("/expires"));
+        assert_eq!(f[1].location.as_ref().map(|l| l.line), Some(21));
+    }
+
+    #[test]
+    fn unused_waivers_and_overrides() {
+        let rules = load_ok(RULES);
+        let set = repo("2026-12-31", "acme/objective-owner", "[O-2]");
+        let f = run(&rules, &set, &approved(&set));
+        assert_eq!(
+            codes(&f),
+            [
+                ("acme/objective-owner", Some("O-1"), false),
+                ("waiver/unused", Some("W-1"), false)
+            ]
+        );
+        assert_eq!(f[1].pointer.as_deref(), Some("/records"));
+
+        let set = repo("2026-12-31", "acme/no-such-rule", "[O-1]");
+        let f = run(&rules, &set, &approved(&set));
+        assert_eq!(f[1].pointer.as_deref(), Some("/rule"));
+        assert!(f[1].message.contains("not enabled"), "{}", f[1].message);
+
+        let file = std::sync::Arc::new(crate::source::SourceFile::new("rules/acme.yaml", RULES));
+        let mut o = std::collections::BTreeMap::new();
+        o.insert("waiver/unused".to_owned(), Level::Off);
+        let quiet = RuleSet::load(&[], &[file], &o).unwrap();
+        assert_eq!(run(&quiet, &set, &approved(&set)).len(), 1);
+    }
+
+    #[test]
+    fn waivers_apply_to_other_findings_but_not_to_config() {
+        let rules = load_ok(RULES);
+        let set = repo("2026-12-31", "schema", "O-1");
+        let o1 = set.get("O-1").unwrap();
+        let schema = o1.finding("schema", Severity::Error, "bad", "/id");
+        let mut config = o1.finding("config", Severity::Error, "bad", "/id");
+        config.rule = "config".to_owned();
+        let ev = approved(&set);
+        let f = rules.evaluate_with(&Context::new(&set, today(), &ev), vec![schema, config]);
+        assert_eq!(
+            codes(&f),
+            [
+                ("schema", Some("O-1"), true),
+                ("config", Some("O-1"), false),
+                ("acme/objective-owner", Some("O-1"), false)
+            ]
+        );
+    }
 }

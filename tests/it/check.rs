@@ -24,7 +24,11 @@ fn clean_repo_exits_zero() {
     let repo = clean_repo();
     let (code, json) = repo.check_json(&[]);
     assert_eq!(json["summary"]["records"], 2, "{json:#}");
-    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0), "{json:#}");
+    assert_eq!(
+        json["diagnostics"].as_array().map(Vec::len),
+        Some(0),
+        "{json:#}"
+    );
     assert_eq!(code, 0);
 }
 
@@ -43,7 +47,10 @@ fn missing_required_property_is_placed_at_the_mapping() {
     assert_eq!(d[0]["record"], "b");
     assert_eq!(d[0]["kind"], "Person");
     assert_eq!(d[0]["pointer"], "");
-    assert_eq!((d[0]["line"].as_u64(), d[0]["column"].as_u64()), (Some(9), Some(1)));
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(9), Some(1))
+    );
     assert!(d[0]["message"].as_str().unwrap_or("").contains("email"));
 }
 
@@ -58,18 +65,27 @@ fn wrong_value_is_placed_at_the_node() {
     let d = diagnostics(&json, "schema");
     assert_eq!(d.len(), 1, "{json:#}");
     assert_eq!(d[0]["pointer"], "/roles/1");
-    assert_eq!((d[0]["line"].as_u64(), d[0]["column"].as_u64()), (Some(7), Some(5)));
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(7), Some(5))
+    );
 }
 
 #[test]
 fn unknown_key_points_at_the_key() {
     let repo = clean_repo();
-    repo.write("roles/cfo.yaml", "kind: Role\nid: cfo\nname: CFO\n  \nnmae: typo\n");
+    repo.write(
+        "roles/cfo.yaml",
+        "kind: Role\nid: cfo\nname: CFO\n  \nnmae: typo\n",
+    );
     let (_, json) = repo.check_json(&[]);
     let d = diagnostics(&json, "schema");
     assert_eq!(d.len(), 1, "{json:#}");
     assert_eq!(d[0]["pointer"], "/nmae");
-    assert_eq!((d[0]["line"].as_u64(), d[0]["column"].as_u64()), (Some(5), Some(1)));
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(5), Some(1))
+    );
 }
 
 #[test]
@@ -85,7 +101,10 @@ fn front_matter_record_is_placed_in_the_markdown_file() {
     assert_eq!(d[0]["file"], "policies/is.md");
     assert_eq!(d[0]["record"], "POL-IS-001");
     assert_eq!(d[0]["pointer"], "/review_interval");
-    assert_eq!((d[0]["line"].as_u64(), d[0]["column"].as_u64()), (Some(8), Some(18)));
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(8), Some(18))
+    );
 }
 
 #[test]
@@ -99,7 +118,10 @@ fn crlf_and_bom_do_not_shift_places() {
     let d = diagnostics(&json, "schema");
     assert_eq!(d.len(), 1, "{json:#}");
     assert_eq!(d[0]["pointer"], "/top_management");
-    assert_eq!((d[0]["line"].as_u64(), d[0]["column"].as_u64()), (Some(4), Some(17)));
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(4), Some(17))
+    );
 }
 
 #[test]
@@ -127,7 +149,10 @@ fn missing_and_unknown_kind() {
     assert_eq!(missing[0]["file"], "misc/notes.yaml");
     let unknown = diagnostics(&json, "record/unknown-kind");
     assert_eq!(unknown.len(), 1, "{json:#}");
-    assert_eq!((unknown[0]["line"].as_u64(), unknown[0]["column"].as_u64()), (Some(1), Some(7)));
+    assert_eq!(
+        (unknown[0]["line"].as_u64(), unknown[0]["column"].as_u64()),
+        (Some(1), Some(7))
+    );
 }
 
 #[test]
@@ -155,10 +180,17 @@ fn repo_schema_adds_a_kind_and_remote_refs_are_refused() {
 #[test]
 fn bad_config_exits_two_with_the_place() {
     let repo = clean_repo();
-    repo.write("govlint.yaml", "version: 1\npacks: []\nrecrods:\n  include: []\n");
+    repo.write(
+        "govlint.yaml",
+        "version: 1\npacks: []\nrecrods:\n  include: []\n",
+    );
     let out = repo.govlint(&["check"]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("unknown key `recrods`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown key `recrods`"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("govlint.yaml:3:1"), "{}", out.stderr);
 }
 
@@ -197,13 +229,28 @@ fn hostile_input_is_reported_not_crashed_on() {
         .iter()
         .filter_map(|d| d["file"].as_str())
         .collect();
-    for file in ["bad/bomb.yaml", "bad/deep.yaml", "bad/latin1.yaml", "bad/dupkey.yaml", "bad/tab.yaml", "bad/unclosed.md"] {
-        assert!(parse.contains(&file), "no parse finding for {file}: {json:#}");
+    for file in [
+        "bad/bomb.yaml",
+        "bad/deep.yaml",
+        "bad/latin1.yaml",
+        "bad/dupkey.yaml",
+        "bad/tab.yaml",
+        "bad/unclosed.md",
+    ] {
+        assert!(
+            parse.contains(&file),
+            "no parse finding for {file}: {json:#}"
+        );
     }
     #[cfg(unix)]
     assert!(parse.contains(&"bad/link.yaml"), "{json:#}");
-    let latin = diagnostics(&json, "parse").into_iter().find(|d| d["file"] == "bad/latin1.yaml");
-    assert_eq!(latin.map(|d| (d["line"].clone(), d["column"].clone())), Some((2.into(), 8.into())));
+    let latin = diagnostics(&json, "parse")
+        .into_iter()
+        .find(|d| d["file"] == "bad/latin1.yaml");
+    assert_eq!(
+        latin.map(|d| (d["line"].clone(), d["column"].clone())),
+        Some((2.into(), 8.into()))
+    );
     assert_eq!(diagnostics(&json, "record/invalid-id").len(), 1, "{json:#}");
     // The good records were still checked.
     assert_eq!(json["summary"]["records"], 2, "{json:#}");
@@ -212,12 +259,21 @@ fn hostile_input_is_reported_not_crashed_on() {
 #[test]
 fn too_large_files_are_refused_by_the_configured_limit() {
     let repo = clean_repo();
-    repo.write("govlint.yaml", "version: 1\npacks: []\nlimits:\n  max_file_bytes: 100\n")
-        .write("people/big.yaml", &format!("{}# {}\n", person("big"), "x".repeat(200)));
+    repo.write(
+        "govlint.yaml",
+        "version: 1\npacks: []\nlimits:\n  max_file_bytes: 100\n",
+    )
+    .write(
+        "people/big.yaml",
+        &format!("{}# {}\n", person("big"), "x".repeat(200)),
+    );
     let (_, json) = repo.check_json(&[]);
     let d = diagnostics(&json, "parse");
     assert_eq!(d.len(), 1, "{json:#}");
-    assert!(d[0]["message"].as_str().unwrap_or("").contains("over the limit"));
+    assert!(d[0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("over the limit"));
 }
 
 #[test]
@@ -232,13 +288,19 @@ fn paths_limit_the_report() {
         .flatten()
         .filter_map(|d| d["file"].as_str())
         .collect();
-    assert!(!files.is_empty() && files.iter().all(|f| f.starts_with("people/")), "{json:#}");
+    assert!(
+        !files.is_empty() && files.iter().all(|f| f.starts_with("people/")),
+        "{json:#}"
+    );
 }
 
 #[test]
 fn human_output_names_file_line_and_rule() {
     let repo = clean_repo();
-    repo.write("people/a.yaml", "kind: Person\nid: a\nname: A\nemail: a@acme.example\nroles: ceo\n");
+    repo.write(
+        "people/a.yaml",
+        "kind: Person\nid: a\nname: A\nemail: a@acme.example\nroles: ceo\n",
+    );
     let out = repo.govlint(&["check", "--today", "2026-11-15"]);
     assert_eq!(out.code, 1);
     insta::assert_snapshot!(out.stdout);
@@ -270,5 +332,8 @@ fn show_markdown_gives_front_matter_and_body() {
     repo.write("p.md", "---\nkind: Policy\nid: P\n---\n# Title\n");
     let out = repo.govlint(&["show", "p.md", "--format", "yaml"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(out.stdout, "---\n- kind: Policy\n  id: P\n  body: \"# Title\\n\"\n");
+    assert_eq!(
+        out.stdout,
+        "---\n- kind: Policy\n  id: P\n  body: \"# Title\\n\"\n"
+    );
 }

@@ -4,5 +4,6 @@
 
 mod check;
 mod modes;
+mod rules;
 mod support;
 mod yaml_suite;

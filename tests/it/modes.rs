@@ -83,10 +83,22 @@ fn staged_honours_git_index_file() {
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("govlint"))
         .current_dir(repo.path())
         .env("GIT_INDEX_FILE", &tmp_index)
-        .args(["check", "--staged", "--format", "json", "--today", "2026-11-15"])
+        .args([
+            "check",
+            "--staged",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-15",
+        ])
         .output()
         .expect("govlint");
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let (code, _) = repo.check_json(&["--staged"]);
     assert_eq!(code, 0, "the real index is clean");
 }
@@ -123,13 +135,21 @@ fn changed_since_reports_changed_records_only() {
             f.dedup();
             f
         },
-        vec!["people/new.yaml", "people/old.yaml", "people/untracked.yaml"]
+        vec![
+            "people/new.yaml",
+            "people/old.yaml",
+            "people/untracked.yaml"
+        ]
     );
     let (code, json) = repo.check_json(&["--changed-since", "base"]);
     assert_eq!(code, 1);
     let mut f = files(&json);
     f.dedup();
-    assert_eq!(f, vec!["people/new.yaml", "people/untracked.yaml"], "{json:#}");
+    assert_eq!(
+        f,
+        vec!["people/new.yaml", "people/untracked.yaml"],
+        "{json:#}"
+    );
     let (_, json) = repo.check_json(&["--changed-since", "base", "--rev", "HEAD"]);
     let mut f = files(&json);
     f.dedup();
@@ -156,7 +176,14 @@ fn governance_root_below_the_repository_top() {
     repo.commit_all("ISMS in a subfolder", "2026-10-01T10:00:00Z");
     let out = crate::support::govlint_in(
         &repo.path().join("isms"),
-        &["check", "--staged", "--format", "json", "--today", "2026-11-15"],
+        &[
+            "check",
+            "--staged",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-15",
+        ],
     );
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(files(&json), vec!["people/jane.yaml"], "{json:#}");

@@ -79,7 +79,11 @@ impl Repo {
             .args(["commit", "-q", "--allow-empty", "-m", message])
             .output()
             .expect("git commit");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         self.git(&["rev-parse", "HEAD"]).trim().to_owned()
     }
 
@@ -94,7 +98,10 @@ impl Repo {
         args.extend_from_slice(extra);
         let out = self.govlint(&args);
         let json = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
-            panic!("not JSON ({e}): stdout={} stderr={}", out.stdout, out.stderr)
+            panic!(
+                "not JSON ({e}): stdout={} stderr={}",
+                out.stdout, out.stderr
+            )
         });
         (out.code, json)
     }

@@ -39,7 +39,11 @@ pub(crate) struct AggFailure<'r> {
 }
 
 impl Aggregate {
-    pub fn compile(spec: &AggregateSpec, c: &mut Compiler<'_>, ptr: &str) -> Option<Aggregate> {
+    pub(crate) fn compile(
+        spec: &AggregateSpec,
+        c: &mut Compiler<'_>,
+        ptr: &str,
+    ) -> Option<Aggregate> {
         let newest = match &spec.newest {
             Some(n) => {
                 let path = c.path(&format!("{ptr}/newest/field"), &n.field);
@@ -60,7 +64,12 @@ impl Aggregate {
     }
 
     /// `what` names the selection for messages (e.g. "Policy records").
-    pub fn check<'r>(&self, subjects: &[Subject<'r>], today: Date, what: &str) -> Vec<AggFailure<'r>> {
+    pub(crate) fn check<'r>(
+        &self,
+        subjects: &[Subject<'r>],
+        today: Date,
+        what: &str,
+    ) -> Vec<AggFailure<'r>> {
         let mut out = Vec::new();
         if let Some(min) = self.min_count {
             let n = subjects.len() as u64;
@@ -117,7 +126,11 @@ impl Aggregate {
                                 super::super::path::show_value(value),
                                 other.id().unwrap_or(&other.record.id)
                             ),
-                            related: vec![((*other).clone(), other_ptr.clone(), "first used here".to_owned())],
+                            related: vec![(
+                                (*other).clone(),
+                                other_ptr.clone(),
+                                "first used here".to_owned(),
+                            )],
                             at: Some((s.clone(), pointer)),
                         }),
                         None => {
@@ -130,16 +143,22 @@ impl Aggregate {
         out
     }
 
-    pub fn describe(&self) -> Vec<String> {
+    pub(crate) fn describe(&self) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(n) = self.min_count {
             out.push(format!("at least {n} matching record(s) exist"));
         }
         if let Some((p, _, t)) = &self.newest {
-            out.push(format!("the newest `{}` among them is within {t} of today", show_pointer(p.as_str())));
+            out.push(format!(
+                "the newest `{}` among them is within {t} of today",
+                show_pointer(p.as_str())
+            ));
         }
         if let Some(p) = &self.unique {
-            out.push(format!("no two of them share the same `{}`", show_pointer(p.as_str())));
+            out.push(format!(
+                "no two of them share the same `{}`",
+                show_pointer(p.as_str())
+            ));
         }
         out
     }

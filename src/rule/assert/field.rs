@@ -18,9 +18,12 @@
 //! - `equals`: the value equals the given one (`1` equals `1.0`).
 //! - `in`: the value is one of the list; for a list value, every element is.
 //!
-//! Only `required` and `nonempty` fail on an absent value; the others judge
-//! a value when there is one (add `required: true` to demand it), as JSON
-//! Schema's keywords do.
+//! An absent (or null) value fails `required`, `nonempty`, `equals` and `in`
+//! (a missing flag is not `true`, a missing status is not one of the
+//! allowed ones), but not `pattern` / `not_pattern`, which judge the strings
+//! that are there (add `required: true` to demand one).
+
+use std::fmt::Write as _;
 
 use regex::Regex;
 use serde_json::Value;
@@ -45,7 +48,7 @@ pub(crate) struct Field {
 }
 
 impl Field {
-    pub fn compile(spec: &FieldSpec, c: &mut Compiler<'_>, ptr: &str) -> Option<Field> {
+    pub(crate) fn compile(spec: &FieldSpec, c: &mut Compiler<'_>, ptr: &str) -> Option<Field> {
         let path = c.path(&format!("{ptr}/field"), &spec.field);
         let pattern = spec
             .pattern
@@ -66,44 +69,60 @@ impl Field {
         })
     }
 
-    pub fn check(&self, s: &Subject<'_>) -> Vec<Failure> {
+    pub(crate) fn check(&self, s: &Subject<'_>) -> Vec<Failure> {
         let mut out = Vec::new();
         for hit in self.path.resolve(s.value) {
             let pointer = s.abs(&hit.pointer);
-            let name = show_pointer(&pointer);
             let value = hit.value.filter(|v| !v.is_null());
             let Some(value) = value else {
-                if self.required || self.nonempty {
-                    out.push(Failure::new(pointer, format!("`{name}` is missing")));
+                let expected = match (&self.equals, &self.one_of) {
+                    _ if self.required || self.nonempty => Some(String::new()),
+                    (Some(want), _) => Some(format!(", expected `{}`", show_value(want))),
+                    (None, Some(allowed)) => {
+                        Some(format!(", expected one of: {}", show_list(allowed)))
+                    }
+                    (None, None) => None,
+                };
+                if let Some(expected) = expected {
+                    let detail = format!("`{}` is missing{expected}", show_pointer(&pointer));
+                    out.push(Failure::new(pointer, detail));
                 }
                 continue;
             };
             if self.nonempty && is_empty_value(value) {
-                out.push(Failure::new(pointer.clone(), format!("`{name}` is empty")));
+                let detail = format!("`{}` is empty", show_pointer(&pointer));
+                out.push(Failure::new(pointer.clone(), detail));
             }
             if let Some(re) = &self.pattern {
-                for (p, text) in strings(value, &pointer) {
+                visit_strings(value, &mut pointer.clone(), &mut |p, text| {
                     if !re.is_match(text) {
-                        let detail = format!("`{}` does not match `{}`", show_pointer(&p), re.as_str());
+                        let detail =
+                            format!("`{}` does not match `{}`", show_pointer(p), re.as_str());
                         out.push(Failure::new(p, detail));
                     }
-                }
+                });
             }
             if let Some(re) = &self.not_pattern {
-                for (p, text) in strings(value, &pointer) {
+                visit_strings(value, &mut pointer.clone(), &mut |p, text| {
                     if let Some(m) = re.find(text) {
-                        let detail = format!("`{}` contains \"{}\"", show_pointer(&p), excerpt(m.as_str()));
-                        let span = string_span(s.record, &p, text, m.range());
+                        let detail =
+                            format!("`{}` contains \"{}\"", show_pointer(p), excerpt(m.as_str()));
+                        let span = string_span(s.record, p, text, m.range());
                         out.push(Failure {
                             span,
                             ..Failure::new(p, detail)
                         });
                     }
-                }
+                });
             }
             if let Some(want) = &self.equals {
                 if !json_eq(value, want) {
-                    let detail = format!("`{name}` is `{}`, expected `{}`", show_value(value), show_value(want));
+                    let detail = format!(
+                        "`{}` is `{}`, expected `{}`",
+                        show_pointer(&pointer),
+                        show_value(value),
+                        show_value(want)
+                    );
                     out.push(Failure::new(pointer.clone(), detail));
                 }
             }
@@ -118,12 +137,11 @@ impl Field {
                 };
                 for (p, v) in items {
                     if !allowed.iter().any(|a| json_eq(a, v)) {
-                        let choices: Vec<String> = allowed.iter().map(show_value).collect();
                         let detail = format!(
                             "`{}` is `{}`, expected one of: {}",
                             show_pointer(&p),
                             show_value(v),
-                            choices.join(", ")
+                            show_list(allowed)
                         );
                         out.push(Failure::new(p, detail));
                     }
@@ -133,7 +151,7 @@ impl Field {
         out
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let name = show_pointer(self.path.as_str());
         let mut parts = Vec::new();
         if self.nonempty {
@@ -158,24 +176,38 @@ impl Field {
     }
 }
 
-/// Every string at or under `value`, with its record pointer.
-fn strings<'v>(value: &'v Value, pointer: &str) -> Vec<(String, &'v str)> {
-    let mut out = Vec::new();
-    collect_strings(value, pointer.to_owned(), &mut out);
-    out
+fn show_list(values: &[Value]) -> String {
+    values.iter().map(show_value).collect::<Vec<_>>().join(", ")
 }
 
-fn collect_strings<'v>(value: &'v Value, pointer: String, out: &mut Vec<(String, &'v str)>) {
+/// Calls `f(pointer, text)` for every string at or under `value`; `pointer`
+/// is one buffer grown and shrunk along the walk, so passing values cost no
+/// allocation (`field: ""` with `not_pattern` visits every string of every
+/// selected record).
+fn visit_strings(value: &Value, pointer: &mut String, f: &mut impl FnMut(&str, &str)) {
     match value {
-        Value::String(s) => out.push((pointer, s)),
+        Value::String(s) => f(pointer, s),
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                collect_strings(v, format!("{pointer}/{i}"), out);
+                let len = pointer.len();
+                let _ = write!(pointer, "/{i}");
+                visit_strings(v, pointer, f);
+                pointer.truncate(len);
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                collect_strings(v, format!("{pointer}/{}", crate::schema::escape_pointer(k)), out);
+                let len = pointer.len();
+                pointer.push('/');
+                for c in k.chars() {
+                    match c {
+                        '~' => pointer.push_str("~0"),
+                        '/' => pointer.push_str("~1"),
+                        c => pointer.push(c),
+                    }
+                }
+                visit_strings(v, pointer, f);
+                pointer.truncate(len);
             }
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
@@ -184,7 +216,10 @@ fn collect_strings<'v>(value: &'v Value, pointer: String, out: &mut Vec<(String,
 
 /// At most 40 characters of a match, on one line.
 fn excerpt(s: &str) -> String {
-    let one_line: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if one_line.chars().count() > 40 {
         let cut: String = one_line.chars().take(39).collect();
         format!("{cut}…")
@@ -232,7 +267,10 @@ mod tests {
 
     #[test]
     fn required_and_nonempty() {
-        let set = records("a.yaml", "kind: Objective\nid: O-1\ntarget: ''\nmetric: null\n");
+        let set = records(
+            "a.yaml",
+            "kind: Objective\nid: O-1\ntarget: ''\nmetric: null\n",
+        );
         let f = check_one(&set, "O-1", json!({"field": "/target", "nonempty": true}));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].pointer, "/target");
@@ -241,15 +279,28 @@ mod tests {
         assert_eq!(f[0].detail, "`metric` is missing");
         assert!(check_one(&set, "O-1", json!({"field": "/target", "required": true})).is_empty());
         assert!(check_one(&set, "O-1", json!({"field": "/id", "nonempty": true})).is_empty());
-        // Absent values are not judged by the other constraints.
-        assert!(check_one(&set, "O-1", json!({"field": "/nope", "pattern": "x", "in": [1]})).is_empty());
+        // Absent values are not judged by the patterns, but are not equal to anything.
+        assert!(check_one(
+            &set,
+            "O-1",
+            json!({"field": "/nope", "pattern": "x", "not_pattern": "y"})
+        )
+        .is_empty());
+        let f = check_one(&set, "O-1", json!({"field": "/nope", "equals": true}));
+        assert_eq!(f[0].detail, "`nope` is missing, expected `true`");
+        let f = check_one(&set, "O-1", json!({"field": "/nope", "in": ["a", "b"]}));
+        assert_eq!(f[0].detail, "`nope` is missing, expected one of: a, b");
     }
 
     #[test]
     fn patterns_search_nested_strings_and_point_at_the_match() {
         let text = "kind: Policy\nid: P-1\ntitle: Policy TBD here\nlist: [ok, \"TODO later\"]\n";
         let set = records("p.yaml", text);
-        let f = check_one(&set, "P-1", json!({"field": "", "not_pattern": r"\b(TBD|TODO)\b"}));
+        let f = check_one(
+            &set,
+            "P-1",
+            json!({"field": "", "not_pattern": r"\b(TBD|TODO)\b"}),
+        );
         assert_eq!(f.len(), 2, "{f:?}");
         assert_eq!(f[0].pointer, "/title");
         assert_eq!(f[0].detail, "`title` contains \"TBD\"");
@@ -258,21 +309,40 @@ mod tests {
         assert_eq!(f[1].pointer, "/list/1");
         let span = f[1].span.unwrap();
         assert_eq!(&text[span.start..span.end], "TODO");
-        assert!(check_one(&set, "P-1", json!({"field": "/id", "pattern": "^P-[0-9]+$"})).is_empty());
+        assert!(check_one(
+            &set,
+            "P-1",
+            json!({"field": "/id", "pattern": "^P-[0-9]+$"})
+        )
+        .is_empty());
         let f = check_one(&set, "P-1", json!({"field": "/id", "pattern": "^POL-"}));
         assert_eq!(f[0].detail, "`id` does not match `^POL-`");
     }
 
     #[test]
     fn equals_and_in() {
-        let set = records("r.yaml", "kind: Role\nid: R-1\ntop_management: false\nstatus: [open, weird]\nn: 1\n");
-        let f = check_one(&set, "R-1", json!({"field": "/top_management", "equals": true}));
+        let set = records(
+            "r.yaml",
+            "kind: Role\nid: R-1\ntop_management: false\nstatus: [open, weird]\nn: 1\n",
+        );
+        let f = check_one(
+            &set,
+            "R-1",
+            json!({"field": "/top_management", "equals": true}),
+        );
         assert_eq!(f[0].detail, "`top_management` is `false`, expected `true`");
         assert!(check_one(&set, "R-1", json!({"field": "/n", "equals": 1.0})).is_empty());
-        let f = check_one(&set, "R-1", json!({"field": "/status", "in": ["open", "done"]}));
+        let f = check_one(
+            &set,
+            "R-1",
+            json!({"field": "/status", "in": ["open", "done"]}),
+        );
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].pointer, "/status/1");
-        assert_eq!(f[0].detail, "`status[1]` is `weird`, expected one of: open, done");
+        assert_eq!(
+            f[0].detail,
+            "`status[1]` is `weird`, expected one of: open, done"
+        );
     }
 
     #[test]
@@ -281,7 +351,11 @@ mod tests {
             "m.yaml",
             "kind: ManagementReview\nid: MR-1\nactions:\n  - {id: A1, owner: P-1}\n  - {id: A2}\n",
         );
-        let f = check_one(&set, "MR-1", json!({"field": "/actions/*/owner", "required": true}));
+        let f = check_one(
+            &set,
+            "MR-1",
+            json!({"field": "/actions/*/owner", "required": true}),
+        );
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].pointer, "/actions/1/owner");
         assert_eq!(f[0].detail, "`actions[1].owner` is missing");

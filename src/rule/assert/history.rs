@@ -24,6 +24,7 @@
 
 use jiff::civil::Date;
 use serde_json::Value;
+use std::fmt::Write as _;
 
 use crate::time::Duration;
 
@@ -66,20 +67,28 @@ enum Who<'a> {
 }
 
 impl Approved {
-    pub fn compile(spec: &ApprovalSpec, reviews_count: bool, c: &mut Compiler<'_>, ptr: &str) -> Option<Approved> {
+    pub(crate) fn compile(
+        spec: &ApprovalSpec,
+        reviews_count: bool,
+        c: &mut Compiler<'_>,
+        ptr: &str,
+    ) -> Option<Approved> {
         let by = match &spec.by {
             None => None,
             Some(FixedOrField::Fixed(id)) => Some(By::Id(id.clone())),
-            Some(FixedOrField::Field { field }) => Some(By::Field(c.path(&format!("{ptr}/by/field"), field)?)),
+            Some(FixedOrField::Field { field }) => {
+                Some(By::Field(c.path(&format!("{ptr}/by/field"), field)?))
+            }
         };
         let within = match &spec.within {
             None => None,
-            Some(FixedOrField::Fixed(text)) => {
-                Some(Within::Fixed(c.duration(&format!("{ptr}/within"), text)?, text.clone()))
-            }
-            Some(FixedOrField::Field { field }) => {
-                Some(Within::Field(c.path(&format!("{ptr}/within/field"), field)?))
-            }
+            Some(FixedOrField::Fixed(text)) => Some(Within::Fixed(
+                c.duration(&format!("{ptr}/within"), text)?,
+                text.clone(),
+            )),
+            Some(FixedOrField::Field { field }) => Some(Within::Field(
+                c.path(&format!("{ptr}/within/field"), field)?,
+            )),
         };
         Some(Approved {
             reviews_count,
@@ -88,13 +97,15 @@ impl Approved {
             unchanged: spec.unchanged,
             strength: spec.strength,
             four_eyes: spec.four_eyes,
-            count: spec.count.map_or(1, |n| usize::try_from(n.max(1)).unwrap_or(usize::MAX)),
+            count: spec
+                .count
+                .map_or(1, |n| usize::try_from(n.max(1)).unwrap_or(usize::MAX)),
         })
     }
 
     /// A waiver's approval: by a member of the role at `/approver`, of the
     /// waiver as it is now, at the configured minimum strength.
-    pub fn waiver() -> Approved {
+    pub(crate) fn waiver() -> Approved {
         Approved {
             reviews_count: false,
             by: Some(By::Field(Path::field("approver"))),
@@ -106,7 +117,7 @@ impl Approved {
         }
     }
 
-    pub fn check(&self, s: &Subject<'_>, ctx: &Context<'_>) -> Vec<Failure> {
+    pub(crate) fn check(&self, s: &Subject<'_>, ctx: &Context<'_>) -> Vec<Failure> {
         let who = match self.who(s, ctx) {
             Ok(w) => w,
             Err(f) => return vec![f],
@@ -120,7 +131,8 @@ impl Approved {
         let approvals = match ctx.evidence.approvals(s.record) {
             EvidenceStatus::Known(list) => list,
             EvidenceStatus::Unknown { reason } => {
-                let detail = format!("approval is unknown because the git history is truncated ({reason})");
+                let detail =
+                    format!("approval is unknown because the git history is truncated ({reason})");
                 return vec![Failure {
                     unknown: true,
                     pending,
@@ -136,12 +148,14 @@ impl Approved {
         let candidates: Vec<&Approval> = relevant.into_iter().filter(|a| !a.pending).collect();
         let test = Test {
             who: &who,
-            interval: interval.as_ref().map(|(d, t)| (d.before(ctx.today), t.as_str())),
+            interval: interval
+                .as_ref()
+                .map(|(d, t)| (d.before(ctx.today), t.as_str())),
             strength: self.strength.unwrap_or(ctx.minimum_strength),
             unchanged: self.unchanged,
             four_eyes: self.four_eyes,
         };
-        let judged: Vec<(&Approval, Result<(), (usize, String)>)> =
+        let judged: Vec<(&Approval, Verdict)> =
             candidates.iter().map(|a| (*a, test.judge(a))).collect();
         let mut persons: Vec<&str> = judged
             .iter()
@@ -153,7 +167,11 @@ impl Approved {
         if persons.len() >= self.count {
             return Vec::new();
         }
-        let noun = if self.reviews_count { "reviewed or approved" } else { "approved" };
+        let noun = if self.reviews_count {
+            "reviewed or approved"
+        } else {
+            "approved"
+        };
         let detail = if candidates.is_empty() {
             format!("never {noun}")
         } else if !persons.is_empty() {
@@ -187,11 +205,18 @@ impl Approved {
                 match p.get(s.value) {
                     Some(Value::String(id)) => (id.as_str(), pointer),
                     Some(v) if !v.is_null() => {
-                        let detail = format!("`{}` is `{}`, not a Role or Person id", show_pointer(&pointer), show_value(v));
+                        let detail = format!(
+                            "`{}` is `{}`, not a Role or Person id",
+                            show_pointer(&pointer),
+                            show_value(v)
+                        );
                         return Err(Failure::new(pointer, detail));
                     }
                     _ => {
-                        let detail = format!("`{}` is missing, so nobody can approve it", show_pointer(&pointer));
+                        let detail = format!(
+                            "`{}` is missing, so nobody can approve it",
+                            show_pointer(&pointer)
+                        );
                         return Err(Failure::new(pointer, detail));
                     }
                 }
@@ -200,8 +225,14 @@ impl Approved {
         match ctx.records.get(id) {
             Some(r) if r.kind == "Role" => Ok(Who::Role(&r.id)),
             Some(r) if r.kind == "Person" => Ok(Who::Person(&r.id)),
-            Some(r) => Err(Failure::new(pointer, format!("approver `{id}` is a {}, not a Role or Person", r.kind))),
-            None => Err(Failure::new(pointer, format!("approver `{id}` names no Role or Person record"))),
+            Some(r) => Err(Failure::new(
+                pointer,
+                format!("approver `{id}` is a {}, not a Role or Person", r.kind),
+            )),
+            None => Err(Failure::new(
+                pointer,
+                format!("approver `{id}` names no Role or Person record"),
+            )),
         }
     }
 
@@ -215,37 +246,61 @@ impl Approved {
                 match p.get(s.value) {
                     Some(Value::String(text)) => match Duration::parse(text) {
                         Some(d) => Ok(Some((d, text.clone()))),
-                        None => Err(Failure::new(pointer, format!("`{name}` is `{text}`, not an ISO 8601 duration such as P12M"))),
+                        None => Err(Failure::new(
+                            pointer,
+                            format!("`{name}` is `{text}`, not an ISO 8601 duration such as P12M"),
+                        )),
                     },
-                    _ => Err(Failure::new(pointer, format!("`{name}` is missing, so the approval interval is unknown"))),
+                    _ => Err(Failure::new(
+                        pointer,
+                        format!("`{name}` is missing, so the approval interval is unknown"),
+                    )),
                 }
             }
         }
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut s = format!(
             "git shows the record {}",
-            if self.reviews_count { "reviewed or approved" } else { "approved" }
+            if self.reviews_count {
+                "reviewed or approved"
+            } else {
+                "approved"
+            }
         );
         match &self.by {
-            Some(By::Id(id)) => s.push_str(&format!(" by `{id}` (a member of that role, or that person)")),
-            Some(By::Field(p)) => s.push_str(&format!(" by the role or person named in `{}`", show_pointer(p.as_str()))),
+            Some(By::Id(id)) => {
+                let _ = write!(s, " by `{id}` (a member of that role, or that person)");
+            }
+            Some(By::Field(p)) => {
+                let _ = write!(
+                    s,
+                    " by the role or person named in `{}`",
+                    show_pointer(p.as_str())
+                );
+            }
             None => {}
         }
         if self.count > 1 {
-            s.push_str(&format!(", by {} distinct people", self.count));
+            let _ = write!(s, ", by {} distinct people", self.count);
         }
         match &self.within {
-            Some(Within::Fixed(_, t)) => s.push_str(&format!(", within {t}")),
-            Some(Within::Field(p)) => s.push_str(&format!(", within the interval in `{}`", show_pointer(p.as_str()))),
+            Some(Within::Fixed(_, t)) => {
+                let _ = write!(s, ", within {t}");
+            }
+            Some(Within::Field(p)) => {
+                let _ = write!(s, ", within the interval in `{}`", show_pointer(p.as_str()));
+            }
             None => {}
         }
         if self.unchanged {
             s.push_str(", unchanged since");
         }
         match self.strength {
-            Some(st) => s.push_str(&format!(", with strength at least `{st}`")),
+            Some(st) => {
+                let _ = write!(s, ", with strength at least `{st}`");
+            }
             None => s.push_str(", with at least the configured minimum strength"),
         }
         if self.four_eyes {
@@ -265,6 +320,10 @@ impl Who<'_> {
     }
 }
 
+/// `Err((conditions met, why not))`: the rank lets the caller report the
+/// approval that came closest.
+type Verdict = Result<(), (usize, String)>;
+
 /// The conditions one approval must meet.
 struct Test<'w> {
     who: &'w Who<'w>,
@@ -276,13 +335,14 @@ struct Test<'w> {
 }
 
 impl Test<'_> {
-    /// `Err((conditions met, why not))`: the rank lets the caller report the
-    /// approval that came closest.
-    fn judge(&self, a: &Approval) -> Result<(), (usize, String)> {
+    fn judge(&self, a: &Approval) -> Verdict {
         let verb = if a.review { "reviewed" } else { "approved" };
         let when = format!("{} on {} in commit {}", a.email, a.date, short(&a.commit));
         let Some(person) = a.person.as_deref() else {
-            return Err((0, format!("{verb} only by {when}, whose email matches no Person record")));
+            return Err((
+                0,
+                format!("{verb} only by {when}, whose email matches no Person record"),
+            ));
         };
         let member = match self.who {
             Who::AnyPerson => true,
@@ -298,16 +358,33 @@ impl Test<'_> {
             return Err((1, format!("{verb} by someone {whom} ({person}, {when})")));
         }
         if a.strength < self.strength {
-            return Err((2, format!("only {}, {} required ({verb} by {when})", a.strength, self.strength)));
+            return Err((
+                2,
+                format!(
+                    "only {}, {} required ({verb} by {when})",
+                    a.strength, self.strength
+                ),
+            ));
         }
         if let Some((oldest, text)) = self.interval {
             if a.date < oldest {
-                let last = if a.review { "last review" } else { "last approval" };
+                let last = if a.review {
+                    "last review"
+                } else {
+                    "last approval"
+                };
                 return Err((3, format!("too old: {last} {}, interval {text}", a.date)));
             }
         }
         if self.unchanged && !a.unchanged {
-            return Err((4, format!("changed since approval in commit {} ({})", short(&a.commit), a.date)));
+            return Err((
+                4,
+                format!(
+                    "changed since approval in commit {} ({})",
+                    short(&a.commit),
+                    a.date
+                ),
+            ));
         }
         if self.four_eyes {
             match &a.change_author_email {
@@ -325,3 +402,6 @@ impl Test<'_> {
 fn short(commit: &str) -> &str {
     commit.get(..7).unwrap_or(commit)
 }
+
+#[cfg(test)]
+mod tests;

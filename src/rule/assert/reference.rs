@@ -19,6 +19,7 @@
 //! must include today. The finding is placed at the subject's `/id`.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use jiff::civil::Date;
 use serde_json::Value;
@@ -48,7 +49,7 @@ struct Miss {
 }
 
 impl Ref {
-    pub fn compile(spec: &RefSpec, c: &mut Compiler<'_>, ptr: &str) -> Option<Ref> {
+    pub(crate) fn compile(spec: &RefSpec, c: &mut Compiler<'_>, ptr: &str) -> Option<Ref> {
         let path = c.path(&format!("{ptr}/field"), &spec.field);
         let nested = match &spec.check {
             Some(specs) => Some(Checks::compile(specs, c, &format!("{ptr}/check"))?),
@@ -62,18 +63,23 @@ impl Ref {
         })
     }
 
-    pub fn prepare<'a>(&self, ctx: &Context<'a>) -> Prep<'a> {
+    pub(crate) fn prepare<'a>(&self, ctx: &Context<'a>) -> Prep<'a> {
         match &self.nested {
             Some(n) => Prep::Nested(n.prepare(ctx)),
             None => Prep::Nothing,
         }
     }
 
-    pub fn uses_history(&self) -> bool {
+    pub(crate) fn uses_history(&self) -> bool {
         self.nested.as_ref().is_some_and(Checks::uses_history)
     }
 
-    pub fn check(&self, s: &Subject<'_>, ctx: &Context<'_>, prep: &Prep<'_>) -> Vec<Failure> {
+    pub(crate) fn check(
+        &self,
+        s: &Subject<'_>,
+        ctx: &Context<'_>,
+        prep: &Prep<'_>,
+    ) -> Vec<Failure> {
         let preps: &[Prep<'_>] = match prep {
             Prep::Nested(p) => p,
             Prep::Nothing | Prep::Referrers(_) => &[],
@@ -103,10 +109,18 @@ impl Ref {
                 });
                 if !found {
                     let detail = if misses.is_empty() {
-                        format!("`{}` names no {}", show_pointer(&pointer), self.kinds_text())
+                        format!(
+                            "`{}` names no {}",
+                            show_pointer(&pointer),
+                            self.kinds_text()
+                        )
                     } else {
                         let why: Vec<&str> = misses.iter().map(|m| m.detail.as_str()).collect();
-                        format!("none of `{}` qualifies ({})", show_pointer(&pointer), why.join("; "))
+                        format!(
+                            "none of `{}` qualifies ({})",
+                            show_pointer(&pointer),
+                            why.join("; ")
+                        )
                     };
                     out.push(Failure {
                         unknown: !misses.is_empty() && misses.iter().all(|m| m.unknown),
@@ -139,10 +153,17 @@ impl Ref {
             return Err(miss(format!("`{}` is not a record id", show_value(v))));
         };
         let Some(target) = ctx.records.get(id) else {
-            return Err(miss(format!("`{id}` names no {} record", self.kinds_text())));
+            return Err(miss(format!(
+                "`{id}` names no {} record",
+                self.kinds_text()
+            )));
         };
-        if !self.kinds.iter().any(|k| *k == target.kind) {
-            return Err(miss(format!("`{id}` is a {}, not a {}", target.kind, self.kinds_text())));
+        if !self.kinds.contains(&target.kind) {
+            return Err(miss(format!(
+                "`{id}` is a {}, not a {}",
+                target.kind,
+                self.kinds_text()
+            )));
         }
         if let Some(nested) = &self.nested {
             let failures = nested.check(&Subject::whole(target), ctx, preps);
@@ -161,15 +182,19 @@ impl Ref {
         self.kinds.join(" or ")
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut s = format!(
             "{} `{}` names an existing {}",
-            if self.any { "at least one id in" } else { "every id in" },
+            if self.any {
+                "at least one id in"
+            } else {
+                "every id in"
+            },
             show_pointer(self.path.as_str()),
             self.kinds_text()
         );
         if let Some(n) = &self.nested {
-            s.push_str(&format!(" for which: {}", n.describe().join("; ")));
+            let _ = write!(s, " for which: {}", n.describe().join("; "));
         }
         s
     }
@@ -194,7 +219,11 @@ struct Referrer<'a> {
 }
 
 impl ReferencedBy {
-    pub fn compile(spec: &ReferencedBySpec, c: &mut Compiler<'_>, ptr: &str) -> Option<ReferencedBy> {
+    pub(crate) fn compile(
+        spec: &ReferencedBySpec,
+        c: &mut Compiler<'_>,
+        ptr: &str,
+    ) -> Option<ReferencedBy> {
         let path = c.path(&format!("{ptr}/field"), &spec.field);
         let covering = match &spec.covering_today {
             Some(p) => Some(c.path(&format!("{ptr}/covering_today"), p)?),
@@ -207,7 +236,7 @@ impl ReferencedBy {
         })
     }
 
-    pub fn referrers<'a>(&self, ctx: &Context<'a>) -> Referrers<'a> {
+    pub(crate) fn referrers<'a>(&self, ctx: &Context<'a>) -> Referrers<'a> {
         let mut by_id: HashMap<&'a str, Vec<Referrer<'a>>> = HashMap::new();
         for kind in &self.kinds {
             for record in ctx.records.of_kind(kind) {
@@ -215,11 +244,16 @@ impl ReferencedBy {
                 for hit in self.path.resolve(&record.value) {
                     let ids: Vec<&'a str> = match hit.value {
                         Some(Value::String(s)) => vec![s.as_str()],
-                        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+                        Some(Value::Array(items)) => {
+                            items.iter().filter_map(Value::as_str).collect()
+                        }
                         _ => Vec::new(),
                     };
                     for id in ids {
-                        by_id.entry(id).or_default().push(Referrer { record, period });
+                        by_id
+                            .entry(id)
+                            .or_default()
+                            .push(Referrer { record, period });
                     }
                 }
             }
@@ -227,16 +261,27 @@ impl ReferencedBy {
         Referrers { by_id }
     }
 
-    pub fn check(&self, s: &Subject<'_>, referrers: &Referrers<'_>, today: Date) -> Vec<Failure> {
+    pub(crate) fn check(
+        &self,
+        s: &Subject<'_>,
+        referrers: &Referrers<'_>,
+        today: Date,
+    ) -> Vec<Failure> {
         let Some(id) = s.id() else {
-            return vec![Failure::new(s.abs(""), "it has no `id` that others could name")];
+            return vec![Failure::new(
+                s.abs(""),
+                "it has no `id` that others could name",
+            )];
         };
         let pointer = s.abs("/id");
         let named_by = referrers.by_id.get(id).map_or(&[][..], Vec::as_slice);
         let field = show_pointer(self.path.as_str());
         let kinds = self.kinds.join(" or ");
         if named_by.is_empty() {
-            return vec![Failure::new(pointer, format!("no {kinds} names `{id}` in `{field}`"))];
+            return vec![Failure::new(
+                pointer,
+                format!("no {kinds} names `{id}` in `{field}`"),
+            )];
         }
         if self.covering.is_none() || named_by.iter().any(|r| covers(r.period, today)) {
             return Vec::new();
@@ -245,7 +290,9 @@ impl ReferencedBy {
             .iter()
             .take(3)
             .map(|r| match r.period {
-                Some((Some(from), Some(to), true)) => format!("{} runs {from} to {to}", r.record.id),
+                Some((Some(from), Some(to), true)) => {
+                    format!("{} runs {from} to {to}", r.record.id)
+                }
                 Some((Some(from), None, true)) => format!("{} runs from {from}", r.record.id),
                 _ => format!("{} has no valid period", r.record.id),
             })
@@ -255,18 +302,25 @@ impl ReferencedBy {
         }
         vec![Failure::new(
             pointer,
-            format!("no {kinds} naming `{id}` covers {today} ({})", others.join("; ")),
+            format!(
+                "no {kinds} naming `{id}` covers {today} ({})",
+                others.join("; ")
+            ),
         )]
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut s = format!(
             "some {} names this record's id in `{}`",
             self.kinds.join(" or "),
             show_pointer(self.path.as_str())
         );
         if let Some(p) = &self.covering {
-            s.push_str(&format!(" with a period `{}` that includes today", show_pointer(p.as_str())));
+            let _ = write!(
+                s,
+                " with a period `{}` that includes today",
+                show_pointer(p.as_str())
+            );
         }
         s
     }
@@ -275,7 +329,11 @@ impl ReferencedBy {
 /// `(from, to, valid)` of a `{from, to}` mapping: `from` must be a date, `to`
 /// a date or absent (open-ended).
 fn period(v: Option<&Value>) -> (Option<Date>, Option<Date>, bool) {
-    let date = |k: &str| v.and_then(|v| v.get(k)).and_then(Value::as_str).and_then(parse_date);
+    let date = |k: &str| {
+        v.and_then(|v| v.get(k))
+            .and_then(Value::as_str)
+            .and_then(parse_date)
+    };
     let from = date("from");
     let to_given = v.and_then(|v| v.get("to")).is_some_and(|t| !t.is_null());
     let to = date("to");
@@ -329,16 +387,39 @@ supports: O-1
     #[test]
     fn ref_reports_each_dangling_id_at_its_place() {
         let set = records("repo.yaml", REPO);
-        let f = check_one(&set, "P-1", json!({"ref": {"field": "/roles", "kind": "Role"}}));
+        let f = check_one(
+            &set,
+            "P-1",
+            json!({"ref": {"field": "/roles", "kind": "Role"}}),
+        );
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].pointer, "/roles/1");
         assert_eq!(f[0].detail, "`R-GONE` names no Role record");
-        let f = check_one(&set, "O-2", json!({"ref": {"field": "/owner", "kind": "Person"}}));
+        let f = check_one(
+            &set,
+            "O-2",
+            json!({"ref": {"field": "/owner", "kind": "Person"}}),
+        );
         assert_eq!(f[0].detail, "`R-TOP` is a Role, not a Person");
-        assert!(check_one(&set, "O-2", json!({"ref": {"field": "/owner", "kind": ["Person", "Role"]}})).is_empty());
-        assert!(check_one(&set, "O-1", json!({"ref": {"field": "/owner", "kind": "Person"}})).is_empty());
+        assert!(check_one(
+            &set,
+            "O-2",
+            json!({"ref": {"field": "/owner", "kind": ["Person", "Role"]}})
+        )
+        .is_empty());
+        assert!(check_one(
+            &set,
+            "O-1",
+            json!({"ref": {"field": "/owner", "kind": "Person"}})
+        )
+        .is_empty());
         // Absent field: nothing to check.
-        assert!(check_one(&set, "O-2", json!({"ref": {"field": "/policy", "kind": "Policy"}})).is_empty());
+        assert!(check_one(
+            &set,
+            "O-2",
+            json!({"ref": {"field": "/policy", "kind": "Policy"}})
+        )
+        .is_empty());
     }
 
     #[test]
@@ -349,11 +430,19 @@ supports: O-1
         assert!(check_one(&set, "P-1", top.clone()).is_empty());
         let chair = json!({"ref": {"field": "/owner", "kind": "Person", "check": [top]}});
         assert!(check_one(&set, "O-1", chair.clone()).is_empty());
-        let set = records("repo.yaml", &REPO.replace("top_management: true", "top_management: false"));
+        let set = records(
+            "repo.yaml",
+            &REPO.replace("top_management: true", "top_management: false"),
+        );
         let f = check_one(&set, "O-1", chair);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].pointer, "/owner");
-        assert!(f[0].detail.starts_with("Person P-1: none of `roles` qualifies"), "{}", f[0].detail);
+        assert!(
+            f[0].detail
+                .starts_with("Person P-1: none of `roles` qualifies"),
+            "{}",
+            f[0].detail
+        );
     }
 
     #[test]
@@ -361,7 +450,11 @@ supports: O-1
         let set = records("repo.yaml", REPO);
         let plain = json!({"referenced_by": {"kind": "ResourceAllocation", "field": "/supports"}});
         assert!(check_one(&set, "O-2", plain.clone()).is_empty());
-        let f = check_one(&set, "R-OPS", json!({"referenced_by": {"kind": "Person", "field": "/roles"}}));
+        let f = check_one(
+            &set,
+            "R-OPS",
+            json!({"referenced_by": {"kind": "Person", "field": "/roles"}}),
+        );
         assert_eq!(f[0].pointer, "/id");
         assert_eq!(f[0].detail, "no Person names `R-OPS` in `roles`");
         let covering = json!({"referenced_by": {"kind": "ResourceAllocation", "field": "/supports", "covering_today": "/period"}});

@@ -26,17 +26,21 @@ impl std::fmt::Debug for InlineSchema {
 }
 
 impl InlineSchema {
-    pub fn compile(schema: &Value, c: &mut Compiler<'_>, ptr: &str) -> Option<InlineSchema> {
-        c.schema(ptr, schema).map(|validator| InlineSchema { validator })
+    pub(crate) fn compile(schema: &Value, c: &mut Compiler<'_>, ptr: &str) -> Option<InlineSchema> {
+        c.schema(ptr, schema)
+            .map(|validator| InlineSchema { validator })
     }
 
-    pub fn check(&self, s: &Subject<'_>) -> Vec<Failure> {
+    pub(crate) fn check(&self, s: &Subject<'_>) -> Vec<Failure> {
         violations(&self.validator, s.value)
             .into_iter()
             .map(|v| match &v.unknown_key {
                 Some(key) => Failure {
                     at_key: true,
-                    ..Failure::new(s.abs(&format!("{}/{}", v.pointer, escape_pointer(key))), v.message)
+                    ..Failure::new(
+                        s.abs(&format!("{}/{}", v.pointer, escape_pointer(key))),
+                        v.message,
+                    )
                 },
                 None => Failure::new(s.abs(&v.pointer), v.message),
             })

@@ -1,0 +1,293 @@
+//! Git history as evidence for rules: turns the raw facts of
+//! [`crate::history::History`] into the [`Approval`]s that the `approved` /
+//! `reviewed` assertions and waivers judge (SPEC 2.1), and reports the
+//! history's own findings (`history/*`).
+//!
+//! Policy lives here, facts in `history`:
+//! - the approver is the Person whose `email`/`emails` match the trailer's
+//!   email, case-insensitively (mailmapped or as typed);
+//! - strength: `signed` when the signature verifies for a key the
+//!   allowed-signers file lists for one of the approver's emails; `self` when
+//!   the committer's own email (as typed: `.mailmap` never raises a strength)
+//!   is one the Person lists; `claimed` otherwise. A forge's merge commit and
+//!   a commit older than its parent (backdated) are only ever `claimed`;
+//! - roles are read from the Person record *as of the approving commit*;
+//! - four-eyes compares the approved change's author email as typed.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use crate::finding::{Finding, Severity};
+use crate::history::{CommitId, Event, EventKind, History, Identity};
+use crate::record::{Record, RecordSet};
+use crate::rule::{Approval, Evidence, EvidenceStatus, Strength};
+
+/// [`Evidence`] read from a git history.
+pub struct GitEvidence<'a> {
+    history: &'a History,
+    /// The governance root relative to the repository's work tree (`""` or `dir/`).
+    prefix: String,
+    people: HashMap<String, &'a Record>,
+    /// Set when the history is truncated and `--allow-shallow` was given.
+    unknown: Option<String>,
+    /// `--staged`: content that differs from HEAD cannot be approved yet.
+    staged: bool,
+    backdated: HashSet<CommitId>,
+    memo: Mutex<HashMap<String, EvidenceStatus>>,
+    roles_at: Mutex<HashMap<(CommitId, String, String), Vec<String>>>,
+}
+
+impl<'a> GitEvidence<'a> {
+    pub fn new(history: &'a History, records: &'a RecordSet, prefix: String, staged: bool) -> Self {
+        let mut people = HashMap::new();
+        for p in records.of_kind("Person") {
+            for email in emails_of(&p.value) {
+                people.entry(email).or_insert(p);
+            }
+        }
+        let unknown = history.is_shallow().then(|| {
+            "the repository is a shallow clone; fetch the full history (actions/checkout with fetch-depth: 0)".to_owned()
+        });
+        GitEvidence {
+            history,
+            prefix,
+            people,
+            unknown,
+            staged,
+            backdated: history
+                .non_monotonic()
+                .iter()
+                .map(|n| n.commit.id)
+                .collect(),
+            memo: Mutex::new(HashMap::new()),
+            roles_at: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The Person record whose emails include `who`'s (mailmapped, then as typed).
+    fn person(&self, who: &Identity) -> Option<&'a Record> {
+        [&who.email, &who.raw_email]
+            .into_iter()
+            .find_map(|e| self.people.get(&e.to_lowercase()).copied())
+    }
+
+    fn repo_path(&self, record: &Record) -> String {
+        format!("{}{}", self.prefix, record.file.path)
+    }
+
+    fn approval(&self, event: &Event, current: crate::history::BlobId) -> Approval {
+        let person = self.person(&event.who);
+        let approver_emails: Vec<String> = match person {
+            Some(p) => emails_of(&p.value),
+            None => vec![event.who.raw_email.to_lowercase()],
+        };
+        let committer = event.commit.committer.raw_email.to_lowercase();
+        let trusted = !event.commit.forge && !self.backdated.contains(&event.commit.id);
+        let strength = if !trusted {
+            Strength::Claimed
+        } else if approver_emails.iter().any(|e| event.signature.allows(e)) {
+            Strength::Signed
+        } else if approver_emails.contains(&committer) {
+            Strength::SelfMade
+        } else {
+            Strength::Claimed
+        };
+        let roles = person
+            .map(|p| self.roles_then(event.commit.id, p))
+            .unwrap_or_default();
+        Approval {
+            review: event.kind == EventKind::Review,
+            person: person.map(|p| p.id.clone()),
+            email: event.who.email.to_lowercase(),
+            date: crate::time::date_of_unix(event.commit.time),
+            strength,
+            unchanged: event.blob == Some(current),
+            roles,
+            change_author_email: event
+                .change_author
+                .as_ref()
+                .map(|a| a.raw_email.to_lowercase()),
+            approver_emails,
+            commit: event.commit.id.to_string(),
+            pending: false,
+        }
+    }
+
+    /// The Person's `roles` in the tree of `commit`: someone who joined a role
+    /// later cannot have approved as its member earlier.
+    fn roles_then(&self, commit: CommitId, person: &Record) -> Vec<String> {
+        let key = (commit, self.repo_path(person), person.id.clone());
+        if let Some(r) = self.roles_at.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return r;
+        }
+        let roles = self
+            .history
+            .blob_at(commit, &key.1)
+            .map(|bytes| roles_in(&String::from_utf8_lossy(&bytes), &person.id))
+            .unwrap_or_default();
+        if let Ok(mut m) = self.roles_at.lock() {
+            m.insert(key, roles.clone());
+        }
+        roles
+    }
+}
+
+impl Evidence for GitEvidence<'_> {
+    fn approvals(&self, record: &Record) -> EvidenceStatus {
+        if let Some(reason) = &self.unknown {
+            return EvidenceStatus::Unknown {
+                reason: reason.clone(),
+            };
+        }
+        if let Some(known) = self
+            .memo
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&record.id).cloned())
+        {
+            return known;
+        }
+        let current = History::blob_id(record.file.text.as_bytes());
+        let approvals = self
+            .history
+            .events(&record.id, &self.repo_path(record))
+            .iter()
+            .map(|e| self.approval(e, current))
+            .collect();
+        let status = EvidenceStatus::Known(approvals);
+        if let Ok(mut m) = self.memo.lock() {
+            m.insert(record.id.clone(), status.clone());
+        }
+        status
+    }
+
+    fn pending(&self, record: &Record) -> bool {
+        if !self.staged {
+            return false;
+        }
+        let current = History::blob_id(record.file.text.as_bytes());
+        let committed = self
+            .history
+            .changes(&self.repo_path(record))
+            .first()
+            .and_then(|c| c.blob);
+        committed != Some(current)
+    }
+}
+
+/// `email` and `emails` of a Person record, lower-cased.
+fn emails_of(value: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if let Some(e) = value.get("email").and_then(|v| v.as_str()) {
+        out.push(e.to_lowercase());
+    }
+    if let Some(list) = value.get("emails").and_then(|v| v.as_array()) {
+        out.extend(
+            list.iter()
+                .filter_map(|v| v.as_str())
+                .map(str::to_lowercase),
+        );
+    }
+    out
+}
+
+/// The `roles` of the record with `id` in a YAML file's text.
+fn roles_in(text: &str, id: &str) -> Vec<String> {
+    let loaded = crate::yaml::load(text, &crate::yaml::Limits::default());
+    loaded
+        .documents
+        .iter()
+        .map(|d| d.root.to_json())
+        .find(|v| v.get("id").and_then(|i| i.as_str()) == Some(id))
+        .and_then(|v| v.get("roles").cloned())
+        .and_then(|r| r.as_array().cloned())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The history's own findings: backdated commits, trailers naming nobody,
+/// and a note when the history is truncated.
+pub fn history_findings(
+    history: &History,
+    records: &RecordSet,
+    evidence: &GitEvidence<'_>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if history.is_shallow() {
+        out.push(Finding::new(
+            "history/shallow",
+            Severity::Warning,
+            "the repository is a shallow clone: its history is truncated, so every approval and review check reports \"unknown\"",
+        ).with_help("fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout"));
+    }
+    for n in history.non_monotonic() {
+        out.push(Finding::new(
+            "history/non-monotonic-time",
+            Severity::Warning,
+            format!(
+                "commit {} ({}) claims a committer time earlier than its parent {}: a backdated commit, so its approvals count only as `claimed`",
+                short(n.commit.id), n.commit.summary, short(n.parent.id)
+            ),
+        ).with_help("find out why the clock ran backwards; approvals made in that commit should be given again in a new commit"));
+    }
+    let mut seen = HashSet::new();
+    for e in history.all_events() {
+        if evidence.person(&e.who).is_some()
+            || !seen.insert((e.who.raw_email.to_lowercase(), e.commit.id))
+        {
+            continue;
+        }
+        let trailer = if e.kind == EventKind::Approval {
+            "Approved-by"
+        } else {
+            "Reviewed-by"
+        };
+        let mut f = Finding::new(
+            "history/unknown-approver",
+            Severity::Warning,
+            format!(
+                "`{trailer}: {} <{}>` in commit {} names an email that no Person record lists; the approval counts for nobody",
+                e.who.name, e.who.raw_email, short(e.commit.id)
+            ),
+        )
+        .with_help("add the email to the Person's `email`/`emails`, or correct the trailer in a new approval commit");
+        if let Some(r) = e.record_id.as_deref().and_then(|id| records.get(id)) {
+            f.location = Some(r.location(""));
+            f.record = Some(r.id.clone());
+            f.kind = Some(r.kind.clone());
+            f.pointer = Some(String::new());
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// The abbreviated commit id people see in `git log --oneline`.
+pub fn short(id: CommitId) -> String {
+    let mut s = id.to_string();
+    s.truncate(10);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_read_from_the_matching_document() {
+        let text = "kind: Person\nid: a\nroles: [x]\n---\nkind: Person\nid: b\nroles: [top-management, ceo]\n";
+        assert_eq!(roles_in(text, "b"), vec!["top-management", "ceo"]);
+        assert!(roles_in(text, "c").is_empty());
+        assert!(roles_in("[unclosed", "a").is_empty());
+    }
+
+    #[test]
+    fn emails_are_lower_cased() {
+        let v = serde_json::json!({"email": "Jane@Acme.example", "emails": ["j@x.example"]});
+        assert_eq!(emails_of(&v), vec!["jane@acme.example", "j@x.example"]);
+    }
+}

@@ -1,0 +1,237 @@
+//! Tests of the `approved` / `reviewed` assertions with a fake evidence.
+
+use super::super::super::evidence::{NoHistory, Strength};
+use super::super::super::testing::{approval, check_with, records, FakeEvidence};
+use crate::record::RecordSet;
+use serde_json::{json, Value};
+
+const REPO: &str = "\
+kind: Policy
+id: POL-1
+approver: R-TOP
+review_interval: P12M
+---
+kind: Role
+id: R-TOP
+top_management: true
+---
+kind: Person
+id: P-JANE
+email: jane@acme.example
+roles: [R-TOP]
+---
+kind: Person
+id: P-ANN
+email: ann@acme.example
+roles: [R-TOP]
+---
+kind: Person
+id: P-BOB
+email: bob@acme.example
+roles: [R-OPS]
+";
+
+fn policy_rule() -> Value {
+    json!({"approved": {"by": {"field": "/approver"}, "within": {"field": "/review_interval"}, "unchanged": true}})
+}
+
+fn evidence(list: Vec<super::Approval>) -> FakeEvidence {
+    let mut ev = FakeEvidence::default();
+    ev.approvals.insert("POL-1".to_owned(), list);
+    ev
+}
+
+fn detail(set: &RecordSet, spec: Value, ev: &FakeEvidence) -> Option<String> {
+    let f = check_with(set, "POL-1", spec, ev);
+    assert!(f.len() <= 1, "{f:?}");
+    f.first().map(|f| f.detail.clone())
+}
+
+#[test]
+fn passes_with_a_qualifying_approval() {
+    let set = records("r.yaml", REPO);
+    let ev = evidence(vec![approval(&set, "P-JANE", "2026-03-01")]);
+    assert_eq!(detail(&set, policy_rule(), &ev), None);
+}
+
+#[test]
+fn says_precisely_why_it_fails() {
+    let set = records("r.yaml", REPO);
+    let f = check_with(&set, "POL-1", policy_rule(), &NoHistory);
+    assert_eq!(f[0].detail, "never approved");
+    assert_eq!(f[0].pointer, "");
+
+    let ev = evidence(vec![approval(&set, "P-BOB", "2026-03-01")]);
+    assert_eq!(
+        detail(&set, policy_rule(), &ev).as_deref(),
+        Some("approved by someone outside the role `R-TOP` (P-BOB, bob@acme.example on 2026-03-01 in commit 0123456)")
+    );
+
+    let ev = evidence(vec![approval(&set, "P-NOBODY", "2026-03-01")]);
+    assert_eq!(
+        detail(&set, policy_rule(), &ev).as_deref(),
+        Some("approved only by unknown@example.org on 2026-03-01 in commit 0123456, whose email matches no Person record")
+    );
+
+    let ev = evidence(vec![approval(&set, "P-JANE", "2025-01-10")]);
+    assert_eq!(
+        detail(&set, policy_rule(), &ev).as_deref(),
+        Some("too old: last approval 2025-01-10, interval P12M")
+    );
+
+    let mut a = approval(&set, "P-JANE", "2026-03-01");
+    a.unchanged = false;
+    assert_eq!(
+        detail(&set, policy_rule(), &evidence(vec![a])).as_deref(),
+        Some("changed since approval in commit 0123456 (2026-03-01)")
+    );
+
+    let mut a = approval(&set, "P-JANE", "2026-03-01");
+    a.strength = Strength::Claimed;
+    assert_eq!(
+        detail(&set, policy_rule(), &evidence(vec![a])).as_deref(),
+        Some("only claimed, self required (approved by jane@acme.example on 2026-03-01 in commit 0123456)")
+    );
+}
+
+#[test]
+fn reports_the_approval_that_came_closest() {
+    let set = records("r.yaml", REPO);
+    // An old approval by the right person beats a recent one by the wrong one.
+    let ev = evidence(vec![
+        approval(&set, "P-JANE", "2024-05-01"),
+        approval(&set, "P-BOB", "2026-10-01"),
+    ]);
+    assert_eq!(
+        detail(&set, policy_rule(), &ev).as_deref(),
+        Some("too old: last approval 2024-05-01, interval P12M")
+    );
+}
+
+#[test]
+fn strength_defaults_to_the_context_and_can_be_demanded() {
+    let set = records("r.yaml", REPO);
+    let mut a = approval(&set, "P-JANE", "2026-03-01");
+    a.strength = Strength::Claimed;
+    let ev = evidence(vec![a]);
+    let ctx = super::super::super::Context::new(&set, super::super::super::testing::today(), &ev)
+        .with_minimum_strength(Strength::Claimed);
+    let rule = super::super::super::testing::compile_assertion(policy_rule());
+    let checks = super::super::Checks::from_one(rule);
+    let s = super::super::Subject::whole(set.get("POL-1").unwrap());
+    assert!(checks.check(&s, &ctx, &checks.prepare(&ctx)).is_empty());
+
+    let ev = evidence(vec![approval(&set, "P-JANE", "2026-03-01")]);
+    let signed = json!({"approved": {"by": "R-TOP", "strength": "signed"}});
+    assert_eq!(
+        detail(&set, signed, &ev).as_deref(),
+        Some("only self, signed required (approved by jane@acme.example on 2026-03-01 in commit 0123456)")
+    );
+}
+
+#[test]
+fn four_eyes_and_count() {
+    let set = records("r.yaml", REPO);
+    let four = json!({"approved": {"by": "R-TOP", "four_eyes": true}});
+    let mut a = approval(&set, "P-JANE", "2026-03-01");
+    assert_eq!(detail(&set, four.clone(), &evidence(vec![a.clone()])), None);
+    a.change_author_email = Some("JANE@acme.example".to_owned());
+    assert_eq!(
+        detail(&set, four.clone(), &evidence(vec![a.clone()])).as_deref(),
+        Some("approved only by the change's own author (JANE@acme.example); four-eyes requires someone else")
+    );
+    a.change_author_email = None;
+    assert!(detail(&set, four, &evidence(vec![a]))
+        .unwrap()
+        .starts_with("four-eyes cannot be shown"));
+
+    let two = json!({"approved": {"by": "R-TOP", "count": 2}});
+    let jane = approval(&set, "P-JANE", "2026-03-01");
+    let jane_again = approval(&set, "P-JANE", "2026-04-01");
+    assert_eq!(
+        detail(&set, two.clone(), &evidence(vec![jane.clone(), jane_again])).as_deref(),
+        Some("only 1 of the 2 distinct approvers required from role `R-TOP` qualify: P-JANE")
+    );
+    let ann = approval(&set, "P-ANN", "2026-03-02");
+    assert_eq!(detail(&set, two, &evidence(vec![jane, ann])), None);
+}
+
+#[test]
+fn reviews_count_only_for_reviewed() {
+    let set = records("r.yaml", REPO);
+    let mut a = approval(&set, "P-JANE", "2026-03-01");
+    a.review = true;
+    let ev = evidence(vec![a]);
+    assert_eq!(
+        detail(&set, json!({"approved": {"by": "R-TOP"}}), &ev).as_deref(),
+        Some("never approved")
+    );
+    assert_eq!(
+        detail(
+            &set,
+            json!({"reviewed": {"by": "R-TOP", "within": "P1Y"}}),
+            &ev
+        ),
+        None
+    );
+    assert_eq!(
+        detail(&set, json!({"reviewed": {"by": "P-JANE"}}), &ev),
+        None
+    );
+    assert_eq!(
+        detail(&set, json!({"reviewed": {"by": "P-ANN"}}), &ev).as_deref(),
+        Some("reviewed by someone other than `P-ANN` (P-JANE, jane@acme.example on 2026-03-01 in commit 0123456)")
+    );
+}
+
+#[test]
+fn unknown_history_and_pending_approvals() {
+    let set = records("r.yaml", REPO);
+    let ev = FakeEvidence {
+        unknown: true,
+        ..FakeEvidence::default()
+    };
+    let f = check_with(&set, "POL-1", policy_rule(), &ev);
+    assert!(f[0].unknown);
+    assert!(
+        f[0].detail.contains("git history is truncated"),
+        "{}",
+        f[0].detail
+    );
+
+    let mut a = approval(&set, "P-JANE", "2026-03-01");
+    a.pending = true;
+    let f = check_with(&set, "POL-1", policy_rule(), &evidence(vec![a]));
+    assert_eq!(f[0].detail, "never approved");
+    assert!(f[0].pending && !f[0].unknown);
+}
+
+#[test]
+fn bad_approver_or_interval_fields_are_placed_at_the_field() {
+    let set = records(
+        "r.yaml",
+        &REPO.replace("approver: R-TOP", "approver: P-GHOST"),
+    );
+    let f = check_with(&set, "POL-1", policy_rule(), &NoHistory);
+    assert_eq!(f[0].pointer, "/approver");
+    assert_eq!(
+        f[0].detail,
+        "approver `P-GHOST` names no Role or Person record"
+    );
+    let set = records(
+        "r.yaml",
+        &REPO.replace("review_interval: P12M", "review_interval: yearly"),
+    );
+    let f = check_with(&set, "POL-1", policy_rule(), &NoHistory);
+    assert_eq!(f[0].pointer, "/review_interval");
+    assert_eq!(
+        f[0].detail,
+        "`review_interval` is `yearly`, not an ISO 8601 duration such as P12M"
+    );
+    let set = records("r.yaml", &REPO.replace("approver: R-TOP\n", ""));
+    let f = check_with(&set, "POL-1", policy_rule(), &NoHistory);
+    assert_eq!(
+        f[0].detail,
+        "`approver` is missing, so nobody can approve it"
+    );
+}
