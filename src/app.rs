@@ -9,8 +9,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::cli::{
-    CheckArgs, CheckFormat, Cli, Color, Command, DemoArgs, ExplainArgs, InitArgs, RulesArgs,
-    ShowArgs, ShowFormat, TextOrJson,
+    CheckArgs, CheckFormat, Cli, Color, Command, DemoArgs, ExplainArgs, InitArgs, LogArgs,
+    RulesArgs, ShowArgs, ShowFormat, TextOrJson,
 };
 use crate::config::{self, Config, ConfigError};
 use crate::evidence::GitEvidence;
@@ -68,6 +68,11 @@ pub enum Fatal {
     #[error("no rule or built-in code is called `{0}`")]
     #[diagnostic(help("`govlint rules` lists the enabled rules; built-in codes are parse, schema, record/*, config, history/*, waiver/*"))]
     UnknownRule(String),
+    #[error("no record has the id `{0}`")]
+    #[diagnostic(help(
+        "ids are case-sensitive; `govlint check --format json` lists every record's id and file"
+    ))]
+    UnknownRecord(String),
     #[error("{0}")]
     Other(String),
 }
@@ -103,6 +108,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
         Command::Init(args) => init(cli, args),
         Command::Demo(args) => demo(cli, args),
         Command::Rules(args) => rules(cli, args),
+        Command::Log(args) => log(cli, args),
         Command::Explain(args) => explain(cli, args),
         _ => Err(Fatal::Other("this command is not available yet".to_owned())),
     }
@@ -824,4 +830,42 @@ fn explain(cli: &Cli, args: &ExplainArgs) -> Result<u8, Fatal> {
         }
         None => Err(Fatal::UnknownRule(args.rule.clone())),
     }
+}
+
+/// `govlint log RECORD-ID`: the record's change, approval and review trail.
+fn log(cli: &Cli, args: &LogArgs) -> Result<u8, Fatal> {
+    let ws = Workspace::open(cli)?;
+    let source = args
+        .rev
+        .as_ref()
+        .map_or(ContentSource::WorkTree, |r| ContentSource::Rev(r.clone()));
+    let eval = evaluate(
+        &ws,
+        &Options {
+            source,
+            today: today(cli)?,
+            allow_shallow: true,
+            force_history: true,
+        },
+    )?;
+    let Some(record) = eval.records.get(&args.record) else {
+        return Err(Fatal::UnknownRecord(args.record.clone()));
+    };
+    let Some(history) = &eval.history else {
+        return Err(Fatal::NotARepository {
+            what: "govlint log",
+            dir: ws.cwd.clone(),
+        });
+    };
+    let evidence = GitEvidence::new(history, &eval.records, eval.prefix.clone(), false);
+    let trail = crate::trail::trail(record, &evidence);
+    let mut text = match args.format {
+        TextOrJson::Json => trail.to_json(),
+        TextOrJson::Text => trail.to_text(),
+    };
+    if history.is_shallow() && args.format == TextOrJson::Text {
+        text.push_str("note: the repository is a shallow clone; older history is missing\n");
+    }
+    emit(None, &text)?;
+    Ok(CLEAN)
 }

@@ -64,6 +64,57 @@ impl<'a> GitEvidence<'a> {
         }
     }
 
+    /// Every approval and review event of `record`, oldest first, with what
+    /// it proves (for `govlint log` and `audit`).
+    pub fn judged(&self, record: &Record) -> Vec<(Event, Approval)> {
+        let current = History::blob_id(record.file.text.as_bytes());
+        self.history
+            .events(&record.id, &self.repo_path(record))
+            .into_iter()
+            .map(|e| {
+                let a = self.approval(&e, current);
+                (e, a)
+            })
+            .collect()
+    }
+
+    /// The commits that changed `record`'s file, newest first.
+    pub fn changes(&self, record: &Record) -> Vec<crate::history::Change> {
+        self.history.changes(&self.repo_path(record))
+    }
+
+    /// Why an event's strength is what it is, in words (`govlint log`).
+    pub fn strength_note(&self, event: &Event, approval: &Approval) -> String {
+        if event.commit.forge {
+            return "made by a forge on merge: its trailers prove nothing about who approved"
+                .to_owned();
+        }
+        if self.backdated.contains(&event.commit.id) {
+            return "the commit is dated before its parent (backdated): not trusted".to_owned();
+        }
+        match (&event.signature, approval.strength) {
+            (_, Strength::Signed) => {
+                "signature verified against the allowed-signers file".to_owned()
+            }
+            (crate::history::SignatureStatus::Rejected { reason }, _) => {
+                format!("signature not accepted ({reason})")
+            }
+            (crate::history::SignatureStatus::Unverified { format }, _) => {
+                format!("{format} signature present but not verified")
+            }
+            (crate::history::SignatureStatus::Verified { .. }, _) => {
+                "signed, but the key is not listed for the approver's email".to_owned()
+            }
+            (crate::history::SignatureStatus::Unsigned, Strength::SelfMade) => {
+                "committed by the approver".to_owned()
+            }
+            (crate::history::SignatureStatus::Unsigned, _) => format!(
+                "the trailer was committed by {} <{}>",
+                event.commit.committer.name, event.commit.committer.raw_email
+            ),
+        }
+    }
+
     /// The Person record whose emails include `who`'s (mailmapped, then as typed).
     fn person(&self, who: &Identity) -> Option<&'a Record> {
         [&who.email, &who.raw_email]
@@ -147,13 +198,7 @@ impl Evidence for GitEvidence<'_> {
         {
             return known;
         }
-        let current = History::blob_id(record.file.text.as_bytes());
-        let approvals = self
-            .history
-            .events(&record.id, &self.repo_path(record))
-            .iter()
-            .map(|e| self.approval(e, current))
-            .collect();
+        let approvals = self.judged(record).into_iter().map(|(_, a)| a).collect();
         let status = EvidenceStatus::Known(approvals);
         if let Ok(mut m) = self.memo.lock() {
             m.insert(record.id.clone(), status.clone());

@@ -19,4 +19,5 @@ pub mod rule;
 pub mod schema;
 pub mod source;
 pub mod time;
+pub mod trail;
 pub mod yaml;
