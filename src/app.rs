@@ -73,6 +73,9 @@ pub enum Fatal {
         "ids are case-sensitive; `govlint check --format json` lists every record's id and file"
     ))]
     UnknownRecord(String),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Hook(#[from] crate::hook::HookError),
     #[error("{0}")]
     Other(String),
 }
@@ -109,6 +112,9 @@ fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
         Command::Demo(args) => demo(cli, args),
         Command::Rules(args) => rules(cli, args),
         Command::Log(args) => log(cli, args),
+        Command::Hook(crate::cli::HookCommand::Install { uninstall }) => {
+            hook_install(cli, *uninstall)
+        }
         Command::Explain(args) => explain(cli, args),
         _ => Err(Fatal::Other("this command is not available yet".to_owned())),
     }
@@ -577,10 +583,15 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
     let text = match args.format {
         CheckFormat::Human => report::human::render(&rep, color, cli.quiet),
         CheckFormat::Json => report::json::render(&rep),
-        _ => {
-            return Err(Fatal::Other(
-                "this output format is not available yet".to_owned(),
-            ))
+        CheckFormat::Sarif => report::sarif::render(&rep),
+        CheckFormat::Junit => report::junit::render(&rep),
+        CheckFormat::Github => {
+            // GitHub shows only the first annotations of a step: the job
+            // summary holds them all.
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                append(&PathBuf::from(path), &report::github::step_summary(&rep))?;
+            }
+            report::github::render(&rep)
         }
     };
     emit(args.output.as_deref(), &text)?;
@@ -867,5 +878,39 @@ fn log(cli: &Cli, args: &LogArgs) -> Result<u8, Fatal> {
         text.push_str("note: the repository is a shallow clone; older history is missing\n");
     }
     emit(None, &text)?;
+    Ok(CLEAN)
+}
+
+/// Appends to a file (the job summary is shared by every step of a job).
+fn append(path: &Path, text: &str) -> Result<(), Fatal> {
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        file.write_all(text.as_bytes())
+    };
+    write().map_err(|source| Fatal::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// `govlint hook install [--uninstall]`.
+fn hook_install(cli: &Cli, uninstall: bool) -> Result<u8, Fatal> {
+    let cwd = working_dir(cli)?;
+    let repo = git2::Repository::open_ext(
+        &cwd,
+        git2::RepositoryOpenFlags::FROM_ENV,
+        std::iter::empty::<&std::ffi::OsStr>(),
+    )
+    .map_err(|_| Fatal::NotARepository {
+        what: "govlint hook install",
+        dir: cwd.clone(),
+    })?;
+    let outcome = crate::hook::install(&repo, uninstall)?;
+    if !cli.quiet {
+        print_err(&format!("{outcome}\n"));
+    }
     Ok(CLEAN)
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod evidence;
 pub mod finding;
 pub mod history;
+pub mod hook;
 pub mod init;
 pub mod record;
 pub mod report;

@@ -1,8 +1,11 @@
 //! Reporting: the only place that turns findings into text. Each format is a
 //! function from a [`Report`] to a `String`; the caller writes it out.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod yaml;
 
 use std::collections::HashMap;

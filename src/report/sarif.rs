@@ -34,7 +34,11 @@ const FINGERPRINT: &str = "govlint/v1";
 /// Renders the whole report as one pretty-printed SARIF log.
 pub fn render(report: &Report<'_>) -> String {
     let rules = rule_table(report);
-    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
     let fingerprints = fingerprints(report.findings);
     let results: Vec<Value> = report
         .findings
@@ -50,7 +54,10 @@ pub fn render(report: &Report<'_>) -> String {
     }
     driver.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
     driver.insert("semanticVersion".into(), json!(env!("CARGO_PKG_VERSION")));
-    driver.insert("rules".into(), Value::Array(rules.iter().map(RuleEntry::to_json).collect()));
+    driver.insert(
+        "rules".into(),
+        Value::Array(rules.iter().map(RuleEntry::to_json).collect()),
+    );
 
     let log = json!({
         "$schema": SCHEMA,
@@ -62,7 +69,8 @@ pub fn render(report: &Report<'_>) -> String {
             "results": results,
         }],
     });
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }
@@ -88,14 +96,20 @@ struct RuleEntry {
 
 impl RuleEntry {
     fn to_json(&self) -> Value {
-        let mut text = self.help.clone().unwrap_or_else(|| self.description.clone());
-        let mut markdown = md_escape(&text);
+        // Rule help and code descriptions are written as light Markdown
+        // (backticks), so the same text serves both fields.
+        let mut text = self
+            .help
+            .clone()
+            .unwrap_or_else(|| self.description.clone());
+        let mut markdown = text.clone();
         if let Some(c) = &self.clause {
             text.push_str(&format!("\n\nClause: {c}"));
-            markdown.push_str(&format!("\n\n**Clause:** {}", md_escape(c)));
+            markdown.push_str(&format!("\n\n**Clause:** {c}"));
         }
-        text.push_str(&format!("\n\nRun `govlint explain {}` for details.", self.id));
-        markdown.push_str(&format!("\n\nRun `govlint explain {}` for details.", self.id));
+        let explain = format!("\n\nRun `govlint explain {}` for details.", self.id);
+        text.push_str(&explain);
+        markdown.push_str(&explain);
         let full = match &self.clause {
             Some(c) => format!("{} ({c})", self.description),
             None => self.description.clone(),
@@ -145,8 +159,11 @@ fn from_meta(meta: &RuleMeta, f: &Finding) -> RuleEntry {
 }
 
 fn synthesized(id: &str, f: &Finding) -> RuleEntry {
-    let code = crate::rule::codes::find(id);
-    let summary = code.map_or_else(|| format!("govlint rule {id}"), |c| c.summary.to_owned());
+    let code = crate::rule::CODES.iter().find(|c| c.id == id);
+    let summary = code.map_or_else(
+        || format!("govlint diagnostic `{id}`"),
+        |c| c.summary.to_owned(),
+    );
     RuleEntry {
         id: id.to_owned(),
         description: code.map_or_else(|| summary.clone(), |c| c.description.to_owned()),
@@ -166,7 +183,13 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn result(report: &Report<'_>, f: &Finding, rule_index: Option<usize>, rules: &[RuleEntry], fingerprint: &str) -> Value {
+fn result(
+    report: &Report<'_>,
+    f: &Finding,
+    rule_index: Option<usize>,
+    rules: &[RuleEntry],
+    fingerprint: &str,
+) -> Value {
     let mut r = Map::new();
     r.insert("ruleId".into(), json!(f.rule));
     if let Some(i) = rule_index {
@@ -221,7 +244,10 @@ fn result(report: &Report<'_>, f: &Finding, rule_index: Option<usize>, rules: &[
             .collect();
         r.insert("relatedLocations".into(), Value::Array(related));
     }
-    r.insert("partialFingerprints".into(), json!({ FINGERPRINT: fingerprint }));
+    r.insert(
+        "partialFingerprints".into(),
+        json!({ FINGERPRINT: fingerprint }),
+    );
     if let Some(w) = &f.waived {
         r.insert(
             "suppressions".into(),
@@ -290,19 +316,6 @@ fn uri(path: &str) -> String {
     out
 }
 
-/// Escapes text for a Markdown paragraph: ASCII punctuation that Markdown
-/// gives a meaning is backslash-escaped, which CommonMark always allows.
-fn md_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        if matches!(ch, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '&' | '~') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 /// One fingerprint per finding, in order: see the module docs.
 fn fingerprints(findings: &[Finding]) -> Vec<String> {
     let keys: Vec<String> = findings.iter().map(fingerprint_key).collect();
@@ -320,7 +333,11 @@ fn fingerprints(findings: &[Finding]) -> Vec<String> {
     keys.iter()
         .zip(occurrence)
         .map(|(k, n)| {
-            let hash = if n == 0 { fnv1a64(k.as_bytes()) } else { fnv1a64(format!("{k}\0{n}").as_bytes()) };
+            let hash = if n == 0 {
+                fnv1a64(k.as_bytes())
+            } else {
+                fnv1a64(format!("{k}\0{n}").as_bytes())
+            };
             format!("{hash:016x}")
         })
         .collect()
@@ -334,7 +351,11 @@ fn fingerprint_key(f: &Finding) -> String {
         (None, Some(l)) => format!("file:{}", l.file),
         (None, None) => String::new(),
     };
-    format!("{}\0{subject}\0{}", f.rule, f.pointer.as_deref().unwrap_or(""))
+    format!(
+        "{}\0{subject}\0{}",
+        f.rule,
+        f.pointer.as_deref().unwrap_or("")
+    )
 }
 
 /// FNV-1a, 64 bits: tiny, dependency-free and stable across platforms and
@@ -358,13 +379,19 @@ mod tests {
     use crate::finding::Waived;
     use crate::source::{SourceFile, Span};
 
-    fn finding(rule: &str, record: Option<&str>, file: Option<(&str, usize)>, message: &str) -> Finding {
-        let mut f = Finding::new(rule, Severity::Error, message).at(file.map(|(file, line)| Location {
-            file: file.to_owned(),
-            span: Span::default(),
-            line,
-            column: 3,
-        }));
+    fn finding(
+        rule: &str,
+        record: Option<&str>,
+        file: Option<(&str, usize)>,
+        message: &str,
+    ) -> Finding {
+        let mut f =
+            Finding::new(rule, Severity::Error, message).at(file.map(|(file, line)| Location {
+                file: file.to_owned(),
+                span: Span::default(),
+                line,
+                column: 3,
+            }));
         f.record = record.map(str::to_owned);
         f.pointer = Some("/due".to_owned());
         f
@@ -372,7 +399,12 @@ mod tests {
 
     fn sarif(findings: &[Finding], rules: &[RuleMeta]) -> Value {
         let files = HashMap::new();
-        let report = Report { findings, records: 3, files: &files, rules };
+        let report = Report {
+            findings,
+            records: 3,
+            files: &files,
+            rules,
+        };
         serde_json::from_str(&render(&report)).expect("valid JSON")
     }
 
@@ -392,13 +424,25 @@ mod tests {
         };
         let log = sarif(
             &[
-                finding("acme/objective-due", Some("OBJ-1"), Some(("objectives/o1.yaml", 7)), "due date passed"),
-                finding("schema", Some("OBJ-2"), Some(("objectives/o2.yaml", 2)), "missing owner"),
+                finding(
+                    "acme/objective-due",
+                    Some("OBJ-1"),
+                    Some(("objectives/o1.yaml", 7)),
+                    "due date passed",
+                ),
+                finding(
+                    "schema",
+                    Some("OBJ-2"),
+                    Some(("objectives/o2.yaml", 2)),
+                    "missing owner",
+                ),
             ],
             &[meta],
         );
         assert_eq!(log["version"], "2.1.0");
-        assert!(log["$schema"].as_str().is_some_and(|s| s.contains("sarif-2.1.0")));
+        assert!(log["$schema"]
+            .as_str()
+            .is_some_and(|s| s.contains("sarif-2.1.0")));
         let driver = &log["runs"][0]["tool"]["driver"];
         assert_eq!(driver["name"], "govlint");
         assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
@@ -406,11 +450,17 @@ mod tests {
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[0]["id"], "acme/objective-due");
         assert_eq!(rules[0]["defaultConfiguration"]["level"], "warning");
-        assert!(rules[0]["help"]["text"].as_str().is_some_and(|t| t.contains("6.2")));
-        assert!(rules[0]["properties"]["tags"].as_array().is_some_and(|t| t.contains(&json!("ISO/IEC 27001:2022 6.2"))));
+        assert!(rules[0]["help"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("6.2")));
+        assert!(rules[0]["properties"]["tags"]
+            .as_array()
+            .is_some_and(|t| t.contains(&json!("ISO/IEC 27001:2022 6.2"))));
         // A built-in code gets its documented summary.
         assert_eq!(rules[1]["id"], "schema");
-        assert!(rules[1]["shortDescription"]["text"].as_str().is_some_and(|t| t.contains("JSON Schema")));
+        assert!(rules[1]["shortDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("JSON Schema")));
         let r = &results(&log)[1];
         assert_eq!(r["ruleId"], "schema");
         assert_eq!(r["ruleIndex"], 1);
@@ -442,8 +492,13 @@ mod tests {
         let uris: Vec<&str> = results(&log)
             .iter()
             .map(|r| {
-                assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
-                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().expect("uri")
+                assert_eq!(
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                    1
+                );
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .expect("uri")
             })
             .collect();
         assert_eq!(uris, ["rules/acme%20reviews.yaml", "govlint.yaml"]);
@@ -451,8 +506,18 @@ mod tests {
 
     #[test]
     fn fingerprints_survive_reordering_and_line_moves() {
-        let a = finding("schema", Some("OBJ-1"), Some(("o.yaml", 3)), "missing owner");
-        let b = finding("schema", Some("OBJ-1"), Some(("o.yaml", 3)), "missing target");
+        let a = finding(
+            "schema",
+            Some("OBJ-1"),
+            Some(("o.yaml", 3)),
+            "missing owner",
+        );
+        let b = finding(
+            "schema",
+            Some("OBJ-1"),
+            Some(("o.yaml", 3)),
+            "missing target",
+        );
         let c = finding("iso27001/x", None, None, "repo-wide");
         let prints = |log: &Value| -> HashMap<String, String> {
             results(log)
@@ -460,7 +525,10 @@ mod tests {
                 .map(|r| {
                     (
                         r["message"]["text"].as_str().expect("text").to_owned(),
-                        r["partialFingerprints"][FINGERPRINT].as_str().expect("fp").to_owned(),
+                        r["partialFingerprints"][FINGERPRINT]
+                            .as_str()
+                            .expect("fp")
+                            .to_owned(),
                     )
                 })
                 .collect()
@@ -475,13 +543,18 @@ mod tests {
         assert_eq!(first.len(), 3);
         let distinct: std::collections::HashSet<_> = first.values().collect();
         assert_eq!(distinct.len(), 3, "equal keys get distinct fingerprints");
-        assert!(first.values().all(|fp| fp.len() == 16 && fp.chars().all(|c| c.is_ascii_hexdigit())));
+        assert!(first
+            .values()
+            .all(|fp| fp.len() == 16 && fp.chars().all(|c| c.is_ascii_hexdigit())));
     }
 
     #[test]
     fn waived_findings_are_external_suppressions() {
         let mut f = finding("schema", Some("OBJ-1"), Some(("o.yaml", 1)), "m");
-        f.waived = Some(Waived { waiver: "W-1".into(), reason: "migrating".into() });
+        f.waived = Some(Waived {
+            waiver: "W-1".into(),
+            reason: "migrating".into(),
+        });
         let log = sarif(&[f], &[]);
         let s = &results(&log)[0]["suppressions"][0];
         assert_eq!(s["kind"], "external");
@@ -495,11 +568,22 @@ mod tests {
         let mut f = finding("schema", Some("P-1"), None, "m");
         f.location = Some(src.location(Span::new(13, 23)));
         let files = HashMap::from([("p.yaml".to_owned(), src)]);
-        let report = Report { findings: &[f], records: 1, files: &files, rules: &[] };
+        let report = Report {
+            findings: &[f],
+            records: 1,
+            files: &files,
+            rules: &[],
+        };
         let log: Value = serde_json::from_str(&render(&report)).expect("json");
         let region = &results(&log)[0]["locations"][0]["physicalLocation"]["region"];
-        assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(2), Some(6)));
-        assert_eq!((region["endLine"].as_u64(), region["endColumn"].as_u64()), (Some(2), Some(16)));
+        assert_eq!(
+            (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+            (Some(2), Some(6))
+        );
+        assert_eq!(
+            (region["endLine"].as_u64(), region["endColumn"].as_u64()),
+            (Some(2), Some(16))
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! folders with the real `git`.
 
 mod check;
+mod integrations;
 mod modes;
 mod rules;
 mod support;
