@@ -61,8 +61,8 @@ impl Record {
         message: impl Into<String>,
         pointer: &str,
     ) -> crate::finding::Finding {
-        let mut f = crate::finding::Finding::new(rule, severity, message)
-            .at(Some(self.location(pointer)));
+        let mut f =
+            crate::finding::Finding::new(rule, severity, message).at(Some(self.location(pointer)));
         f.record = Some(self.id.clone());
         f.kind = Some(self.kind.clone());
         f.pointer = Some(pointer.to_owned());
