@@ -705,7 +705,7 @@ fn init(cli: &Cli, args: &InitArgs) -> Result<u8, Fatal> {
 fn demo(cli: &Cli, args: &DemoArgs) -> Result<u8, Fatal> {
     let cwd = working_dir(cli)?;
     let dir = match &args.dir {
-        Some(d) => cwd.join(d),
+        Some(d) => under(&cwd, d),
         None => new_temp_dir()?,
     };
     let built = crate::init::build_example(&dir)?;
@@ -913,4 +913,12 @@ fn hook_install(cli: &Cli, uninstall: bool) -> Result<u8, Fatal> {
         print_err(&format!("{outcome}\n"));
     }
     Ok(CLEAN)
+}
+
+/// `path` resolved against `cwd`, without `.` components (for messages).
+fn under(cwd: &Path, path: &Path) -> PathBuf {
+    cwd.join(path)
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
