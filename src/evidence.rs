@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::finding::{Finding, Severity};
-use crate::history::{CommitId, Event, EventKind, History, Identity};
+use crate::history::{BlobId, CommitId, Event, EventKind, History, Identity, Via};
 use crate::record::{Record, RecordSet};
 use crate::rule::{Approval, Evidence, EvidenceStatus, Strength};
 
@@ -67,7 +67,7 @@ impl<'a> GitEvidence<'a> {
     /// Every approval and review event of `record`, oldest first, with what
     /// it proves (for `govlint log` and `audit`).
     pub fn judged(&self, record: &Record) -> Vec<(Event, Approval)> {
-        let current = History::blob_id(record.file.text.as_bytes());
+        let current = Content::of(&record.file.text);
         self.history
             .events(&record.id, &self.repo_path(record))
             .into_iter()
@@ -126,7 +126,7 @@ impl<'a> GitEvidence<'a> {
         format!("{}{}", self.prefix, record.file.path)
     }
 
-    fn approval(&self, event: &Event, current: crate::history::BlobId) -> Approval {
+    fn approval(&self, event: &Event, current: Content) -> Approval {
         let person = self.person(&event.who);
         let approver_emails: Vec<String> = match person {
             Some(p) => emails_of(&p.value),
@@ -152,7 +152,7 @@ impl<'a> GitEvidence<'a> {
             email: event.who.email.to_lowercase(),
             date: crate::time::date_of_unix(event.commit.time),
             strength,
-            unchanged: event.blob == Some(current),
+            unchanged: current.is(event.blob),
             roles,
             change_author_email: event
                 .change_author
@@ -165,16 +165,26 @@ impl<'a> GitEvidence<'a> {
     }
 
     /// The Person's `roles` in the tree of `commit`: someone who joined a role
-    /// later cannot have approved as its member earlier.
+    /// later cannot have approved as its member earlier. The Person's file
+    /// is looked up under each name it had (following renames, newest
+    /// first), so moving `people/` around keeps earlier approvals.
     fn roles_then(&self, commit: CommitId, person: &Record) -> Vec<String> {
         let key = (commit, self.repo_path(person), person.id.clone());
         if let Some(r) = self.roles_at.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return r;
         }
-        let roles = self
-            .history
-            .blob_at(commit, &key.1)
-            .map(|bytes| roles_in(&String::from_utf8_lossy(&bytes), &person.id))
+        let mut paths = vec![key.1.clone()];
+        for change in self.history.changes(&key.1) {
+            if !paths.contains(&change.path) {
+                paths.push(change.path);
+            }
+        }
+        let roles = paths
+            .iter()
+            .find_map(|path| {
+                let bytes = self.history.blob_at(commit, path)?;
+                roles_in(&String::from_utf8_lossy(&bytes), &person.id)
+            })
             .unwrap_or_default();
         if let Ok(mut m) = self.roles_at.lock() {
             m.insert(key, roles.clone());
@@ -210,13 +220,12 @@ impl Evidence for GitEvidence<'_> {
         if !self.staged {
             return false;
         }
-        let current = History::blob_id(record.file.text.as_bytes());
         let committed = self
             .history
             .changes(&self.repo_path(record))
             .first()
             .and_then(|c| c.blob);
-        committed != Some(current)
+        !Content::of(&record.file.text).is(committed)
     }
 }
 
@@ -236,22 +245,53 @@ fn emails_of(value: &serde_json::Value) -> Vec<String> {
     out
 }
 
-/// The `roles` of the record with `id` in a YAML file's text.
-fn roles_in(text: &str, id: &str) -> Vec<String> {
+/// The `roles` of the record with `id` in a YAML file's text; `None` when
+/// no document of the file has that id.
+fn roles_in(text: &str, id: &str) -> Option<Vec<String>> {
     let loaded = crate::yaml::load(text, &crate::yaml::Limits::default());
-    loaded
+    let record = loaded
         .documents
         .iter()
         .map(|d| d.root.to_json())
-        .find(|v| v.get("id").and_then(|i| i.as_str()) == Some(id))
-        .and_then(|v| v.get("roles").cloned())
-        .and_then(|r| r.as_array().cloned())
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+        .find(|v| v.get("id").and_then(|i| i.as_str()) == Some(id))?;
+    Some(
+        record
+            .get("roles")
+            .and_then(|r| r.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
+/// The blob ids the record's current bytes may have been committed as: the
+/// bytes themselves and, when they hold CRLF line ends, the bytes with LF
+/// ends — what git stores for a text file checked out with `eol=crlf` or
+/// `core.autocrlf` (most Windows work trees), so that a clean checkout is
+/// never "changed since approval".
+#[derive(Debug, Clone, Copy)]
+struct Content {
+    raw: BlobId,
+    lf: Option<BlobId>,
+}
+
+impl Content {
+    fn of(text: &str) -> Content {
+        Content {
+            raw: History::blob_id(text.as_bytes()),
+            lf: text
+                .contains("\r\n")
+                .then(|| History::blob_id(text.replace("\r\n", "\n").as_bytes())),
+        }
+    }
+
+    /// Whether `blob` holds this content.
+    fn is(&self, blob: Option<BlobId>) -> bool {
+        blob.is_some_and(|b| b == self.raw || Some(b) == self.lf)
+    }
 }
 
 /// The history's own findings: backdated commits, trailers naming nobody,
@@ -300,7 +340,18 @@ pub fn history_findings(
             ),
         )
         .with_help("add the email to the Person's `email`/`emails`, or correct the trailer in a new approval commit");
-        if let Some(r) = e.record_id.as_deref().and_then(|id| records.get(id)) {
+        // The record the trailer names, else the file the commit changed.
+        let place = e
+            .record_id
+            .as_deref()
+            .and_then(|id| records.get(id))
+            .or_else(|| match &e.via {
+                Via::Changed { path } if !path.is_empty() => {
+                    records.iter().find(|r| evidence.repo_path(r) == *path)
+                }
+                _ => None,
+            });
+        if let Some(r) = place {
             f.location = Some(r.location(""));
             f.record = Some(r.id.clone());
             f.kind = Some(r.kind.clone());
@@ -325,9 +376,22 @@ mod tests {
     #[test]
     fn roles_are_read_from_the_matching_document() {
         let text = "kind: Person\nid: a\nroles: [x]\n---\nkind: Person\nid: b\nroles: [top-management, ceo]\n";
-        assert_eq!(roles_in(text, "b"), vec!["top-management", "ceo"]);
-        assert!(roles_in(text, "c").is_empty());
-        assert!(roles_in("[unclosed", "a").is_empty());
+        assert_eq!(
+            roles_in(text, "b"),
+            Some(vec!["top-management".to_owned(), "ceo".to_owned()])
+        );
+        assert_eq!(roles_in("kind: Person\nid: a\n", "a"), Some(vec![]));
+        assert_eq!(roles_in(text, "c"), None);
+        assert_eq!(roles_in("[unclosed", "a"), None);
+    }
+
+    #[test]
+    fn crlf_content_matches_its_lf_blob() {
+        let lf = History::blob_id(b"a: 1\nb: 2\n");
+        assert!(Content::of("a: 1\r\nb: 2\r\n").is(Some(lf)));
+        assert!(Content::of("a: 1\nb: 2\n").is(Some(lf)));
+        assert!(!Content::of("a: 1\r\nb: 3\r\n").is(Some(lf)));
+        assert!(!Content::of("a: 1\n").is(None));
     }
 
     #[test]

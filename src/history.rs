@@ -431,10 +431,12 @@ impl History {
     /// Every trailer identity seen, one event per (commit or tag, identity,
     /// kind), for `history/unknown-approver`.
     ///
-    /// These events are not tied to one record: `record_id`, `blob`,
-    /// `path_then` and `change_author` are `None`; `via` is `Tag` for tags,
-    /// `Named` for commits that name records, else `Changed` with the first
-    /// path the commit changed (empty when it changed nothing).
+    /// These events are not tied to one record: `record_id` is the first
+    /// record the commit or tag names for that kind (`Approves:` /
+    /// `Reviews:`), if any, so that reports have a place to point at;
+    /// `blob`, `path_then` and `change_author` are `None`; `via` is `Tag`
+    /// for tags, `Named` for commits that name records, else `Changed` with
+    /// the first path the commit changed (empty when it changed nothing).
     pub fn all_events(&self) -> impl Iterator<Item = &Event> {
         self.all_events.iter()
     }

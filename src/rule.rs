@@ -198,7 +198,10 @@ impl Rule {
     fn finding(&self, s: &Subject<'_>, failure: &Failure) -> Finding {
         let record = s.record;
         let msg = template::fill(&self.message, Some(s.value), Some(&record.value));
-        let severity = if failure.unknown {
+        // Truncated history cannot tell; a staged edit cannot be approved
+        // before it is committed (`--staged` never blocks for that, SPEC 2.2
+        // and issue #5): both are warnings at most.
+        let severity = if failure.unknown || failure.pending {
             self.severity.min(Severity::Warning)
         } else {
             self.severity

@@ -76,7 +76,7 @@ impl History {
             };
             self.all_events.push(Event {
                 kind: *kind,
-                record_id: None,
+                record_id: names_for(&att, *kind).first().cloned(),
                 commit: commit.clone(),
                 via,
                 who: who.clone(),

@@ -3,8 +3,10 @@
 //! folders with the real `git`.
 
 mod check;
+mod history;
 mod integrations;
 mod modes;
+mod pack;
 mod rules;
 mod support;
 mod yaml_suite;

@@ -110,7 +110,10 @@ fn a_management_review_lapsing_past_twelve_months_is_flagged() {
         .cloned()
         .unwrap_or_default();
     assert_eq!(d["clause"], "ISO/IEC 27001:2022 5.1(e)");
-    assert!(d["file"].is_null(), "a repository-level finding has no place: {d:#}");
+    assert!(
+        d["file"].is_null(),
+        "a repository-level finding has no place: {d:#}"
+    );
 }
 
 #[test]
@@ -126,7 +129,10 @@ fn dropping_the_accountable_role_of_a_raci_activity_is_flagged() {
     // The schema demands exactly one accountable role, and so does 5.3's rule.
     assert_eq!(
         added,
-        vec![key("iso27001/raci-accountable", "RACI-ISMS"), key("schema", "RACI-ISMS")]
+        vec![
+            key("iso27001/raci-accountable", "RACI-ISMS"),
+            key("schema", "RACI-ISMS")
+        ]
     );
     let out = repo.govlint(&["check", "--format", "json", "--today", TODAY]);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
@@ -147,10 +153,20 @@ fn an_owner_pointing_at_an_unknown_person_is_flagged_at_the_owner() {
     let repo = example();
     let path = repo.path().join("objectives/obj-001.yaml");
     let text = std::fs::read_to_string(&path).expect("read");
-    let owner_line = text.lines().position(|l| l.starts_with("owner: ")).expect("owner") + 1;
+    let owner_line = text
+        .lines()
+        .position(|l| l.starts_with("owner: "))
+        .expect("owner")
+        + 1;
     let edited: String = text
         .lines()
-        .map(|l| if l.starts_with("owner: ") { "owner: nobody".to_owned() } else { l.to_owned() })
+        .map(|l| {
+            if l.starts_with("owner: ") {
+                "owner: nobody".to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(&path, edited + "\n").expect("write");
@@ -167,7 +183,14 @@ fn an_owner_pointing_at_an_unknown_person_is_flagged_at_the_owner() {
         .cloned()
         .unwrap_or_default();
     assert_eq!(d["clause"], "ISO/IEC 27001:2022 6.2");
-    assert_eq!((d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()), (Some("objectives/obj-001.yaml"), Some(owner_line as u64), Some(8)));
+    assert_eq!(
+        (d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (
+            Some("objectives/obj-001.yaml"),
+            Some(owner_line as u64),
+            Some(8)
+        )
+    );
 }
 
 #[test]
@@ -181,12 +204,23 @@ fn every_rule_of_the_pack_cites_a_clause_and_explains_itself() {
     for r in rules {
         let id = r["id"].as_str().unwrap_or("");
         assert!(id.starts_with("iso27001/"), "{id}");
-        assert!(r["clause"].as_str().is_some_and(|c| c.starts_with("ISO/IEC 27001:2022 ")), "{r}");
+        assert!(
+            r["clause"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("ISO/IEC 27001:2022 ")),
+            "{r}"
+        );
         let out = repo.govlint(&["explain", id]);
         assert_eq!(out.code, 0, "{id}: {out:?}");
         assert!(out.stdout.contains("## How to fix"), "{id}: {}", out.stdout);
     }
-    for code in ["parse", "schema", "record/duplicate-id", "history/shallow", "waiver/expired"] {
+    for code in [
+        "parse",
+        "schema",
+        "record/duplicate-id",
+        "history/shallow",
+        "waiver/expired",
+    ] {
         assert_eq!(repo.govlint(&["explain", code]).code, 0, "{code}");
     }
     assert_eq!(repo.govlint(&["explain", "no/such-rule"]).code, 2);
