@@ -9,8 +9,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::cli::{
-    CheckArgs, CheckFormat, Cli, Color, Command, DemoArgs, ExplainArgs, InitArgs, LogArgs,
-    RulesArgs, ShowArgs, ShowFormat, TextOrJson,
+    AuditArgs, AuditFormat, CheckArgs, CheckFormat, Cli, Color, Command, DemoArgs, ExplainArgs,
+    InitArgs, LogArgs, RulesArgs, ShowArgs, ShowFormat, TextOrJson,
 };
 use crate::config::{self, Config, ConfigError};
 use crate::evidence::GitEvidence;
@@ -116,7 +116,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
             hook_install(cli, *uninstall)
         }
         Command::Explain(args) => explain(cli, args),
-        _ => Err(Fatal::Other("this command is not available yet".to_owned())),
+        Command::Audit(args) => audit(cli, args),
     }
 }
 
@@ -263,15 +263,43 @@ pub struct Options {
     pub allow_shallow: bool,
     /// Read history even if no rule needs it (`audit`, `log`).
     pub force_history: bool,
+    /// Print how long each stage took (`-v`).
+    pub verbose: bool,
+}
+
+/// Stage timings for `-v`: where the time of a run goes.
+struct Stopwatch {
+    last: Option<std::time::Instant>,
+}
+
+impl Stopwatch {
+    fn new(on: bool) -> Self {
+        Stopwatch {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            print_err(&format!(
+                "govlint: {what}: {:.1} ms\n",
+                (now - last).as_secs_f64() * 1000.0
+            ));
+            self.last = Some(now);
+        }
+    }
 }
 
 /// Loads, validates and evaluates one content source.
 pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
     let config = &ws.config;
     let source = &opts.source;
+    let mut clock = Stopwatch::new(opts.verbose);
     let snapshot = Snapshot::take(&config.root, source, ws.repo.as_ref())?;
     let selection = Selection::new(config)?;
     let loaded = load::load(&snapshot, &selection, ws.repo.as_ref(), config);
+    clock.lap("list, read and parse records");
     let mut findings = loaded.findings;
     let mut files: HashMap<String, Arc<SourceFile>> = loaded
         .sources
@@ -311,6 +339,7 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         .collect();
     findings.extend(validated.into_iter().flatten());
 
+    clock.lap("validate against schemas");
     let needs_history = opts.force_history || ruleset.needs_history_for(&records);
     let history = if needs_history {
         open_history(ws, opts)?
@@ -323,6 +352,7 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         .map(|r| crate::record::snapshot::prefix_of(r, &config.root))
         .unwrap_or_default();
     let strength = Strength::parse(&config.minimum_strength).unwrap_or_default();
+    clock.lap("read git history");
     let mut findings = match &history {
         Some(h) => {
             let evidence =
@@ -337,6 +367,7 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
             ruleset.evaluate_with(&ctx, findings)
         }
     };
+    clock.lap("evaluate rules");
     apply_code_levels(&mut findings, &config.severity);
     if let Some(cfg) = &config.file {
         files.insert(cfg.path.clone(), Arc::clone(cfg));
@@ -542,6 +573,7 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
             today: today(cli)?,
             allow_shallow: args.allow_shallow,
             force_history: false,
+            verbose: cli.verbose,
         },
     )?;
     let mut findings = eval.findings;
@@ -857,6 +889,7 @@ fn log(cli: &Cli, args: &LogArgs) -> Result<u8, Fatal> {
             today: today(cli)?,
             allow_shallow: true,
             force_history: true,
+            verbose: cli.verbose,
         },
     )?;
     let Some(record) = eval.records.get(&args.record) else {
@@ -921,4 +954,43 @@ fn under(cwd: &Path, path: &Path) -> PathBuf {
         .components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
         .collect()
+}
+
+/// `govlint audit`: the evidence pack an auditor reads (SPEC 4.2). It is a
+/// report, not a gate: it exits 0 once written, whatever it shows (`check`
+/// is the gate), and 2 when it cannot be made.
+fn audit(cli: &Cli, args: &AuditArgs) -> Result<u8, Fatal> {
+    let ws = Workspace::open(cli)?;
+    let source = args
+        .rev
+        .as_ref()
+        .map_or(ContentSource::WorkTree, |r| ContentSource::Rev(r.clone()));
+    let today = today(cli)?;
+    let eval = evaluate(
+        &ws,
+        &Options {
+            source,
+            today,
+            allow_shallow: args.allow_shallow,
+            force_history: true,
+            verbose: cli.verbose,
+        },
+    )?;
+    let evidence = eval
+        .history
+        .as_ref()
+        .map(|h| GitEvidence::new(h, &eval.records, eval.prefix.clone(), false));
+    let pack = crate::audit::build(&eval, evidence.as_ref(), today, args.clause.as_deref());
+    if let (Some(clause), true) = (&args.clause, pack.clauses.is_empty()) {
+        return Err(Fatal::Other(format!(
+            "no clause item matches `--clause {clause}`: try 5.1, 5.1(c), 5.2, 5.3, 6.2, 7.1, 7.3, 7.4, 7.5, 9.3 or 10.1 (`govlint rules` lists the clauses rules cite)"
+        )));
+    }
+    let text = match args.format {
+        AuditFormat::Markdown => pack.to_markdown(),
+        AuditFormat::Json => pack.to_json(),
+        AuditFormat::Html => pack.to_html(),
+    };
+    emit(args.output.as_deref(), &text)?;
+    Ok(CLEAN)
 }

@@ -108,16 +108,19 @@ pub enum AuditFormat {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
+    /// Output format (HTML is one self-contained file).
     #[arg(long, value_enum, default_value_t = AuditFormat::Markdown)]
     pub format: AuditFormat,
-    /// Only this clause (e.g. 5.1).
+    /// Only this clause (e.g. 5.1, 5.1(c), 9.3).
     #[arg(long)]
     pub clause: Option<String>,
+    /// Write the evidence pack to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Check the tree and history of a revision instead of the working tree.
+    /// Audit the tree and history of a revision instead of the working tree.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
+    /// Run on a shallow clone: approvals are reported as unknown.
     #[arg(long)]
     pub allow_shallow: bool,
 }
@@ -132,8 +135,10 @@ pub enum TextOrJson {
 pub struct LogArgs {
     /// The record's id.
     pub record: String,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
+    /// Read the record and its history at a revision.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
 }
@@ -148,6 +153,7 @@ pub enum ShowFormat {
 pub struct ShowArgs {
     /// A YAML or Markdown file.
     pub path: PathBuf,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = ShowFormat::Json)]
     pub format: ShowFormat,
 }
@@ -178,6 +184,7 @@ pub enum HookCommand {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
 }

@@ -7,6 +7,7 @@
 //! runs that pipeline for each command of [`cli`].
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod evidence;

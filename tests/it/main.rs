@@ -2,6 +2,7 @@
 //! real `govlint` binary against governance repositories built in temporary
 //! folders with the real `git`.
 
+mod audit;
 mod check;
 mod history;
 mod integrations;

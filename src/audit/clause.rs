@@ -1,0 +1,300 @@
+//! The clause items of the evidence pack: a fixed table of ISO/IEC
+//! 27001:2022 clause 5.1 (a)–(h) and the clauses it leans on, how a rule's
+//! `clause` string is grouped under an item, which record kinds evidence an
+//! item, and what `--clause` selects.
+//!
+//! Which records evidence an item is approximated by record *kind*: the kinds
+//! of a small static map (below), plus the kinds the rules citing the item
+//! select (read from [`Rule::summary`]), plus the kinds of records those
+//! rules reported on. Rules' `where` filters are not applied: an auditor
+//! sees every Policy under 5.2, drafts included, which is the documented
+//! information they would ask for anyway.
+
+use crate::rule::Rule;
+
+/// One row of the fixed clause table.
+pub(super) struct Item {
+    /// The clause as the standard numbers it: `5.1(c)`, `9.3`.
+    pub key: &'static str,
+    /// One line: what the clause asks for (paraphrased).
+    pub title: &'static str,
+    /// Record kinds that evidence the clause even when no rule cites it.
+    pub kinds: &'static [&'static str],
+}
+
+/// Clause 5.1 and its items, then the supporting clauses, in the standard's
+/// order. `9.3` gathers 9.3.1–9.3.3, `5.2` gathers 5.2(a)–(d), and so on.
+pub(super) const ITEMS: &[Item] = &[
+    Item {
+        key: "5.1",
+        title: "Top management demonstrates leadership and commitment with respect to the ISMS",
+        kinds: &["Role"],
+    },
+    Item {
+        key: "5.1(a)",
+        title: "The information security policy and objectives are established and compatible with the strategic direction",
+        kinds: &["Policy", "Objective"],
+    },
+    Item {
+        key: "5.1(b)",
+        title: "The ISMS requirements are integrated into the organization's processes",
+        kinds: &["ResponsibilityMatrix"],
+    },
+    Item {
+        key: "5.1(c)",
+        title: "The resources needed for the ISMS are available",
+        kinds: &["ResourceAllocation"],
+    },
+    Item {
+        key: "5.1(d)",
+        title: "The importance of effective information security management and of conforming to the ISMS requirements is communicated",
+        kinds: &["Communication"],
+    },
+    Item {
+        key: "5.1(e)",
+        title: "The ISMS achieves its intended outcomes",
+        kinds: &["ManagementReview", "Objective"],
+    },
+    Item {
+        key: "5.1(f)",
+        title: "Persons are directed and supported to contribute to the effectiveness of the ISMS",
+        kinds: &["Person"],
+    },
+    Item {
+        key: "5.1(g)",
+        title: "Continual improvement is promoted",
+        kinds: &["Improvement"],
+    },
+    Item {
+        key: "5.1(h)",
+        title: "Other relevant management roles are supported in demonstrating their leadership",
+        kinds: &["Role"],
+    },
+    Item {
+        key: "5.2",
+        title: "Information security policy",
+        kinds: &["Policy"],
+    },
+    Item {
+        key: "5.3",
+        title: "Organizational roles, responsibilities and authorities",
+        kinds: &["Role", "ResponsibilityMatrix"],
+    },
+    Item {
+        key: "6.2",
+        title: "Information security objectives and planning to achieve them",
+        kinds: &["Objective"],
+    },
+    Item {
+        key: "7.1",
+        title: "Resources",
+        kinds: &["ResourceAllocation"],
+    },
+    Item {
+        key: "7.3",
+        title: "Awareness",
+        kinds: &["Communication"],
+    },
+    Item {
+        key: "7.4",
+        title: "Communication",
+        kinds: &["Communication"],
+    },
+    Item {
+        key: "7.5",
+        title: "Documented information",
+        kinds: &[],
+    },
+    Item {
+        key: "9.3",
+        title: "Management review (9.3.1 general, 9.3.2 inputs, 9.3.3 results)",
+        kinds: &["ManagementReview"],
+    },
+    Item {
+        key: "10.1",
+        title: "Continual improvement",
+        kinds: &["Improvement"],
+    },
+];
+
+/// The clause number in a rule's `clause` string:
+/// `ISO/IEC 27001:2022 5.1(c)` → `5.1(c)`. Strings that do not cite
+/// ISO/IEC 27001 (a repository's own scheme) are kept whole, trimmed.
+pub(super) fn key_of(clause: &str) -> String {
+    let clause = clause.trim();
+    let Some(at) = clause.find("27001") else {
+        return clause.to_owned();
+    };
+    match clause[at..].find(char::is_whitespace) {
+        // Inner spaces (`5.1 (c)`) would split one item in two.
+        Some(space) => clause[at + space..]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect(),
+        None => clause.to_owned(),
+    }
+}
+
+/// Whether clause `key` is `parent` or one of its sub-clauses: `5.1(c)` and
+/// `5.1` are within `5.1`, `9.3.2` within `9.3`; `5.10` is not within `5.1`.
+pub(super) fn within(key: &str, parent: &str) -> bool {
+    match key.strip_prefix(parent) {
+        Some("") => true,
+        Some(rest) => rest.starts_with('(') || rest.starts_with('.'),
+        None => false,
+    }
+}
+
+/// The item a clause key is grouped under: the most specific fixed item it
+/// is within, or the key itself (an item of its own) when none fits.
+pub(super) fn group_of(key: &str) -> String {
+    ITEMS
+        .iter()
+        .filter(|i| within(key, i.key))
+        .max_by_key(|i| i.key.len())
+        .map_or_else(|| key.to_owned(), |i| i.key.to_owned())
+}
+
+/// What `--clause` selects from one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Selected {
+    /// The whole item (the filter is the item or a parent of it).
+    All,
+    /// Only the item's rules whose clause is within the filter (`--clause
+    /// 9.3.2` keeps item 9.3 with its 9.3.2 rules).
+    Narrowed,
+    No,
+}
+
+/// Whether the item `key` is selected by the `--clause` filter `filter`
+/// (already passed through [`key_of`]).
+pub(super) fn select(key: &str, filter: Option<&str>) -> Selected {
+    match filter {
+        None => Selected::All,
+        Some(f) if within(key, f) => Selected::All,
+        Some(f) if within(f, key) => Selected::Narrowed,
+        Some(_) => Selected::No,
+    }
+}
+
+/// The record kinds a rule selects, read from the first line of
+/// [`Rule::summary`] (`Applies to: Policy and Objective records where …`);
+/// empty when it applies to all records or the line cannot be read.
+pub(super) fn rule_kinds(rule: &Rule) -> Vec<String> {
+    rule.summary()
+        .first()
+        .map(|line| kinds_in_summary(line))
+        .unwrap_or_default()
+}
+
+fn kinds_in_summary(line: &str) -> Vec<String> {
+    let Some(rest) = line.strip_prefix("Applies to: ") else {
+        return Vec::new();
+    };
+    if rest.starts_with("all records") {
+        return Vec::new();
+    }
+    let Some((kinds, _)) = rest.split_once(" records") else {
+        return Vec::new();
+    };
+    let kinds: Vec<String> = kinds.split(" and ").map(str::to_owned).collect();
+    // Kinds are PascalCase words; anything else means the wording changed.
+    if kinds
+        .iter()
+        .all(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    {
+        kinds
+    } else {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clause_strings_reduce_to_their_number() {
+        assert_eq!(key_of("ISO/IEC 27001:2022 5.1(c)"), "5.1(c)");
+        assert_eq!(key_of("  ISO/IEC 27001:2022   9.3.2 "), "9.3.2");
+        assert_eq!(key_of("ISO/IEC 27001:2022 5.1 (a)"), "5.1(a)");
+        assert_eq!(key_of("5.1"), "5.1");
+        assert_eq!(key_of("Acme control 12"), "Acme control 12");
+    }
+
+    #[test]
+    fn sub_clauses_are_within_their_parent_only() {
+        assert!(within("5.1(c)", "5.1"));
+        assert!(within("5.1", "5.1"));
+        assert!(within("9.3.2", "9.3"));
+        assert!(!within("5.10", "5.1"));
+        assert!(!within("5.1", "5.1(c)"));
+        assert!(!within("10.1", "0.1"));
+    }
+
+    #[test]
+    fn the_packs_clauses_group_under_the_fixed_items() {
+        let cases = [
+            ("5.1", "5.1"),
+            ("5.1(a)", "5.1(a)"),
+            ("5.1(h)", "5.1(h)"),
+            ("5.2(b)", "5.2"),
+            ("6.2(a)", "6.2"),
+            ("7.5.2", "7.5"),
+            ("9.3.1", "9.3"),
+            ("9.3.3", "9.3"),
+            ("10.1", "10.1"),
+            ("8.1", "8.1"),
+            ("5.1(z)", "5.1"),
+        ];
+        for (key, item) in cases {
+            assert_eq!(group_of(key), item, "{key}");
+        }
+        let pack = crate::rule::RuleSet::load(
+            &["iso27001-2022".to_owned()],
+            &[],
+            &std::collections::BTreeMap::new(),
+        )
+        .expect("the built-in pack loads");
+        for rule in pack.rules() {
+            let clause = rule.clause.as_deref().expect("pack rules cite a clause");
+            let item = group_of(&key_of(clause));
+            assert!(
+                ITEMS.iter().any(|i| i.key == item),
+                "{} cites {clause}, which no fixed item holds",
+                rule.id
+            );
+            // The audit relies on this wording; a change must show up here.
+            assert!(
+                !rule_kinds(rule).is_empty(),
+                "{}: {:?}",
+                rule.id,
+                rule.summary()
+            );
+        }
+    }
+
+    #[test]
+    fn clause_filter_selects_items_and_narrows_inside_one() {
+        assert_eq!(select("5.1(c)", Some("5.1")), Selected::All);
+        assert_eq!(select("5.1", Some("5.1")), Selected::All);
+        assert_eq!(select("5.2", Some("5.1")), Selected::No);
+        assert_eq!(select("9.3", Some("9.3.2")), Selected::Narrowed);
+        assert_eq!(select("10.1", Some("0.1")), Selected::No);
+        assert_eq!(select("7.4", None), Selected::All);
+    }
+
+    #[test]
+    fn kinds_are_read_from_the_summary_line() {
+        assert_eq!(
+            kinds_in_summary("Applies to: Policy records where `status` is \"approved\"."),
+            vec!["Policy"]
+        );
+        assert_eq!(
+            kinds_in_summary("Applies to: Role and ResponsibilityMatrix records."),
+            vec!["Role", "ResponsibilityMatrix"]
+        );
+        assert!(kinds_in_summary("Applies to: all records.").is_empty());
+        assert!(kinds_in_summary("Something else").is_empty());
+    }
+}

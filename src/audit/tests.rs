@@ -1,0 +1,296 @@
+//! Tests of the pack's content without git: records from YAML text, the
+//! built-in rule pack, hand-made findings. The example ISMS with its real
+//! history is tested in `tests/it/audit.rs`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+use super::*;
+use crate::app::Evaluation;
+use crate::record::RecordSet;
+use crate::rule::RuleSet;
+use crate::source::SourceFile;
+
+const RECORDS: &str = "\
+kind: Policy
+id: POL-1
+title: \"Access <script>alert(1)</script> | R&D\"
+status: approved
+review_interval: P12M
+---
+kind: Objective
+id: OBJ-1
+title: Phishing
+status: on-track
+---
+kind: ManagementReview
+id: MR-1
+date: 2025-04-10
+---
+kind: ManagementReview
+id: MR-2
+date: 2025-10-01
+---
+kind: Role
+id: top
+name: Top management
+top_management: true
+";
+
+fn day(s: &str) -> Date {
+    crate::time::parse_date(s).expect("valid date")
+}
+
+fn today() -> Date {
+    day("2026-11-15")
+}
+
+/// Every YAML document of `text` as a record of file `path`.
+fn records(path: &str, text: &str) -> RecordSet {
+    let file = Arc::new(SourceFile::new(path, text));
+    let loaded = crate::yaml::load(text, &crate::yaml::Limits::default());
+    let records = loaded
+        .documents
+        .into_iter()
+        .enumerate()
+        .map(|(document, doc)| {
+            let value = doc.root.to_json();
+            let field = |k: &str| value[k].as_str().unwrap_or_default().to_owned();
+            Record {
+                id: field("id"),
+                kind: field("kind"),
+                file: Arc::clone(&file),
+                document,
+                tree: doc.root,
+                value,
+                offset: 0,
+            }
+        })
+        .collect();
+    RecordSet::new(records)
+}
+
+/// An evaluation of `RECORDS` with one failing 5.1(c) rule.
+fn evaluation() -> Evaluation {
+    let records = records("isms.yaml", RECORDS);
+    let ruleset = RuleSet::load(&["iso27001-2022".to_owned()], &[], &BTreeMap::new())
+        .expect("the built-in pack loads");
+    let obj = records.get("OBJ-1").expect("OBJ-1");
+    let mut f = obj.finding(
+        "iso27001/objective-has-resources",
+        Severity::Error,
+        "Objective OBJ-1 has no resource allocation covering today",
+        "",
+    );
+    f.clause = Some("ISO/IEC 27001:2022 5.1(c)".to_owned());
+    Evaluation {
+        findings: vec![f],
+        records,
+        files: HashMap::new(),
+        rules: Vec::new(),
+        ruleset,
+        history: None,
+        prefix: String::new(),
+    }
+}
+
+fn item<'a>(audit: &'a Audit, key: &str) -> &'a ClauseItem {
+    audit
+        .clauses
+        .iter()
+        .find(|c| c.clause == key)
+        .unwrap_or_else(|| panic!("no clause item {key}"))
+}
+
+#[test]
+fn without_history_approvals_are_empty_and_a_note_says_why() {
+    let audit = build(&evaluation(), None, today(), None);
+    assert!(!audit.history);
+    assert!(audit.notes.iter().any(|n| n.contains("no git history")));
+    assert!(audit.trail.is_empty());
+    assert!(audit.records.iter().all(|r| r.last_approval.is_none()));
+    let pol = audit
+        .records
+        .iter()
+        .find(|r| r.id == "POL-1")
+        .expect("POL-1");
+    let next = pol
+        .next_review
+        .as_ref()
+        .expect("a policy has a review cycle");
+    assert_eq!(next.due, None);
+    assert!(!next.overdue);
+    assert_eq!(audit.summary.records, 5);
+    assert_eq!(audit.summary.approved_records, 0);
+    assert_eq!(audit.summary.findings.error, 1);
+}
+
+#[test]
+fn clause_items_group_rules_and_records() {
+    let audit = build(&evaluation(), None, today(), None);
+    let c = item(&audit, "5.1(c)");
+    assert_eq!(c.status, ClauseStatus::Findings);
+    assert_eq!(c.rules_failed, 1);
+    let failing = c
+        .rules
+        .iter()
+        .find(|r| r.result == "fail")
+        .expect("a failing rule");
+    assert_eq!(failing.id, "iso27001/objective-has-resources");
+    assert_eq!(failing.findings[0].record.as_deref(), Some("OBJ-1"));
+    assert!(c.records.iter().any(|r| r.id == "OBJ-1"));
+    // 9.3 gathers the 9.3.1–9.3.3 rules and is evidenced by the minutes.
+    let mr = item(&audit, "9.3");
+    assert!(mr.rules.iter().any(|r| r.clause == "9.3.2"));
+    assert!(mr.rules.iter().any(|r| r.clause == "9.3.3"));
+    assert_eq!(mr.status, ClauseStatus::Evidenced);
+    // No Improvement record: nothing evidences 10.1.
+    assert_eq!(item(&audit, "10.1").status, ClauseStatus::NoEvidence);
+    let fixed: Vec<&str> = clause::ITEMS.iter().map(|i| i.key).collect();
+    let keys: Vec<&str> = audit.clauses.iter().map(|c| c.clause.as_str()).collect();
+    assert_eq!(keys, fixed, "the pack cites no clause outside the table");
+    let s = &audit.summary.clause_items;
+    assert_eq!(s.evidenced + s.findings + s.no_evidence, fixed.len());
+}
+
+#[test]
+fn clause_filter_keeps_the_clause_and_its_items() {
+    let eval = evaluation();
+    let audit = build(&eval, None, today(), Some("5.1"));
+    let keys: Vec<&str> = audit.clauses.iter().map(|c| c.clause.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["5.1", "5.1(a)", "5.1(b)", "5.1(c)", "5.1(d)", "5.1(e)", "5.1(f)", "5.1(g)", "5.1(h)"]
+    );
+    // Records shown are those that evidence the items; no Waiver etc.
+    assert!(audit.records.iter().any(|r| r.id == "POL-1"));
+    assert!(audit.other_findings.is_empty());
+
+    let narrowed = build(&eval, None, today(), Some("ISO/IEC 27001:2022 9.3.2"));
+    assert_eq!(narrowed.clauses.len(), 1);
+    assert!(narrowed.clauses[0]
+        .rules
+        .iter()
+        .all(|r| r.clause == "9.3.2"));
+    assert!(!narrowed.clauses[0].rules.is_empty());
+    let ids: Vec<&str> = narrowed.records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["MR-1", "MR-2"]);
+
+    let none = build(&eval, None, today(), Some("99.9"));
+    assert!(none.clauses.is_empty() && none.records.is_empty());
+    assert!(none.notes.iter().any(|n| n.contains("--clause 99.9")));
+}
+
+#[test]
+fn next_review_is_one_interval_after_the_last_approval() {
+    let set = records("p.yaml", RECORDS);
+    let pol = set.get("POL-1").expect("POL-1");
+    let due = next_review(pol, Some(day("2025-10-01")), today(), true).expect("cycle");
+    assert_eq!(due.due.as_deref(), Some("2026-10-01"));
+    assert!(due.overdue);
+    assert!(due.basis.contains("2025-10-01") && due.basis.contains("P12M"));
+    let due = next_review(pol, Some(day("2026-03-19")), today(), true).expect("cycle");
+    assert_eq!(due.due.as_deref(), Some("2027-03-19"));
+    assert!(!due.overdue);
+    // Due today is not yet overdue.
+    let due = next_review(pol, Some(day("2025-11-15")), today(), true).expect("cycle");
+    assert!(!due.overdue);
+    let never = next_review(pol, None, today(), true).expect("cycle");
+    assert!(never.due.is_none() && never.basis.contains("never approved"));
+    let retired = records(
+        "r.yaml",
+        "kind: Policy\nid: P\nstatus: retired\nreview_interval: P1Y\n",
+    );
+    assert!(next_review(retired.get("P").expect("P"), None, today(), true).is_none());
+    let objective = set.get("OBJ-1").expect("OBJ-1");
+    assert!(next_review(objective, None, today(), true).is_none());
+}
+
+#[test]
+fn management_reviews_expect_the_next_within_twelve_months() {
+    let audit = build(&evaluation(), None, today(), None);
+    let next = |id: &str| {
+        audit
+            .records
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.next_review.clone())
+            .expect("a management review has a next review")
+    };
+    let first = next("MR-1");
+    assert_eq!(first.due.as_deref(), Some("2026-04-10"));
+    assert!(!first.overdue, "MR-2 followed it");
+    assert_eq!(first.done_by.as_deref(), Some("MR-2"));
+    assert_eq!(next("MR-2").done_by, None);
+    let last = next("MR-2");
+    assert_eq!(last.due.as_deref(), Some("2026-10-01"));
+    assert!(last.overdue);
+    assert_eq!(audit.summary.overdue_reviews, 1);
+}
+
+#[test]
+fn hostile_titles_are_escaped_in_markdown_and_html() {
+    let audit = build(&evaluation(), None, today(), None);
+    let md = audit.to_markdown();
+    assert!(!md.contains("<script>"), "raw HTML in Markdown");
+    assert!(md.contains("Access &lt;script&gt;alert(1)&lt;/script&gt; \\| R&amp;D"));
+    // Every table row of the records section has as many cells as its header.
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| POL-1 ") && l.contains("isms.yaml"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{md}");
+    for line in rows {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert_eq!(cells, 10, "{line}");
+    }
+    let html = audit.to_html();
+    assert!(!html.contains("<script"), "a script in the HTML");
+    assert!(html.contains("Access &lt;script&gt;alert(1)&lt;/script&gt; | R&amp;D"));
+    assert_eq!(
+        html.matches("<table>").count(),
+        html.matches("</table>").count()
+    );
+    assert_eq!(html.matches("<tr>").count(), html.matches("</tr>").count());
+    // JSON keeps the text as written.
+    let json: serde_json::Value = serde_json::from_str(&audit.to_json()).expect("JSON");
+    assert_eq!(
+        json["records"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["id"] == "POL-1"))
+            .map(|r| r["title"].clone()),
+        Some(serde_json::json!("Access <script>alert(1)</script> | R&D"))
+    );
+}
+
+#[test]
+fn json_is_deterministic_and_versioned() {
+    let eval = evaluation();
+    let a = build(&eval, None, today(), None).to_json();
+    let b = build(&eval, None, today(), None).to_json();
+    assert_eq!(a, b);
+    let json: serde_json::Value = serde_json::from_str(&a).expect("JSON");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["generated_for"], "2026-11-15");
+    assert_eq!(json["revision"], serde_json::Value::Null);
+    let kinds: Vec<&str> = json["records"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|r| r["kind"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        kinds,
+        [
+            "Role",
+            "Policy",
+            "Objective",
+            "ManagementReview",
+            "ManagementReview"
+        ]
+    );
+    assert_eq!(json["clauses"][0]["status"], "evidenced");
+    assert!(json["clauses"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|c| c["status"] == "no evidence")));
+}
