@@ -35,6 +35,11 @@ pub struct GitEvidence<'a> {
     backdated: HashSet<CommitId>,
     memo: Mutex<HashMap<String, EvidenceStatus>>,
     roles_at: Mutex<HashMap<(CommitId, String, String), Vec<String>>>,
+    /// Every path a Person file has had (rename history), by current path.
+    person_paths: Mutex<HashMap<String, Vec<String>>>,
+    /// Roles parsed from one version of a Person file: many approvals share
+    /// a version, so each is parsed once.
+    roles_in_blob: Mutex<HashMap<(BlobId, String), Option<Vec<String>>>>,
 }
 
 impl<'a> GitEvidence<'a> {
@@ -61,6 +66,8 @@ impl<'a> GitEvidence<'a> {
                 .collect(),
             memo: Mutex::new(HashMap::new()),
             roles_at: Mutex::new(HashMap::new()),
+            person_paths: Mutex::new(HashMap::new()),
+            roles_in_blob: Mutex::new(HashMap::new()),
         }
     }
 
@@ -173,20 +180,50 @@ impl<'a> GitEvidence<'a> {
         if let Some(r) = self.roles_at.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return r;
         }
-        let mut paths = vec![key.1.clone()];
-        for change in self.history.changes(&key.1) {
+        let roles = self
+            .paths_of(&key.1)
+            .iter()
+            .find_map(|path| {
+                let blob = self.history.blob_id_at(commit, path)?;
+                self.roles_of_blob(blob, &person.id)
+            })
+            .unwrap_or_default();
+        if let Ok(mut m) = self.roles_at.lock() {
+            m.insert(key, roles.clone());
+        }
+        roles
+    }
+}
+
+impl GitEvidence<'_> {
+    /// `path` and the names its file had before (newest first).
+    fn paths_of(&self, path: &str) -> Vec<String> {
+        if let Some(p) = self.person_paths.lock().ok().and_then(|m| m.get(path).cloned()) {
+            return p;
+        }
+        let mut paths = vec![path.to_owned()];
+        for change in self.history.changes(path) {
             if !paths.contains(&change.path) {
                 paths.push(change.path);
             }
         }
-        let roles = paths
-            .iter()
-            .find_map(|path| {
-                let bytes = self.history.blob_at(commit, path)?;
-                roles_in(&String::from_utf8_lossy(&bytes), &person.id)
-            })
-            .unwrap_or_default();
-        if let Ok(mut m) = self.roles_at.lock() {
+        if let Ok(mut m) = self.person_paths.lock() {
+            m.insert(path.to_owned(), paths.clone());
+        }
+        paths
+    }
+
+    /// The roles of record `id` in one version of its file.
+    fn roles_of_blob(&self, blob: BlobId, id: &str) -> Option<Vec<String>> {
+        let key = (blob, id.to_owned());
+        if let Some(r) = self.roles_in_blob.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return r;
+        }
+        let roles = self
+            .history
+            .blob(blob)
+            .and_then(|bytes| roles_in(&String::from_utf8_lossy(&bytes), id));
+        if let Ok(mut m) = self.roles_in_blob.lock() {
             m.insert(key, roles.clone());
         }
         roles
