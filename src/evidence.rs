@@ -22,6 +22,9 @@ use crate::history::{BlobId, CommitId, Event, EventKind, History, Identity, Via}
 use crate::record::{Record, RecordSet};
 use crate::rule::{Approval, Evidence, EvidenceStatus, Strength};
 
+/// A Person's roles in one version of their file (`None`: not in it).
+type Roles = Option<Vec<String>>;
+
 /// [`Evidence`] read from a git history.
 pub struct GitEvidence<'a> {
     history: &'a History,
@@ -39,7 +42,7 @@ pub struct GitEvidence<'a> {
     person_paths: Mutex<HashMap<String, Vec<String>>>,
     /// Roles parsed from one version of a Person file: many approvals share
     /// a version, so each is parsed once.
-    roles_in_blob: Mutex<HashMap<(BlobId, String), Option<Vec<String>>>>,
+    roles_in_blob: Mutex<HashMap<(BlobId, String), Roles>>,
 }
 
 impl<'a> GitEvidence<'a> {
@@ -198,7 +201,12 @@ impl<'a> GitEvidence<'a> {
 impl GitEvidence<'_> {
     /// `path` and the names its file had before (newest first).
     fn paths_of(&self, path: &str) -> Vec<String> {
-        if let Some(p) = self.person_paths.lock().ok().and_then(|m| m.get(path).cloned()) {
+        if let Some(p) = self
+            .person_paths
+            .lock()
+            .ok()
+            .and_then(|m| m.get(path).cloned())
+        {
             return p;
         }
         let mut paths = vec![path.to_owned()];
@@ -216,7 +224,12 @@ impl GitEvidence<'_> {
     /// The roles of record `id` in one version of its file.
     fn roles_of_blob(&self, blob: BlobId, id: &str) -> Option<Vec<String>> {
         let key = (blob, id.to_owned());
-        if let Some(r) = self.roles_in_blob.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        if let Some(r) = self
+            .roles_in_blob
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
             return r;
         }
         let roles = self
