@@ -647,7 +647,7 @@ fn show(cli: &Cli, args: &ShowArgs) -> Result<u8, Fatal> {
     let bytes = std::fs::read(&path)
         .map_err(|e| Fatal::Other(format!("cannot read {}: {e}", path.display())))?;
     let display = args.path.to_string_lossy().replace('\\', "/");
-    let (values, findings) = load::documents(&display, bytes);
+    let (values, findings) = load::documents(&display, &bytes);
     let text = match args.format {
         ShowFormat::Json => {
             let mut t = serde_json::to_string_pretty(&values).unwrap_or_default();

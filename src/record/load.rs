@@ -180,11 +180,7 @@ pub fn load_file(path: &str, content: Content, max_bytes: u64) -> FileResult {
             source: Some(file),
         };
     }
-    let (records, findings) = if is_markdown(path) {
-        load_markdown(&file)
-    } else {
-        load_yaml(&file)
-    };
+    let (records, findings) = records_of(&file);
     FileResult {
         records,
         findings,
@@ -195,38 +191,15 @@ pub fn load_file(path: &str, content: Content, max_bytes: u64) -> FileResult {
 /// Every YAML document a file yields (the front matter for Markdown, with its
 /// `body`), records or not, as JSON: what `govlint show` prints. Parse
 /// problems come back as findings.
-pub fn documents(path: &str, bytes: Vec<u8>) -> (Vec<serde_json::Value>, Vec<Finding>) {
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let file = SourceFile::new(path, text);
-    let (yaml_text, offset, body) = if is_markdown(path) {
-        match markdown::split(&file.text) {
-            None => return (Vec::new(), Vec::new()),
-            Some(Err(u)) => {
-                let f = Finding::new(
-                    "parse",
-                    Severity::Error,
-                    "front matter is not closed: add a `---` line after it",
-                )
-                .at(Some(file.location(u.span)));
-                return (Vec::new(), vec![f]);
-            }
-            Some(Ok(fm)) => (fm.yaml, fm.offset, Some(fm.body)),
-        }
-    } else {
-        (&*file.text, 0, None)
-    };
-    let loaded = yaml::load(yaml_text, &yaml::Limits::default());
-    let findings = loaded
-        .error
-        .iter()
-        .map(|e| parse_finding(&file, e, offset))
-        .collect();
-    let values = loaded
+pub fn documents(path: &str, bytes: &[u8]) -> (Vec<serde_json::Value>, Vec<Finding>) {
+    let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
+    let parsed = parse(&file);
+    let values = parsed
         .documents
         .iter()
         .map(|d| {
             let mut v = d.root.to_json();
-            if let (Some(body), Some(map)) = (body, v.as_object_mut()) {
+            if let (Some(body), Some(map)) = (parsed.body, v.as_object_mut()) {
                 map.insert(
                     "body".to_owned(),
                     serde_json::Value::String(body.to_owned()),
@@ -235,7 +208,52 @@ pub fn documents(path: &str, bytes: Vec<u8>) -> (Vec<serde_json::Value>, Vec<Fin
             v
         })
         .collect();
-    (values, findings)
+    (values, parsed.error.into_iter().collect())
+}
+
+/// The YAML a file holds: every document of a YAML file, or the front matter
+/// of a Markdown file (none when it has no front matter).
+struct Parsed<'f> {
+    documents: Vec<yaml::Document>,
+    /// Where the YAML starts in the file.
+    offset: usize,
+    /// A Markdown file's text after its front matter.
+    body: Option<&'f str>,
+    /// The syntax error that ended parsing; documents before it are kept.
+    error: Option<Finding>,
+}
+
+fn parse(file: &SourceFile) -> Parsed<'_> {
+    let (text, offset, body) = if is_markdown(&file.path) {
+        match markdown::split(&file.text) {
+            None => (None, 0, None),
+            Some(Err(u)) => {
+                let f = Finding::new(
+                    "parse",
+                    Severity::Error,
+                    "front matter is not closed: add a `---` line after it",
+                )
+                .at(Some(file.location(u.span)));
+                return Parsed {
+                    documents: Vec::new(),
+                    offset: 0,
+                    body: None,
+                    error: Some(f),
+                };
+            }
+            Some(Ok(fm)) => (Some(fm.yaml), fm.offset, Some(fm.body)),
+        }
+    } else {
+        (Some(&*file.text), 0, None)
+    };
+    let loaded = text.map(|t| yaml::load(t, &yaml::Limits::default()));
+    let (documents, error) = loaded.map_or((Vec::new(), None), |l| (l.documents, l.error));
+    Parsed {
+        documents,
+        offset,
+        body,
+        error: error.map(|e| parse_finding(file, &e, offset)),
+    }
 }
 
 fn is_markdown(path: &str) -> bool {
@@ -243,56 +261,26 @@ fn is_markdown(path: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
-fn load_yaml(file: &Arc<SourceFile>) -> (Vec<Record>, Vec<Finding>) {
-    let loaded = yaml::load(&file.text, &yaml::Limits::default());
+/// The records of a parsed file. Empty documents (a trailing `---`) are
+/// skipped; so is Markdown whose front matter has no `kind` (a README).
+fn records_of(file: &Arc<SourceFile>) -> (Vec<Record>, Vec<Finding>) {
+    let parsed = parse(file);
     let mut records = Vec::new();
-    let mut findings = Vec::new();
-    if let Some(err) = &loaded.error {
-        findings.push(parse_finding(file, err, 0));
-    }
-    for (index, doc) in loaded.documents.into_iter().enumerate() {
-        if matches!(doc.root.value, yaml::Value::Null) {
-            continue; // an empty document (e.g. a trailing `---`)
+    let mut findings: Vec<Finding> = parsed.error.into_iter().collect();
+    for (index, doc) in parsed.documents.into_iter().enumerate() {
+        let skip = match parsed.body {
+            Some(_) => doc.root.get("kind").is_none(),
+            None => matches!(doc.root.value, yaml::Value::Null),
+        };
+        if skip {
+            continue;
         }
-        match to_record(file, index, doc.root, 0, None) {
+        match to_record(file, index, doc.root, parsed.offset, parsed.body) {
             Ok(r) => records.push(r),
             Err(f) => findings.push(*f),
         }
     }
     (records, findings)
-}
-
-fn load_markdown(file: &Arc<SourceFile>) -> (Vec<Record>, Vec<Finding>) {
-    let Some(split) = markdown::split(&file.text) else {
-        return (Vec::new(), Vec::new());
-    };
-    let fm = match split {
-        Ok(fm) => fm,
-        Err(u) => {
-            let f = Finding::new(
-                "parse",
-                Severity::Error,
-                "front matter is not closed: add a `---` line after it",
-            )
-            .at(Some(file.location(u.span)));
-            return (Vec::new(), vec![f]);
-        }
-    };
-    let loaded = yaml::load(fm.yaml, &yaml::Limits::default());
-    if let Some(err) = &loaded.error {
-        return (Vec::new(), vec![parse_finding(file, err, fm.offset)]);
-    }
-    let Some(doc) = loaded.documents.into_iter().next() else {
-        return (Vec::new(), Vec::new());
-    };
-    // Front matter without `kind` is ordinary Markdown (a README, a page).
-    if doc.root.get("kind").is_none() {
-        return (Vec::new(), Vec::new());
-    }
-    match to_record(file, 0, doc.root, fm.offset, Some(fm.body)) {
-        Ok(r) => (vec![r], Vec::new()),
-        Err(f) => (Vec::new(), vec![*f]),
-    }
 }
 
 fn parse_finding(file: &SourceFile, err: &yaml::YamlError, offset: usize) -> Finding {
