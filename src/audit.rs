@@ -1,8 +1,10 @@
 //! `govlint audit`: the evidence pack an ISO/IEC 27001 auditor reads
 //! (SPEC 4.2). [`build`] turns an [`Evaluation`] and the git evidence into an
-//! [`Audit`] value, which *is* the JSON format; `markdown.rs` and `html.rs`
-//! render the same value for people. This module reads nothing itself and
-//! prints nothing: the caller evaluates, builds, and writes.
+//! [`Audit`] value, which *is* the JSON format; `render.rs` renders the same
+//! value for people, as Markdown (`markdown.rs`) or HTML (`html.rs`). This
+//! module reads nothing itself and prints nothing: the caller evaluates,
+//! builds, and writes. Approvals and reviews are `govlint log`'s entries
+//! ([`crate::trail::EventEntry`]), so the pack and the log agree.
 //!
 //! Choices an auditor may ask about (each documented where it is made):
 //! - approvals and reviews are kept apart: a record's `last_approval` counts
@@ -23,6 +25,7 @@ mod html;
 mod item;
 mod markdown;
 mod record;
+mod render;
 #[cfg(test)]
 mod tests;
 
@@ -38,7 +41,7 @@ use crate::record::Record;
 pub use item::{ClauseItem, ClauseRecord, ClauseRule, ClauseStatus};
 #[cfg(test)]
 use record::next_review;
-use record::{event_entry, management_review_cycle, record_entry};
+use record::{management_review_cycle, record_entry};
 pub use record::{EventEntry, NextReview, RecordEntry, TrailEntry};
 
 /// The evidence pack; serialised as is, this is `audit --format json`.
@@ -140,23 +143,23 @@ pub fn build(
     let mut records: Vec<RecordEntry> = order
         .iter()
         .map(|r| {
-            let judged: Vec<(crate::history::Event, crate::rule::Approval, String)> = evidence
+            let judged: Vec<_> = evidence
                 .map(|ev| {
                     ev.judged(r)
                         .into_iter()
                         .map(|(e, a)| {
-                            let note = ev.strength_note(&e, &a);
-                            (e, a, note)
+                            let entry = crate::trail::EventEntry::new(ev, &e, &a);
+                            (e, a, entry)
                         })
                         .collect()
                 })
                 .unwrap_or_default();
             let entry = record_entry(r, &judged, &eval.findings, today, evidence.is_some());
-            trail.extend(judged.iter().map(|(e, a, note)| TrailEntry {
-                event: if a.review { "review" } else { "approval" },
+            trail.extend(judged.into_iter().map(|(e, _, log)| TrailEntry {
+                event: log.kind,
                 record: r.id.clone(),
                 kind: r.kind.clone(),
-                entry: event_entry(e, a, note),
+                entry: log.into(),
                 time: e.commit.time,
             }));
             entry
@@ -228,14 +231,14 @@ impl Audit {
     /// The pack as Markdown (GitHub-flavoured tables).
     #[must_use]
     pub fn to_markdown(&self) -> String {
-        markdown::render(self)
+        render::render(self, &markdown::Markdown)
     }
 
     /// The pack as one self-contained HTML file: inline CSS, no scripts, no
     /// external resources.
     #[must_use]
     pub fn to_html(&self) -> String {
-        html::render(self)
+        render::render(self, &html::Html)
     }
 }
 

@@ -1,12 +1,17 @@
 //! `govlint log RECORD-ID`: one record's trail — every commit that changed
 //! its file (following renames, like `git log --follow`) and every approval
 //! and review, with date, person, role, strength and why.
+//!
+//! The entries are built here once: `govlint audit` takes its approvals and
+//! reviews from [`EventEntry::new`] too (keeping [`Signoff`], dropping the
+//! rest), so the log and the evidence pack cannot tell an event differently.
 
 use serde::Serialize;
 
 use crate::evidence::GitEvidence;
-use crate::history::{ChangeKind, EventKind, Via};
+use crate::history::{Change, ChangeKind, Event, EventKind, Via};
 use crate::record::Record;
+use crate::rule::Approval;
 
 /// A record's trail, newest first.
 #[derive(Debug, Serialize)]
@@ -31,26 +36,38 @@ pub struct ChangeEntry {
     pub from: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// One approval or review.
+#[derive(Debug, Clone, Serialize)]
 pub struct EventEntry {
     /// approval | review
     pub kind: &'static str,
     pub commit: String,
+    #[serde(flatten)]
+    pub signoff: Signoff,
+    /// The approved content is the content checked now.
+    pub unchanged: bool,
+    /// changed | named | tag
+    pub via: &'static str,
+    /// The annotated tag that carried the trailer, if any.
+    pub tag: Option<String>,
+}
+
+/// Who approved or reviewed, when, and how far git proves it: the fields
+/// `govlint log` and the evidence pack show alike, in this order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signoff {
+    /// The committer's (tagger's) date.
     pub date: String,
-    /// The Person record, when the trailer's email matches one.
+    /// The Person record whose email matches the trailer.
     pub person: Option<String>,
     pub name: String,
     pub email: String,
     /// The person's roles as of the approving commit.
     pub roles: Vec<String>,
+    /// claimed | self | signed
     pub strength: &'static str,
     /// Why the strength is what it is.
     pub note: String,
-    /// The approved content is the content checked now.
-    pub unchanged: bool,
-    /// changed | named | tag
-    pub via: &'static str,
-    pub tag: Option<String>,
 }
 
 /// The trail of `record`.
@@ -58,52 +75,12 @@ pub fn trail(record: &Record, evidence: &GitEvidence<'_>) -> Trail {
     let changes = evidence
         .changes(record)
         .into_iter()
-        .map(|c| {
-            let (change, from) = match c.kind {
-                ChangeKind::Added => ("added", None),
-                ChangeKind::Modified => ("modified", None),
-                ChangeKind::Deleted => ("deleted", None),
-                ChangeKind::Renamed { from } => ("renamed", Some(from)),
-            };
-            ChangeEntry {
-                commit: c.commit.id.to_string(),
-                date: crate::time::date_of_unix(c.commit.time).to_string(),
-                author: format!("{} <{}>", c.commit.author.name, c.commit.author.email),
-                summary: c.commit.summary.clone(),
-                path: c.path,
-                change,
-                from,
-            }
-        })
+        .map(ChangeEntry::new)
         .collect();
     let mut events: Vec<EventEntry> = evidence
         .judged(record)
-        .into_iter()
-        .map(|(e, a)| EventEntry {
-            kind: if e.kind == EventKind::Approval {
-                "approval"
-            } else {
-                "review"
-            },
-            commit: e.commit.id.to_string(),
-            date: a.date.to_string(),
-            person: a.person.clone(),
-            name: e.who.name.clone(),
-            email: e.who.email.clone(),
-            roles: a.roles.clone(),
-            strength: a.strength.as_str(),
-            note: evidence.strength_note(&e, &a),
-            unchanged: a.unchanged,
-            via: match e.via {
-                Via::Changed { .. } => "changed",
-                Via::Named => "named",
-                Via::Tag { .. } => "tag",
-            },
-            tag: match &e.via {
-                Via::Tag { name } => Some(name.clone()),
-                _ => None,
-            },
-        })
+        .iter()
+        .map(|(e, a)| EventEntry::new(evidence, e, a))
         .collect();
     events.reverse();
     Trail {
@@ -116,6 +93,106 @@ pub fn trail(record: &Record, evidence: &GitEvidence<'_>) -> Trail {
     }
 }
 
+impl ChangeEntry {
+    /// The entry of one commit that changed the record's file.
+    pub fn new(c: Change) -> Self {
+        let (change, from) = match c.kind {
+            ChangeKind::Added => ("added", None),
+            ChangeKind::Modified => ("modified", None),
+            ChangeKind::Deleted => ("deleted", None),
+            ChangeKind::Renamed { from } => ("renamed", Some(from)),
+        };
+        ChangeEntry {
+            commit: c.commit.id.to_string(),
+            date: crate::time::date_of_unix(c.commit.time).to_string(),
+            author: format!("{} <{}>", c.commit.author.name, c.commit.author.email),
+            summary: c.commit.summary,
+            path: c.path,
+            change,
+            from,
+        }
+    }
+
+    /// Its line of the text timeline.
+    fn line(&self) -> String {
+        let what = match &self.from {
+            Some(from) => format!("renamed from {from}"),
+            None => self.change.to_owned(),
+        };
+        format!(
+            "{}  {}  {what:<9} {}  by {}",
+            self.date,
+            abbrev(&self.commit),
+            self.summary,
+            self.author
+        )
+    }
+}
+
+impl EventEntry {
+    /// The entry of one judged approval or review (`GitEvidence::judged`),
+    /// with the note that explains its strength.
+    pub fn new(evidence: &GitEvidence<'_>, e: &Event, a: &Approval) -> Self {
+        EventEntry {
+            kind: match e.kind {
+                EventKind::Approval => "approval",
+                EventKind::Review => "review",
+            },
+            commit: e.commit.id.to_string(),
+            signoff: Signoff {
+                date: a.date.to_string(),
+                person: a.person.clone(),
+                name: e.who.name.clone(),
+                email: e.who.email.clone(),
+                roles: a.roles.clone(),
+                strength: a.strength.as_str(),
+                note: evidence.strength_note(e, a),
+            },
+            unchanged: a.unchanged,
+            via: match e.via {
+                Via::Changed { .. } => "changed",
+                Via::Named => "named",
+                Via::Tag { .. } => "tag",
+            },
+            tag: match &e.via {
+                Via::Tag { name } => Some(name.clone()),
+                Via::Changed { .. } | Via::Named => None,
+            },
+        }
+    }
+
+    /// Its line of the text timeline.
+    fn line(&self) -> String {
+        let s = &self.signoff;
+        let who = s.person.as_deref().unwrap_or("(no Person record)");
+        let roles = if s.roles.is_empty() {
+            "no role".to_owned()
+        } else {
+            s.roles.join(", ")
+        };
+        let tag = self
+            .tag
+            .as_ref()
+            .map(|t| format!(" [tag {t}]"))
+            .unwrap_or_default();
+        let state = if self.unchanged {
+            "covers the current content"
+        } else {
+            "content changed since"
+        };
+        format!(
+            "{}  {}  {:<9} {} <{}> = {who} ({roles}); {}: {}; {state}{tag}",
+            s.date,
+            abbrev(&self.commit),
+            self.kind,
+            s.name,
+            s.email,
+            s.strength,
+            s.note,
+        )
+    }
+}
+
 impl Trail {
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
@@ -125,56 +202,18 @@ impl Trail {
 
     /// A timeline, newest first: changes and approvals interleaved by date.
     pub fn to_text(&self) -> String {
-        let mut lines: Vec<(String, String)> = Vec::new();
-        for c in &self.changes {
-            let what = match &c.from {
-                Some(from) => format!("renamed from {from}"),
-                None => c.change.to_owned(),
-            };
-            lines.push((
-                c.date.clone(),
-                format!(
-                    "{}  {}  {what:<9} {}  by {}",
-                    c.date,
-                    abbrev(&c.commit),
-                    c.summary,
-                    c.author
-                ),
-            ));
-        }
-        for e in &self.events {
-            let who = e.person.as_deref().unwrap_or("(no Person record)");
-            let roles = if e.roles.is_empty() {
-                "no role".to_owned()
-            } else {
-                e.roles.join(", ")
-            };
-            let tag = e
-                .tag
-                .as_ref()
-                .map(|t| format!(" [tag {t}]"))
-                .unwrap_or_default();
-            let state = if e.unchanged {
-                "covers the current content"
-            } else {
-                "content changed since"
-            };
-            lines.push((
-                e.date.clone(),
-                format!(
-                    "{}  {}  {:<9} {} <{}> = {who} ({roles}); {}: {}; {state}{tag}",
-                    e.date,
-                    abbrev(&e.commit),
-                    e.kind,
-                    e.name,
-                    e.email,
-                    e.strength,
-                    e.note,
-                ),
-            ));
-        }
+        let mut lines: Vec<(&str, String)> = self
+            .changes
+            .iter()
+            .map(|c| (c.date.as_str(), c.line()))
+            .chain(
+                self.events
+                    .iter()
+                    .map(|e| (e.signoff.date.as_str(), e.line())),
+            )
+            .collect();
         // Stable: by date, newest first; changes before events of one day.
-        lines.sort_by(|a, b| b.0.cmp(&a.0));
+        lines.sort_by(|a, b| b.0.cmp(a.0));
         let mut out = format!("{} {} ({})\n", self.kind, self.record, self.file);
         for (_, l) in lines {
             out.push_str("  ");

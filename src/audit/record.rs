@@ -4,9 +4,10 @@
 use serde::Serialize;
 
 use crate::finding::Finding;
-use crate::history::{Event, Via};
+use crate::history::Event;
 use crate::record::Record;
 use crate::rule::Approval;
+use crate::trail::{self, Signoff};
 
 /// One record and what git says about it.
 #[derive(Debug, Clone, Serialize)]
@@ -30,26 +31,29 @@ pub struct RecordEntry {
     pub finding_count: usize,
 }
 
-/// One approval or review, as found in git.
+/// One approval or review, as found in git: `govlint log`'s entry of it
+/// without `kind` and `via` (the pack's trail says the kind).
 #[derive(Debug, Clone, Serialize)]
 pub struct EventEntry {
-    pub date: String,
-    /// The Person record whose email matches the trailer.
-    pub person: Option<String>,
-    pub name: String,
-    pub email: String,
-    /// The person's roles as of the approving commit.
-    pub roles: Vec<String>,
-    /// claimed | self | signed
-    pub strength: &'static str,
-    /// Why the strength is what it is.
-    pub note: String,
+    #[serde(flatten)]
+    pub signoff: Signoff,
     /// The full commit id (renderings abbreviate it to 10 digits).
     pub commit: String,
     /// The approved content is the current content.
     pub unchanged: bool,
     /// The annotated tag that carried the trailer, if any.
     pub tag: Option<String>,
+}
+
+impl From<trail::EventEntry> for EventEntry {
+    fn from(e: trail::EventEntry) -> Self {
+        EventEntry {
+            signoff: e.signoff,
+            commit: e.commit,
+            unchanged: e.unchanged,
+            tag: e.tag,
+        }
+    }
 }
 
 /// When the record is next to be reviewed.
@@ -79,9 +83,11 @@ pub struct TrailEntry {
     pub(super) time: i64,
 }
 
+/// The entry of record `r`; `judged` holds its approvals and reviews,
+/// oldest first, each with its `govlint log` entry.
 pub(super) fn record_entry(
     r: &Record,
-    judged: &[(Event, Approval, String)],
+    judged: &[(Event, Approval, trail::EventEntry)],
     findings: &[Finding],
     today: jiff::civil::Date,
     history: bool,
@@ -91,7 +97,7 @@ pub(super) fn record_entry(
             .iter()
             .rev()
             .find(|(_, a, _)| a.review == review)
-            .map(|(e, a, note)| (event_entry(e, a, note), a.date))
+            .map(|(_, a, entry)| (EventEntry::from(entry.clone()), a.date))
     };
     let last_approval = last(false);
     let mut rules: Vec<String> = findings
@@ -127,24 +133,6 @@ pub(super) fn record_entry(
 fn is_about(f: &Finding, r: &Record) -> bool {
     f.record.as_deref() == Some(r.id.as_str())
         && f.location.as_ref().is_none_or(|l| l.file == r.file.path)
-}
-
-pub(super) fn event_entry(e: &Event, a: &Approval, note: &str) -> EventEntry {
-    EventEntry {
-        date: a.date.to_string(),
-        person: a.person.clone(),
-        name: e.who.name.clone(),
-        email: e.who.email.clone(),
-        roles: a.roles.clone(),
-        strength: a.strength.as_str(),
-        note: note.to_owned(),
-        commit: e.commit.id.to_string(),
-        unchanged: a.unchanged,
-        tag: match &e.via {
-            Via::Tag { name } => Some(name.clone()),
-            Via::Changed { .. } | Via::Named => None,
-        },
-    }
 }
 
 /// The next review of a record with `review_interval`: one interval after

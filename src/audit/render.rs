@@ -1,0 +1,506 @@
+//! The evidence pack for people: one walk over the [`Audit`] that decides
+//! what is shown and in which order, written through a [`Markup`] —
+//! [`Markdown`](super::markdown::Markdown) or [`Html`](super::html::Html),
+//! which decide only how it looks and how text is escaped. Every piece of
+//! text from the repository reaches the output through [`Markup::text`] (or
+//! a method that calls it).
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use super::{Audit, ClauseItem, ClauseStatus, EventEntry, NextReview, RecordEntry, Summary};
+
+/// How one output format writes the pieces of the pack. Methods taking
+/// `text` escape it; methods taking `markup` wrap what other methods have
+/// already rendered. Block methods append to `out`, ending with a newline.
+pub(super) trait Markup {
+    /// The evaluated commit in full in the header (HTML), or abbreviated
+    /// like every other commit (Markdown).
+    const WHOLE_REVISION: bool;
+    /// Each summary count on a row of its own (HTML), or the counts of one
+    /// measure together on one row (`2 / 0 / 1`, Markdown).
+    const SPLIT_COUNTS: bool;
+
+    /// Text from the repository, made inert.
+    fn text(&self, text: &str) -> String;
+    /// A commit id (hex digits) as code.
+    fn commit(&self, id: &str) -> String;
+    /// A rule id, record id or path: code in HTML; escaped text in Markdown,
+    /// whose code spans cannot hold any text safely.
+    fn ident(&self, text: &str) -> String;
+    /// `markup` linking to the fragment `id` (HTML only).
+    fn link(&self, id: &str, markup: &str) -> String;
+    /// `markup` as the target of the fragment `id` (HTML only).
+    fn target(&self, id: &str, markup: &str) -> String;
+    fn tone(&self, tone: Tone, markup: &str) -> String;
+    /// A clause item's status.
+    fn status(&self, status: ClauseStatus) -> String;
+    /// A rule's result: `pass` or `fail`.
+    fn result(&self, result: &str) -> String;
+
+    /// What precedes the title.
+    fn begin(&self, out: &mut String, audit: &Audit);
+    /// After the title and notes: the end of the header, with the sections
+    /// as (fragment id, name) for a table of contents.
+    fn header_end(&self, out: &mut String, contents: &[(&str, &str)]);
+    fn end(&self, out: &mut String);
+    /// A section with fragment id `id` begins (its heading follows).
+    fn section(&self, out: &mut String, id: &str);
+    fn section_end(&self, out: &mut String);
+    fn heading(&self, out: &mut String, level: usize, markup: &str);
+    fn paragraph(&self, out: &mut String, kind: Paragraph, markup: &str);
+    /// In place of an empty table or list.
+    fn none(&self, out: &mut String);
+    fn table_start(&self, out: &mut String, headers: &[&str]);
+    /// Columns whose index is in `numeric` hold numbers.
+    fn table_row(&self, out: &mut String, cells: &[String], numeric: &[usize]);
+    fn table_end(&self, out: &mut String);
+}
+
+/// How a piece of text stands out.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Tone {
+    /// Bold.
+    Strong,
+    /// A problem to catch the eye: red in HTML, bold in Markdown.
+    Alarm,
+    /// A problem: red in HTML, plain in Markdown.
+    Warn,
+    /// Secondary: grey in HTML, plain in Markdown.
+    Muted,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Paragraph {
+    Plain,
+    /// The line under the title saying what the pack was made from.
+    Meta,
+    /// What the reader must know to read the pack right.
+    Note,
+    Muted,
+}
+
+/// The top-level sections: fragment id and name.
+const CONTENTS: [(&str, &str); 4] = [
+    ("summary", "Summary"),
+    ("clauses", "Clause items"),
+    ("records", "Records"),
+    ("trail", "Trail"),
+];
+
+pub(super) fn render<M: Markup>(audit: &Audit, m: &M) -> String {
+    let mut out = String::new();
+    m.begin(&mut out, audit);
+    m.heading(&mut out, 1, "ISMS evidence pack");
+    let revision = audit.revision.as_deref().map_or_else(
+        || "no commit".to_owned(),
+        |c| {
+            let shown = if M::WHOLE_REVISION { c } else { abbrev(c) };
+            format!("commit {}", m.commit(shown))
+        },
+    );
+    let mut meta = format!(
+        "Generated for {} from {revision} by {}.",
+        m.tone(Tone::Strong, &m.text(&audit.generated_for)),
+        m.text(&audit.generator),
+    );
+    if let Some(c) = &audit.clause {
+        let _ = write!(meta, " Filtered to clause {}.", m.text(c));
+    }
+    m.paragraph(&mut out, Paragraph::Meta, &meta);
+    for note in &audit.notes {
+        let note = format!("{} {}", m.tone(Tone::Strong, "Note:"), m.text(note));
+        m.paragraph(&mut out, Paragraph::Note, &note);
+    }
+    m.header_end(&mut out, &CONTENTS);
+    summary(&mut out, m, &audit.summary);
+    clauses(&mut out, m, &audit.clauses);
+    records(&mut out, m, &audit.records);
+    trail(&mut out, m, audit);
+    if !audit.other_findings.is_empty() {
+        m.section(&mut out, "other");
+        m.heading(&mut out, 2, "Other findings");
+        let rows: Vec<Vec<String>> = audit
+            .other_findings
+            .iter()
+            .map(|f| {
+                vec![
+                    m.ident(&f.rule),
+                    m.text(f.severity.as_str()),
+                    m.text(&f.message),
+                ]
+            })
+            .collect();
+        table(&mut out, m, &["Rule", "Severity", "Message"], &[], &rows);
+        m.section_end(&mut out);
+    }
+    m.end(&mut out);
+    out
+}
+
+fn summary<M: Markup>(out: &mut String, m: &M, s: &Summary) {
+    m.section(out, "summary");
+    m.heading(out, 2, "Summary");
+    let (f, c) = (&s.findings, &s.clause_items);
+    let mut rows = vec![
+        ("Records", s.records.to_string()),
+        ("Approved records", s.approved_records.to_string()),
+        (
+            "Records changed since approval",
+            s.changed_since_approval.to_string(),
+        ),
+        ("Overdue reviews", s.overdue_reviews.to_string()),
+    ];
+    if M::SPLIT_COUNTS {
+        rows.extend([
+            ("Findings: errors", f.error.to_string()),
+            ("Findings: warnings", f.warning.to_string()),
+            ("Findings: infos", f.info.to_string()),
+            ("Findings waived", f.waived.to_string()),
+            ("Clause items evidenced", c.evidenced.to_string()),
+            ("Clause items with findings", c.findings.to_string()),
+            ("Clause items without evidence", c.no_evidence.to_string()),
+        ]);
+    } else {
+        rows.extend([
+            (
+                "Findings: errors / warnings / infos",
+                format!("{} / {} / {}", f.error, f.warning, f.info),
+            ),
+            ("Findings waived", f.waived.to_string()),
+            (
+                "Clause items: evidenced / with findings / no evidence",
+                format!("{} / {} / {}", c.evidenced, c.findings, c.no_evidence),
+            ),
+        ]);
+    }
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(k, v)| vec![k.to_owned(), v])
+        .collect();
+    table(out, m, &["Measure", "Count"], &[1], &rows);
+    m.section_end(out);
+}
+
+fn clauses<M: Markup>(out: &mut String, m: &M, clauses: &[ClauseItem]) {
+    m.section(out, "clauses");
+    m.heading(out, 2, "Clause items");
+    let rows: Vec<Vec<String>> = clauses
+        .iter()
+        .map(|c| {
+            vec![
+                m.link(&clause_anchor(&c.clause), &m.text(&c.clause)),
+                m.text(&c.title),
+                m.status(c.status),
+                c.rules_passed.to_string(),
+                c.rules_failed.to_string(),
+                c.records.len().to_string(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "Clause",
+        "Requirement",
+        "Status",
+        "Rules passed",
+        "Rules failed",
+        "Records",
+    ];
+    table(out, m, &headers, &[3, 4, 5], &rows);
+    for c in clauses {
+        clause(out, m, c);
+    }
+    m.section_end(out);
+}
+
+fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
+    m.section(out, &clause_anchor(&c.clause));
+    let title = format!("{} — {}", m.text(&c.clause), m.text(&c.title));
+    m.heading(out, 3, &title);
+    let kinds = if c.kinds.is_empty() {
+        "no record kind".to_owned()
+    } else {
+        m.text(&c.kinds.join(", "))
+    };
+    let status = format!("Status: {}. Evidenced by: {kinds}.", m.status(c.status));
+    m.paragraph(out, Paragraph::Plain, &status);
+    let mut rows = Vec::new();
+    for r in &c.rules {
+        let first = vec![
+            m.ident(&r.id),
+            m.text(&r.clause),
+            m.text(r.severity.as_str()),
+            m.result(r.result),
+        ];
+        if r.findings.is_empty() {
+            rows.push([first.clone(), vec![String::new()]].concat());
+        }
+        for f in &r.findings {
+            let mut text = match &f.record {
+                Some(rec) => format!("{}: {}", record_link(m, rec), m.text(&f.message)),
+                None => m.text(&f.message),
+            };
+            if let Some(w) = &f.waived_by {
+                let waived = format!("(waived by {})", m.text(w));
+                let _ = write!(text, " {}", m.tone(Tone::Muted, &waived));
+            }
+            rows.push([first.clone(), vec![text]].concat());
+        }
+    }
+    if rows.is_empty() {
+        m.paragraph(out, Paragraph::Muted, "No rule cites this clause.");
+    } else {
+        let headers = ["Rule", "Cites", "Severity", "Result", "Finding"];
+        table(out, m, &headers, &[], &rows);
+    }
+    let rows: Vec<Vec<String>> = c
+        .records
+        .iter()
+        .map(|r| {
+            vec![
+                record_link(m, &r.id),
+                m.text(&r.kind),
+                opt(m, r.status.as_deref()),
+                last_approval(m, r.last_approval.as_ref()),
+                yes_no(m, r.changed_since_approval),
+                r.finding_count.to_string(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "Record",
+        "Kind",
+        "Status",
+        "Last approval",
+        "Changed since approval",
+        "Findings",
+    ];
+    table(out, m, &headers, &[5], &rows);
+    m.section_end(out);
+}
+
+fn records<M: Markup>(out: &mut String, m: &M, records: &[RecordEntry]) {
+    m.section(out, "records");
+    m.heading(out, 2, "Records");
+    if records.is_empty() {
+        m.none(out);
+    }
+    // Two records may share an id (reported elsewhere); an anchor must not.
+    let mut anchored = HashSet::new();
+    for group in records.chunk_by(|a, b| a.kind == b.kind) {
+        let title = format!("{} ({})", m.text(&group[0].kind), group.len());
+        m.heading(out, 3, &title);
+        let rows: Vec<Vec<String>> = group
+            .iter()
+            .map(|r| {
+                let id = if anchored.insert(r.id.as_str()) {
+                    m.target(&record_anchor(&r.id), &m.ident(&r.id))
+                } else {
+                    m.ident(&r.id)
+                };
+                vec![
+                    id,
+                    opt(m, r.title.as_deref()),
+                    m.ident(&r.file),
+                    opt(m, r.status.as_deref()),
+                    last_approval(m, r.last_approval.as_ref()),
+                    r.last_review
+                        .as_ref()
+                        .map_or_else(|| "—".to_owned(), |e| signoff(m, e)),
+                    next_review(m, r.next_review.as_ref()),
+                    yes_no(m, r.changed_since_approval),
+                    m.text(&r.findings.join(", ")),
+                ]
+            })
+            .collect();
+        let headers = [
+            "ID",
+            "Title",
+            "File",
+            "Status",
+            "Last approval",
+            "Last review",
+            "Next review due",
+            "Changed since approval",
+            "Findings",
+        ];
+        table(out, m, &headers, &[], &rows);
+    }
+    m.section_end(out);
+}
+
+fn trail<M: Markup>(out: &mut String, m: &M, audit: &Audit) {
+    m.section(out, "trail");
+    m.heading(out, 2, "Trail of approvals and reviews");
+    let rows: Vec<Vec<String>> = audit
+        .trail
+        .iter()
+        .map(|t| {
+            let e = &t.entry;
+            let s = &e.signoff;
+            let note = format!("({})", m.text(&s.note));
+            vec![
+                m.text(&s.date),
+                m.text(t.event),
+                record_link(m, &t.record),
+                m.text(&t.kind),
+                person(m, e),
+                m.text(&s.roles.join(", ")),
+                format!("{} {}", m.text(s.strength), m.tone(Tone::Muted, &note)),
+                m.commit(abbrev(&e.commit)),
+                opt(m, e.tag.as_deref()),
+            ]
+        })
+        .collect();
+    let headers = [
+        "Date", "Event", "Record", "Kind", "Person", "Roles", "Strength", "Commit", "Tag",
+    ];
+    table(out, m, &headers, &[], &rows);
+    m.section_end(out);
+}
+
+/// `2026-03-19 · Mia Hoffmann (mia-hoffmann; top-management, ceo) · self · 1e83ecc123`.
+fn signoff<M: Markup>(m: &M, e: &EventEntry) -> String {
+    let s = &e.signoff;
+    let mut out = format!(
+        "{} · {} · {} · {}",
+        m.text(&s.date),
+        who(m, e),
+        m.text(s.strength),
+        m.commit(abbrev(&e.commit))
+    );
+    if let Some(tag) = &e.tag {
+        let _ = write!(out, " · tag {}", m.text(tag));
+    }
+    if !e.unchanged {
+        let _ = write!(out, " · {}", m.tone(Tone::Warn, "content changed since"));
+    }
+    out
+}
+
+fn last_approval<M: Markup>(m: &M, e: Option<&EventEntry>) -> String {
+    e.map_or_else(|| m.tone(Tone::Warn, "never approved"), |e| signoff(m, e))
+}
+
+/// `Mia Hoffmann (mia-hoffmann; top-management, ceo)`.
+fn who<M: Markup>(m: &M, e: &EventEntry) -> String {
+    let s = &e.signoff;
+    if s.roles.is_empty() {
+        person(m, e)
+    } else {
+        format!(
+            "{} ({}; {})",
+            m.text(&s.name),
+            m.text(s.person.as_deref().unwrap_or("no Person record")),
+            m.text(&s.roles.join(", "))
+        )
+    }
+}
+
+/// `Mia Hoffmann (mia-hoffmann)`.
+fn person<M: Markup>(m: &M, e: &EventEntry) -> String {
+    let s = &e.signoff;
+    format!(
+        "{} ({})",
+        m.text(&s.name),
+        m.text(s.person.as_deref().unwrap_or("no Person record"))
+    )
+}
+
+fn next_review<M: Markup>(m: &M, n: Option<&NextReview>) -> String {
+    match n {
+        None => "—".to_owned(),
+        Some(NextReview {
+            due: Some(due),
+            overdue: true,
+            ..
+        }) => m.tone(Tone::Alarm, &format!("{} (overdue)", m.text(due))),
+        Some(NextReview {
+            due: Some(due),
+            done_by: Some(by),
+            ..
+        }) => {
+            let held = format!("(held: {})", record_link(m, by));
+            format!("{} {}", m.text(due), m.tone(Tone::Muted, &held))
+        }
+        Some(NextReview { due: Some(due), .. }) => m.text(due),
+        Some(NextReview {
+            due: None, basis, ..
+        }) => m.tone(Tone::Muted, &m.text(basis)),
+    }
+}
+
+fn yes_no<M: Markup>(m: &M, b: bool) -> String {
+    if b {
+        m.tone(Tone::Alarm, "yes")
+    } else {
+        "no".to_owned()
+    }
+}
+
+fn opt<M: Markup>(m: &M, s: Option<&str>) -> String {
+    s.map_or_else(|| "—".to_owned(), |s| m.text(s))
+}
+
+fn record_link<M: Markup>(m: &M, id: &str) -> String {
+    m.link(&record_anchor(id), &m.text(id))
+}
+
+fn abbrev(commit: &str) -> &str {
+    commit.get(..10).unwrap_or(commit)
+}
+
+/// A table; `rows` hold cells already rendered. No rows: [`Markup::none`].
+pub(super) fn table<M: Markup>(
+    out: &mut String,
+    m: &M,
+    headers: &[&str],
+    numeric: &[usize],
+    rows: &[Vec<String>],
+) {
+    if rows.is_empty() {
+        m.none(out);
+        return;
+    }
+    m.table_start(out, headers);
+    for row in rows {
+        m.table_row(out, row, numeric);
+    }
+    m.table_end(out);
+}
+
+/// Fragment ids from clause keys and record ids: characters other than
+/// letters, digits, `-`, `_` and `.` become `-`.
+fn anchor(prefix: &str, s: &str) -> String {
+    let body: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{prefix}{body}")
+}
+
+fn clause_anchor(key: &str) -> String {
+    anchor("clause-", key)
+}
+
+fn record_anchor(id: &str) -> String {
+    anchor("record-", id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_are_plain() {
+        assert_eq!(clause_anchor("5.1(c)"), "clause-5.1-c-");
+        assert_eq!(record_anchor("POL-IS-001"), "record-POL-IS-001");
+        assert_eq!(record_anchor("a\"><x"), "record-a---x");
+    }
+}
