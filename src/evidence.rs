@@ -38,8 +38,6 @@ pub struct GitEvidence<'a> {
     backdated: HashSet<CommitId>,
     memo: Mutex<HashMap<String, EvidenceStatus>>,
     roles_at: Mutex<HashMap<(CommitId, String, String), Vec<String>>>,
-    /// Every path a Person file has had (rename history), by current path.
-    person_paths: Mutex<HashMap<String, Vec<String>>>,
     /// Roles parsed from one version of a Person file: many approvals share
     /// a version, so each is parsed once.
     roles_in_blob: Mutex<HashMap<(BlobId, String), Roles>>,
@@ -69,7 +67,6 @@ impl<'a> GitEvidence<'a> {
                 .collect(),
             memo: Mutex::new(HashMap::new()),
             roles_at: Mutex::new(HashMap::new()),
-            person_paths: Mutex::new(HashMap::new()),
             roles_in_blob: Mutex::new(HashMap::new()),
         }
     }
@@ -183,13 +180,12 @@ impl<'a> GitEvidence<'a> {
         if let Some(r) = self.roles_at.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return r;
         }
+        // The version of the Person's file in that commit, from the index
+        // (renames followed): no tree is read, and each version is parsed once.
         let roles = self
-            .paths_of(&key.1)
-            .iter()
-            .find_map(|path| {
-                let blob = self.history.blob_id_at(commit, path)?;
-                self.roles_of_blob(blob, &person.id)
-            })
+            .history
+            .blob_as_of(commit, &key.1)
+            .and_then(|(_, blob)| self.roles_of_blob(blob, &person.id))
             .unwrap_or_default();
         if let Ok(mut m) = self.roles_at.lock() {
             m.insert(key, roles.clone());
@@ -199,28 +195,6 @@ impl<'a> GitEvidence<'a> {
 }
 
 impl GitEvidence<'_> {
-    /// `path` and the names its file had before (newest first).
-    fn paths_of(&self, path: &str) -> Vec<String> {
-        if let Some(p) = self
-            .person_paths
-            .lock()
-            .ok()
-            .and_then(|m| m.get(path).cloned())
-        {
-            return p;
-        }
-        let mut paths = vec![path.to_owned()];
-        for change in self.history.changes(path) {
-            if !paths.contains(&change.path) {
-                paths.push(change.path);
-            }
-        }
-        if let Ok(mut m) = self.person_paths.lock() {
-            m.insert(path.to_owned(), paths.clone());
-        }
-        paths
-    }
-
     /// The roles of record `id` in one version of its file.
     fn roles_of_blob(&self, blob: BlobId, id: &str) -> Option<Vec<String>> {
         let key = (blob, id.to_owned());

@@ -459,16 +459,6 @@ impl History {
         Some(blob.content().to_vec())
     }
 
-    /// The id of the blob at `path` in the tree of `commit`, without reading
-    /// the blob (a tree lookup); `None` when absent.
-    #[must_use]
-    pub fn blob_id_at(&self, commit: CommitId, path: &str) -> Option<BlobId> {
-        let repo = self.repo.as_ref()?.lock().ok()?;
-        let commit = repo.find_commit(commit.0).ok()?;
-        let entry = commit.tree().ok()?.get_path(Path::new(path)).ok()?;
-        (entry.kind() == Some(git2::ObjectType::Blob)).then(|| BlobId(entry.id()))
-    }
-
     /// The bytes of a blob.
     #[must_use]
     pub fn blob(&self, id: BlobId) -> Option<Vec<u8>> {

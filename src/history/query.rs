@@ -269,6 +269,19 @@ fn touches<'h>(history: &'h History, path: &'h str, steps: &[Step<'h>]) -> Vec<T
 }
 
 impl History {
+    /// The path and blob that the file now at `path` had in `commit`: the
+    /// newest change to it (through renames) in that commit's own history.
+    /// `None` when the file did not exist then, or the commit is not indexed.
+    /// Answered from the index, without reading any tree.
+    pub fn blob_as_of(&self, commit: super::CommitId, path: &str) -> Option<(String, BlobId)> {
+        let pos = *self.by_id.get(&commit.0)?;
+        let step = self
+            .follow(path)
+            .into_iter()
+            .find(|s| self.is_ancestor_or_self(s.change.pos, pos))?;
+        Some((step.path.to_owned(), BlobId(step.change.blob?)))
+    }
+
     /// Whether the commit at `ancestor` is the commit at `pos` or one of its
     /// ancestors. Walk order is topological, so only commits between the
     /// two positions can be on a path from one to the other.
