@@ -297,24 +297,95 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
     let source = &opts.source;
     let mut clock = Stopwatch::new(opts.verbose);
     let snapshot = Snapshot::take(&config.root, source, ws.repo.as_ref())?;
+    clock.lap("list files");
+    let rule_files = rule_files(ws, &snapshot);
+    let ruleset = RuleSet::load(&config.packs, &rule_files, &config.severity)
+        .map_err(|errors| invalid_rules(config, errors, &rule_files))?;
+    clock.lap("load rules");
+    let job = HistoryJob::new(ws, opts);
+    // History is read on a thread of its own while records load and validate
+    // on the others: a cold run costs about the longer of the two, not both.
+    let early = opts.force_history || ruleset.needs_history();
+    let (stage, history) = std::thread::scope(|scope| {
+        let reading = early.then(|| scope.spawn(|| job.run()));
+        let stage = load_and_validate(ws, &snapshot);
+        let history = reading.map(|r| {
+            r.join()
+                .unwrap_or_else(|_| Err(Fatal::Other("reading the git history failed".to_owned())))
+        });
+        (stage, history)
+    });
+    clock.lap("read git history, and (in parallel) load and validate records");
+    let Stage {
+        records,
+        mut findings,
+        mut files,
+    } = stage?;
+    // Waivers are approved in git: a repository with waivers needs history
+    // even when no rule asks for it.
+    let history = match history {
+        Some(h) => h?,
+        None if ruleset.needs_history_for(&records) => job.run()?,
+        None => None,
+    };
+    let prefix = ws
+        .repo
+        .as_ref()
+        .map(|r| crate::record::snapshot::prefix_of(r, &config.root))
+        .unwrap_or_default();
+    let strength = Strength::parse(&config.minimum_strength).unwrap_or_default();
+    let mut findings = match &history {
+        Some(h) => {
+            let evidence =
+                GitEvidence::new(h, &records, prefix.clone(), *source == ContentSource::Index);
+            findings.extend(crate::evidence::history_findings(h, &records, &evidence));
+            let ctx = Context::new(&records, opts.today, &evidence).with_minimum_strength(strength);
+            ruleset.evaluate_with(&ctx, findings)
+        }
+        None => {
+            let ctx =
+                Context::new(&records, opts.today, &NoHistory).with_minimum_strength(strength);
+            ruleset.evaluate_with(&ctx, findings)
+        }
+    };
+    clock.lap("evaluate rules");
+    apply_code_levels(&mut findings, &config.severity);
+    for f in rule_files.iter().chain(&config.file) {
+        files.insert(f.path.clone(), Arc::clone(f));
+    }
+    let rules = rule_meta(&ruleset);
+    Ok(Evaluation {
+        records,
+        findings,
+        files,
+        rules,
+        ruleset,
+        history,
+        prefix,
+    })
+}
+
+/// Records with their `parse`, `record/*` and `schema` findings, and the
+/// files findings point into.
+struct Stage {
+    records: RecordSet,
+    findings: Vec<Finding>,
+    files: HashMap<String, Arc<SourceFile>>,
+}
+
+/// Loads the snapshot's records and validates them against their schemas,
+/// both in parallel.
+fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal> {
+    let config = &ws.config;
     let selection = Selection::new(config)?;
-    let loaded = load::load(&snapshot, &selection, ws.repo.as_ref(), config);
-    clock.lap("list, read and parse records");
+    let loaded = load::load(snapshot, &selection, ws.repo.as_ref(), config);
     let mut findings = loaded.findings;
-    let mut files: HashMap<String, Arc<SourceFile>> = loaded
+    let files = loaded
         .sources
         .into_iter()
         .map(|f| (f.path.clone(), f))
         .collect();
-
-    let rule_files = rule_files(ws, &snapshot);
-    let ruleset = RuleSet::load(&config.packs, &rule_files, &config.severity)
-        .map_err(|errors| invalid_rules(config, errors, &rule_files))?;
-    for f in &rule_files {
-        files.insert(f.path.clone(), Arc::clone(f));
-    }
-
-    let (schemas, schema_findings) = SchemaSet::build(repo_schemas(ws, &snapshot));
+    let (schemas, schema_findings) = SchemaSet::build(repo_schemas(ws, snapshot));
     findings.extend(schema_findings);
     let records = RecordSet::new(loaded.records);
     let validated: Vec<Vec<Finding>> = records
@@ -338,77 +409,56 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         })
         .collect();
     findings.extend(validated.into_iter().flatten());
-
-    clock.lap("validate against schemas");
-    let needs_history = opts.force_history || ruleset.needs_history_for(&records);
-    let history = if needs_history {
-        open_history(ws, opts)?
-    } else {
-        None
-    };
-    let prefix = ws
-        .repo
-        .as_ref()
-        .map(|r| crate::record::snapshot::prefix_of(r, &config.root))
-        .unwrap_or_default();
-    let strength = Strength::parse(&config.minimum_strength).unwrap_or_default();
-    clock.lap("read git history");
-    let mut findings = match &history {
-        Some(h) => {
-            let evidence =
-                GitEvidence::new(h, &records, prefix.clone(), *source == ContentSource::Index);
-            findings.extend(crate::evidence::history_findings(h, &records, &evidence));
-            let ctx = Context::new(&records, opts.today, &evidence).with_minimum_strength(strength);
-            ruleset.evaluate_with(&ctx, findings)
-        }
-        None => {
-            let ctx =
-                Context::new(&records, opts.today, &NoHistory).with_minimum_strength(strength);
-            ruleset.evaluate_with(&ctx, findings)
-        }
-    };
-    clock.lap("evaluate rules");
-    apply_code_levels(&mut findings, &config.severity);
-    if let Some(cfg) = &config.file {
-        files.insert(cfg.path.clone(), Arc::clone(cfg));
-    }
-    let rules = rule_meta(&ruleset);
-    Ok(Evaluation {
+    Ok(Stage {
         records,
         findings,
         files,
-        rules,
-        ruleset,
-        history,
-        prefix,
     })
 }
 
-/// The history index for the evaluated revision, or `None` outside git.
-/// A shallow clone stops the run unless allowed (SPEC 2.1).
-fn open_history(ws: &Workspace, opts: &Options) -> Result<Option<History>, Fatal> {
-    let Some(repo) = ws.repo.as_ref() else {
-        return Err(Fatal::NotARepository {
-            what: "approval and review rules (git history as evidence)",
-            dir: ws.cwd.clone(),
-        });
-    };
-    let rev = match &opts.source {
-        ContentSource::Rev(r) => Some(r.clone()),
-        _ => None,
-    };
-    let history = History::build(
-        repo,
-        &HistoryOptions {
-            rev,
-            allowed_signers: Some(ws.config.allowed_signers.clone()),
-        },
-    )
-    .map_err(|e| Fatal::History(e.to_string()))?;
-    if history.is_shallow() && !(opts.allow_shallow || ws.config.allow_shallow) {
-        return Err(Fatal::Shallow);
+/// What reading the history needs, owned, so it can run on its own thread
+/// (a `git2::Repository` cannot be shared between threads; the job opens
+/// its own handle).
+struct HistoryJob {
+    git_dir: Option<PathBuf>,
+    cwd: PathBuf,
+    options: HistoryOptions,
+    allow_shallow: bool,
+}
+
+impl HistoryJob {
+    fn new(ws: &Workspace, opts: &Options) -> Self {
+        HistoryJob {
+            git_dir: ws.repo.as_ref().map(|r| r.path().to_path_buf()),
+            cwd: ws.cwd.clone(),
+            options: HistoryOptions {
+                rev: match &opts.source {
+                    ContentSource::Rev(r) => Some(r.clone()),
+                    _ => None,
+                },
+                allowed_signers: Some(ws.config.allowed_signers.clone()),
+            },
+            allow_shallow: opts.allow_shallow || ws.config.allow_shallow,
+        }
     }
-    Ok(Some(history))
+
+    /// The history index for the evaluated revision. Outside git, or in a
+    /// shallow clone (unless allowed, SPEC 2.1), the run stops.
+    fn run(&self) -> Result<Option<History>, Fatal> {
+        let Some(git_dir) = &self.git_dir else {
+            return Err(Fatal::NotARepository {
+                what: "approval and review rules (git history as evidence)",
+                dir: self.cwd.clone(),
+            });
+        };
+        let repo = git2::Repository::open(git_dir).map_err(|e| Fatal::History(e.to_string()))?;
+        let history =
+            History::build(&repo, &self.options).map_err(|e| Fatal::History(e.to_string()))?;
+        if history.is_shallow() && !self.allow_shallow {
+            return Err(Fatal::Shallow);
+        }
+        Ok(Some(history))
+    }
 }
 
 /// Severity overrides of built-in codes (`schema`, `history/*`, ...); the
@@ -628,6 +678,12 @@ fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
     };
     emit(args.output.as_deref(), &text)?;
     let s = rep.summary();
+    // The process ends right after this: freeing every record tree and the
+    // history index one by one would cost a pre-commit hook tens of
+    // milliseconds for nothing.
+    std::mem::forget(findings);
+    std::mem::forget(eval.records);
+    std::mem::forget(eval.history);
     Ok(if s.errors > 0 || (args.deny_warnings && s.warnings > 0) {
         FINDINGS
     } else {
