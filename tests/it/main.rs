@@ -4,6 +4,7 @@
 
 mod audit;
 mod check;
+mod fixtures;
 mod history;
 mod integrations;
 mod modes;

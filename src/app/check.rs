@@ -1,0 +1,112 @@
+//! `govlint check`: the gate. Evaluates the work tree, index or a revision,
+//! narrows findings to the paths or changes asked about, renders them in the
+//! chosen format and exits 1 on errors (or warnings with `--deny-warnings`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{CheckArgs, CheckFormat, Cli};
+use crate::record::snapshot::ContentSource;
+use crate::report::{self, Report};
+
+use super::{emit, evaluate, today, use_color, Fatal, Options, Workspace, CLEAN, FINDINGS};
+
+/// `govlint check [PATHS]`: the findings, exit 1 when the gate fails.
+pub(super) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
+    let ws = Workspace::open(cli)?;
+    let source = if args.staged {
+        ContentSource::Index
+    } else if let Some(rev) = &args.rev {
+        ContentSource::Rev(rev.clone())
+    } else {
+        ContentSource::WorkTree
+    };
+    let eval = evaluate(
+        &ws,
+        &Options {
+            source: source.clone(),
+            today: today(cli)?,
+            allow_shallow: args.allow_shallow,
+            force_history: false,
+            verbose: cli.verbose,
+        },
+    )?;
+    let mut findings = eval.findings;
+    if !args.paths.is_empty() {
+        let wanted: Vec<String> = args
+            .paths
+            .iter()
+            .filter_map(|p| ws.root_relative(p))
+            .collect();
+        findings.retain(|f| {
+            f.location.as_ref().is_none_or(|l| {
+                wanted
+                    .iter()
+                    .any(|w| w.is_empty() || l.file == *w || l.file.starts_with(&format!("{w}/")))
+            })
+        });
+    }
+    if let Some(base) = &args.changed_since {
+        let repo = ws.repo.as_ref().ok_or_else(|| Fatal::NotARepository {
+            what: "--changed-since",
+            dir: ws.cwd.clone(),
+        })?;
+        let changed = crate::record::snapshot::changed_since(repo, &ws.config.root, &source, base)?;
+        // Repo-wide findings (no file) stay: a change can break them too.
+        findings.retain(|f| {
+            f.location
+                .as_ref()
+                .is_none_or(|l| changed.contains(&l.file))
+        });
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let rep = Report {
+        findings: &findings,
+        records: eval.records.len(),
+        files: &eval.files,
+        rules: &eval.rules,
+    };
+    let color = args.output.is_none() && use_color(cli.color);
+    let text = match args.format {
+        CheckFormat::Human => report::human::render(&rep, color, cli.quiet),
+        CheckFormat::Json => report::json::render(&rep),
+        CheckFormat::Sarif => report::sarif::render(&rep),
+        CheckFormat::Junit => report::junit::render(&rep),
+        CheckFormat::Github => {
+            // GitHub shows only the first annotations of a step: the job
+            // summary holds them all.
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                append(&PathBuf::from(path), &report::github::step_summary(&rep))?;
+            }
+            report::github::render(&rep)
+        }
+    };
+    emit(args.output.as_deref(), &text)?;
+    let s = rep.summary();
+    // The process ends right after this: freeing every record tree and the
+    // history index one by one would cost a pre-commit hook tens of
+    // milliseconds for nothing.
+    std::mem::forget(findings);
+    std::mem::forget(eval.records);
+    std::mem::forget(eval.history);
+    Ok(if s.errors > 0 || (args.deny_warnings && s.warnings > 0) {
+        FINDINGS
+    } else {
+        CLEAN
+    })
+}
+
+/// Appends to a file (the job summary is shared by every step of a job).
+fn append(path: &Path, text: &str) -> Result<(), Fatal> {
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        file.write_all(text.as_bytes())
+    };
+    write().map_err(|source| Fatal::Write {
+        path: path.to_owned(),
+        source,
+    })
+}

@@ -1,0 +1,386 @@
+//! The pipeline behind `check`, `log` and `audit`: take a snapshot, load the
+//! rules, load and validate records while the git history is read, evaluate,
+//! apply severity overrides. Returns an [`Evaluation`]; it prints nothing but
+//! `-v` stage timings.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::evidence::GitEvidence;
+use crate::finding::{Finding, Severity};
+use crate::history::{History, HistoryOptions};
+use crate::record::load::{self, Selection};
+use crate::record::snapshot::{Content, ContentSource, Snapshot};
+use crate::record::RecordSet;
+use crate::report;
+use crate::rule::{Context, NoHistory, RuleSet, Strength};
+use crate::schema::{SchemaSet, SchemaSource};
+use crate::source::SourceFile;
+
+use super::{print_err, Fatal, Workspace};
+
+/// Records, findings and the files they came from: the result of evaluation.
+pub struct Evaluation {
+    pub records: RecordSet,
+    pub findings: Vec<Finding>,
+    pub files: HashMap<String, Arc<SourceFile>>,
+    pub rules: Vec<report::RuleMeta>,
+    pub ruleset: RuleSet,
+    /// The history index, when rules needed one (or `force_history`).
+    pub history: Option<History>,
+    /// The governance root relative to the repository's work tree.
+    pub prefix: String,
+}
+
+/// What to evaluate and how.
+pub struct Options {
+    pub source: ContentSource,
+    pub today: jiff::civil::Date,
+    pub allow_shallow: bool,
+    /// Read history even if no rule needs it (`audit`, `log`).
+    pub force_history: bool,
+    /// Print how long each stage took (`-v`).
+    pub verbose: bool,
+}
+
+/// Loads, validates and evaluates one content source.
+pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
+    let config = &ws.config;
+    let source = &opts.source;
+    let mut clock = Stopwatch::new(opts.verbose);
+    let snapshot = Snapshot::take(&config.root, source, ws.repo.as_ref())?;
+    clock.lap("list files");
+    let rule_files = rule_files(ws, &snapshot);
+    let ruleset = RuleSet::load(&config.packs, &rule_files, &config.severity)
+        .map_err(|errors| invalid_rules(config, errors, &rule_files))?;
+    clock.lap("load rules");
+    let job = HistoryJob::new(ws, opts);
+    // History is read on a thread of its own while records load and validate
+    // on the others: a cold run costs about the longer of the two, not both.
+    let early = opts.force_history || ruleset.needs_history();
+    let (stage, history) = std::thread::scope(|scope| {
+        let reading = early.then(|| scope.spawn(|| job.run()));
+        let stage = load_and_validate(ws, &snapshot);
+        let history = reading.map(|r| {
+            r.join()
+                .unwrap_or_else(|_| Err(Fatal::Other("reading the git history failed".to_owned())))
+        });
+        (stage, history)
+    });
+    clock.lap("read git history, and (in parallel) load and validate records");
+    let Stage {
+        records,
+        mut findings,
+        mut files,
+    } = stage?;
+    // Waivers are approved in git: a repository with waivers needs history
+    // even when no rule asks for it.
+    let history = match history {
+        Some(h) => h?,
+        None if ruleset.needs_history_for(&records) => job.run()?,
+        None => None,
+    };
+    let prefix = ws
+        .repo
+        .as_ref()
+        .map(|r| crate::record::snapshot::prefix_of(r, &config.root))
+        .unwrap_or_default();
+    let strength = Strength::parse(&config.minimum_strength).unwrap_or_default();
+    let evidence = history
+        .as_ref()
+        .map(|h| GitEvidence::new(h, &records, prefix.clone(), *source == ContentSource::Index));
+    if let (Some(h), Some(e)) = (&history, &evidence) {
+        findings.extend(crate::evidence::history_findings(h, &records, e));
+    }
+    let evidence: &dyn crate::rule::Evidence = match &evidence {
+        Some(e) => e,
+        None => &NoHistory,
+    };
+    let ctx = Context::new(&records, opts.today, evidence).with_minimum_strength(strength);
+    let mut findings = ruleset.evaluate_with(&ctx, findings);
+    clock.lap("evaluate rules");
+    apply_code_levels(&mut findings, &config.severity);
+    for f in rule_files.iter().chain(&config.file) {
+        files.insert(f.path.clone(), Arc::clone(f));
+    }
+    let rules = rule_meta(&ruleset);
+    Ok(Evaluation {
+        records,
+        findings,
+        files,
+        rules,
+        ruleset,
+        history,
+        prefix,
+    })
+}
+
+/// Records with their `parse`, `record/*` and `schema` findings, and the
+/// files findings point into.
+struct Stage {
+    records: RecordSet,
+    findings: Vec<Finding>,
+    files: HashMap<String, Arc<SourceFile>>,
+}
+
+/// Loads the snapshot's records and validates them against their schemas,
+/// both in parallel.
+fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal> {
+    let config = &ws.config;
+    let selection = Selection::new(config)?;
+    let loaded = load::load(snapshot, &selection, ws.repo.as_ref(), config);
+    let mut findings = loaded.findings;
+    let files = loaded
+        .sources
+        .into_iter()
+        .map(|f| (f.path.clone(), f))
+        .collect();
+    let (schemas, schema_findings) = SchemaSet::build(repo_schemas(ws, snapshot));
+    findings.extend(schema_findings);
+    let records = RecordSet::new(loaded.records);
+    let validated: Vec<Vec<Finding>> = records
+        .iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|r| {
+            if schemas.has_kind(&r.kind) {
+                schemas.validate(r)
+            } else {
+                vec![r.finding(
+                    "record/unknown-kind",
+                    Severity::Error,
+                    format!(
+                        "unknown kind `{}`: add schemas/{}.schema.json to define it, or use a built-in kind",
+                        r.kind, r.kind
+                    ),
+                    "/kind",
+                )]
+            }
+        })
+        .collect();
+    findings.extend(validated.into_iter().flatten());
+    Ok(Stage {
+        records,
+        findings,
+        files,
+    })
+}
+
+/// What reading the history needs, owned, so it can run on its own thread
+/// (a `git2::Repository` cannot be shared between threads; the job opens
+/// its own handle).
+struct HistoryJob {
+    git_dir: Option<PathBuf>,
+    cwd: PathBuf,
+    options: HistoryOptions,
+    allow_shallow: bool,
+}
+
+impl HistoryJob {
+    fn new(ws: &Workspace, opts: &Options) -> Self {
+        HistoryJob {
+            git_dir: ws.repo.as_ref().map(|r| r.path().to_path_buf()),
+            cwd: ws.cwd.clone(),
+            options: HistoryOptions {
+                rev: match &opts.source {
+                    ContentSource::Rev(r) => Some(r.clone()),
+                    _ => None,
+                },
+                allowed_signers: Some(ws.config.allowed_signers.clone()),
+            },
+            allow_shallow: opts.allow_shallow || ws.config.allow_shallow,
+        }
+    }
+
+    /// The history index for the evaluated revision. Outside git, or in a
+    /// shallow clone (unless allowed, SPEC 2.1), the run stops.
+    fn run(&self) -> Result<Option<History>, Fatal> {
+        let Some(git_dir) = &self.git_dir else {
+            return Err(Fatal::NotARepository {
+                what: "approval and review rules (git history as evidence)",
+                dir: self.cwd.clone(),
+            });
+        };
+        let repo = git2::Repository::open(git_dir).map_err(|e| Fatal::History(e.to_string()))?;
+        let history =
+            History::build(&repo, &self.options).map_err(|e| Fatal::History(e.to_string()))?;
+        if history.is_shallow() && !self.allow_shallow {
+            return Err(Fatal::Shallow);
+        }
+        Ok(Some(history))
+    }
+}
+
+/// Stage timings for `-v`: where the time of a run goes.
+struct Stopwatch {
+    last: Option<std::time::Instant>,
+}
+
+impl Stopwatch {
+    fn new(on: bool) -> Self {
+        Stopwatch {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            print_err(&format!(
+                "govlint: {what}: {:.1} ms\n",
+                (now - last).as_secs_f64() * 1000.0
+            ));
+            self.last = Some(now);
+        }
+    }
+}
+
+/// Severity overrides of built-in codes (`schema`, `history/*`, ...); the
+/// rule set applies those of rules and `waiver/*` itself.
+fn apply_code_levels(
+    findings: &mut Vec<Finding>,
+    levels: &std::collections::BTreeMap<String, config::Level>,
+) {
+    findings.retain_mut(|f| {
+        if f.rule == "config" || f.rule.starts_with("waiver/") {
+            return true;
+        }
+        match (
+            crate::rule::CODES.iter().any(|c| c.id == f.rule),
+            levels.get(&f.rule),
+        ) {
+            (true, Some(level)) => match level.severity() {
+                Some(s) => {
+                    f.severity = s;
+                    true
+                }
+                None => false,
+            },
+            _ => true,
+        }
+    });
+}
+
+/// The rules as reports describe them.
+fn rule_meta(ruleset: &RuleSet) -> Vec<report::RuleMeta> {
+    ruleset
+        .rules()
+        .iter()
+        .map(|r| report::RuleMeta {
+            id: r.id.clone(),
+            severity: r.severity,
+            clause: r.clause.clone(),
+            summary: r.summary().join("; "),
+            help: r.help.clone(),
+            source: r.location.as_ref().map(|l| l.file.clone()),
+        })
+        .chain(crate::rule::CODES.iter().map(|c| report::RuleMeta {
+            id: c.id.to_owned(),
+            severity: Severity::Error,
+            clause: None,
+            summary: c.summary.to_owned(),
+            help: Some(c.description.to_owned()),
+            source: None,
+        }))
+        .collect()
+}
+
+/// The repository's rule files: `rules:` entries of govlint.yaml, each a
+/// YAML file or a folder of them.
+pub(super) fn rule_files(ws: &Workspace, snapshot: &Snapshot) -> Vec<Arc<SourceFile>> {
+    let wanted: Vec<_> = snapshot
+        .files
+        .iter()
+        .filter(|f| {
+            let yaml = f.path.ends_with(".yaml") || f.path.ends_with(".yml");
+            yaml && ws.config.rules.iter().any(|entry| {
+                let entry = entry.trim_end_matches('/');
+                f.path == entry || f.path.starts_with(&format!("{entry}/"))
+            })
+        })
+        .collect();
+    snapshot
+        .read_all(&wanted, ws.repo.as_ref(), ws.config.max_file_bytes)
+        .into_iter()
+        .map(|(f, content)| {
+            let text = match content {
+                Content::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
+                // An unreadable rule file becomes an empty one; the rule
+                // loader then has nothing to misread.
+                Content::TooLarge(_) | Content::Unreadable(_) => String::new(),
+            };
+            Arc::new(SourceFile::new(f.path.clone(), text))
+        })
+        .collect()
+}
+
+/// Rule-file and override problems as the fatal error that prints them:
+/// those about govlint.yaml entries (`/packs/0`, `/severity/ID`) are placed
+/// in govlint.yaml here.
+pub(super) fn invalid_rules(
+    config: &Config,
+    mut errors: Vec<Finding>,
+    rule_files: &[Arc<SourceFile>],
+) -> Fatal {
+    let mut files: HashMap<String, Arc<SourceFile>> = rule_files
+        .iter()
+        .map(|f| (f.path.clone(), Arc::clone(f)))
+        .collect();
+    if let Some(cfg) = &config.file {
+        let tree = crate::yaml::load(&cfg.text, &crate::yaml::Limits::default())
+            .documents
+            .into_iter()
+            .next();
+        for f in errors.iter_mut().filter(|f| f.location.is_none()) {
+            if let (Some(ptr), Some(doc)) = (&f.pointer, &tree) {
+                f.location = Some(cfg.location(doc.root.nearest_span(ptr)));
+            }
+        }
+        files.insert(cfg.path.clone(), Arc::clone(cfg));
+    }
+    Fatal::InvalidConfig(errors, files)
+}
+
+/// The repository's own schemas (`schemas/<Kind>.schema.json|yaml`).
+fn repo_schemas(ws: &Workspace, snapshot: &Snapshot) -> Vec<SchemaSource> {
+    let folder = format!("{}/", ws.config.schemas.trim_end_matches('/'));
+    let wanted: Vec<_> = snapshot
+        .files
+        .iter()
+        .filter(|f| {
+            f.path.strip_prefix(&folder).is_some_and(|name| {
+                !name.contains('/')
+                    && (name.ends_with(".schema.json")
+                        || name.ends_with(".schema.yaml")
+                        || name.ends_with(".schema.yml"))
+            })
+        })
+        .collect();
+    snapshot
+        .read_all(&wanted, ws.repo.as_ref(), ws.config.max_file_bytes)
+        .into_iter()
+        .filter_map(|(f, content)| {
+            let Content::Bytes(bytes) = content else {
+                return None;
+            };
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let file = Arc::new(SourceFile::new(f.path.clone(), text));
+            // JSON is YAML, so one span-aware parser serves both.
+            let loaded = crate::yaml::load(&file.text, &crate::yaml::Limits::default());
+            let tree = loaded.documents.into_iter().next()?.root;
+            let name = f.path[folder.len()..]
+                .replace(".schema.yaml", ".schema.json")
+                .replace(".schema.yml", ".schema.json");
+            Some(SchemaSource {
+                name,
+                json: tree.to_json(),
+                file: Some(file),
+                tree: Some(tree),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,82 @@
+//! `govlint rules` and `govlint explain`: what the enabled rules and
+//! built-in codes are, from the working tree's configuration, without
+//! loading records.
+
+use crate::cli::{Cli, ExplainArgs, RulesArgs, TextOrJson};
+use crate::record::snapshot::{ContentSource, Snapshot};
+use crate::rule::RuleSet;
+
+use super::evaluate::{invalid_rules, rule_files};
+use super::{emit, Fatal, Workspace, CLEAN};
+
+/// `govlint rules`: the enabled rules with severity, clause and source.
+pub(super) fn rules(cli: &Cli, args: &RulesArgs) -> Result<u8, Fatal> {
+    let ws = Workspace::open(cli)?;
+    let set = working_ruleset(&ws)?;
+    let text = match args.format {
+        TextOrJson::Json => {
+            let list: Vec<serde_json::Value> = set
+                .rules()
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "severity": r.severity.as_str(),
+                        "clause": r.clause,
+                        "source": r.source,
+                        "history": r.uses_history(),
+                        "message": r.message,
+                    })
+                })
+                .collect();
+            let mut t =
+                serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "rules": list }))
+                    .unwrap_or_default();
+            t.push('\n');
+            t
+        }
+        TextOrJson::Text => {
+            let width = set.rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut t = String::new();
+            for r in set.rules() {
+                t.push_str(&format!(
+                    "{:<width$}  {:<7}  {:<28}  {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.clause.as_deref().unwrap_or("-"),
+                    r.source,
+                ));
+            }
+            if !cli.quiet {
+                t.push_str(&format!(
+                    "{} rules enabled; `govlint explain RULE-ID` tells more\n",
+                    set.rules().len()
+                ));
+            }
+            t
+        }
+    };
+    emit(None, &text)?;
+    Ok(CLEAN)
+}
+
+/// `govlint explain RULE-ID`: a rule's or built-in code's documentation.
+pub(super) fn explain(cli: &Cli, args: &ExplainArgs) -> Result<u8, Fatal> {
+    let ws = Workspace::open(cli)?;
+    let set = working_ruleset(&ws)?;
+    match crate::rule::explain(&set, &args.rule) {
+        Some(text) => {
+            emit(None, &text)?;
+            Ok(CLEAN)
+        }
+        None => Err(Fatal::UnknownRule(args.rule.clone())),
+    }
+}
+
+/// The rule set of the working tree's configuration, without loading records.
+fn working_ruleset(ws: &Workspace) -> Result<RuleSet, Fatal> {
+    let snapshot = Snapshot::take(&ws.config.root, &ContentSource::WorkTree, ws.repo.as_ref())?;
+    let files = rule_files(ws, &snapshot);
+    RuleSet::load(&ws.config.packs, &files, &ws.config.severity)
+        .map_err(|errors| invalid_rules(&ws.config, errors, &files))
+}

@@ -1,0 +1,108 @@
+//! The workspace a command runs in: the folder (`-C`), the configuration
+//! (discovered or named with `--config`) and the git repository around it.
+//! It does not read records or rules; that is the `evaluate` pipeline.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::cli::Cli;
+use crate::config::{self, Config, ConfigError};
+use crate::source::SourceFile;
+
+use super::{working_dir, Fatal};
+
+/// The configuration (discovered or named) and the repository around it.
+pub struct Workspace {
+    pub cwd: PathBuf,
+    pub config: Config,
+    pub repo: Option<git2::Repository>,
+}
+
+impl Workspace {
+    pub fn open(cli: &Cli) -> Result<Workspace, Fatal> {
+        let cwd = working_dir(cli)?;
+        let repo = open_repository(&cwd).ok();
+        let default_root = || {
+            repo.as_ref()
+                .and_then(|r| r.workdir().map(Path::to_path_buf))
+                .unwrap_or_else(|| cwd.clone())
+        };
+        let discovered = config::discover(&cwd);
+        // `--config` swaps the file, not the repository: the root stays where
+        // govlint.yaml (or the work tree) is.
+        let (path, root) = match &cli.config {
+            Some(p) => {
+                // `join` keeps an absolute path as it is.
+                let p = cwd.join(p);
+                let root = discovered
+                    .as_ref()
+                    .and_then(|d| d.parent().map(Path::to_path_buf))
+                    .unwrap_or_else(default_root);
+                (Some(p), Some(root))
+            }
+            None => (discovered, None),
+        };
+        let config = match path {
+            Some(p) => {
+                let mut config = config::load(&p, root).map_err(|e| invalid_config(e, &p))?;
+                if let Some(rel) = root_relative(&config.root, &p) {
+                    config.exclude.push(rel);
+                }
+                config
+            }
+            None => Config::defaults(default_root()),
+        };
+        Ok(Workspace { cwd, config, repo })
+    }
+
+    /// A path given on the command line, relative to the governance root.
+    pub(super) fn root_relative(&self, path: &Path) -> Option<String> {
+        root_relative(&self.config.root, &self.cwd.join(path))
+    }
+}
+
+/// The git repository around `dir`. FROM_ENV honours GIT_DIR and
+/// GIT_INDEX_FILE, which git sets for hooks and for `git commit -a` /
+/// `git commit PATH` (a temporary index).
+pub(super) fn open_repository(dir: &Path) -> Result<git2::Repository, git2::Error> {
+    git2::Repository::open_ext(
+        dir,
+        git2::RepositoryOpenFlags::FROM_ENV,
+        std::iter::empty::<&std::ffi::OsStr>(),
+    )
+}
+
+/// `path` relative to `root`, `/`-separated, if it lies inside it.
+fn root_relative(root: &Path, path: &Path) -> Option<String> {
+    let abs = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    let rel = abs.strip_prefix(&root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// A configuration error as the fatal error that prints it with its places.
+fn invalid_config(e: ConfigError, path: &Path) -> Fatal {
+    match e {
+        ConfigError::Invalid { findings, .. } => {
+            let text = std::fs::read(path)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let map = findings
+                .iter()
+                .filter_map(|f| f.location.as_ref())
+                .map(|l| l.file.clone())
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .map(|f| (f.clone(), Arc::new(SourceFile::new(f, text.clone()))))
+                .collect();
+            Fatal::InvalidConfig(findings, map)
+        }
+        other => Fatal::Config(other.to_string()),
+    }
+}
