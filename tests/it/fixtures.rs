@@ -2,7 +2,7 @@
 //! folders (and given a real git history where rules need one): exit codes
 //! and snapshots of the JSON and human reports.
 
-use crate::support::{git_command, Repo};
+use crate::support::Repo;
 
 const TODAY: &str = "2026-11-15";
 
@@ -18,26 +18,13 @@ fn check(repo: &Repo, format: &str) -> (i32, String) {
 fn clean_with_history() -> Repo {
     let repo = Repo::fixture("clean");
     repo.init();
-    repo.git(&["add", "-A"]);
-    let out = git_command(repo.path())
-        .env("GIT_AUTHOR_NAME", "Jane Doe")
-        .env("GIT_AUTHOR_EMAIL", "jane.doe@example.com")
-        .env("GIT_COMMITTER_NAME", "Jane Doe")
-        .env("GIT_COMMITTER_EMAIL", "jane.doe@example.com")
-        .env("GIT_AUTHOR_DATE", "2026-10-02T10:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-10-02T10:00:00Z")
-        .args([
-            "commit",
-            "-q",
+    repo.commit_as(
+        ("Jane Doe", "jane.doe@example.com"),
+        "2026-10-02T10:00:00Z",
+        &[
             "-m",
             "ISMS records\n\nApproved-by: Jane Doe <jane.doe@example.com>",
-        ])
-        .output()
-        .expect("git commit");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
     repo
 }
@@ -90,25 +77,28 @@ fn clean_fixture_without_history_needs_approvals() {
     );
 }
 
-#[test]
-fn broken_schema_fixture() {
-    let repo = Repo::fixture("broken-schema");
+/// A broken fixture (no rule packs) in a fresh git repository: exit 1, and
+/// snapshots of both reports.
+fn broken(name: &str) -> (String, String) {
+    let repo = Repo::fixture(name);
     repo.init();
     let (code, json) = check(&repo, "json");
-    assert_eq!(code, 1);
-    insta::assert_snapshot!(json);
+    assert_eq!(code, 1, "{json}");
     let (_, human) = check(&repo, "human");
+    (json, human)
+}
+
+#[test]
+fn broken_schema_fixture() {
+    let (json, human) = broken("broken-schema");
+    insta::assert_snapshot!(json);
     insta::assert_snapshot!(human);
 }
 
 #[test]
 fn broken_yaml_fixture() {
-    let repo = Repo::fixture("broken-yaml");
-    repo.init();
-    let (code, json) = check(&repo, "json");
-    assert_eq!(code, 1);
+    let (json, human) = broken("broken-yaml");
     insta::assert_snapshot!(json);
-    let (_, human) = check(&repo, "human");
     insta::assert_snapshot!(human);
 }
 

@@ -28,6 +28,19 @@ fn findings(repo: &Repo, today: &str) -> BTreeSet<Key> {
         .collect()
 }
 
+/// The first finding of `rule` in the JSON report as of `today`.
+fn first_finding(repo: &Repo, today: &str, rule: &str) -> serde_json::Value {
+    let out = repo.govlint(&["check", "--format", "json", "--today", today]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    json["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|d| d["rule"] == rule)
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn key(rule: &str, record: &str) -> Key {
     (rule.to_owned(), record.to_owned(), "error".to_owned())
 }
@@ -100,15 +113,7 @@ fn a_management_review_lapsing_past_twelve_months_is_flagged() {
     let (added, removed) = delta(&before, &after);
     assert!(removed.is_empty(), "{removed:?}");
     assert_eq!(added, vec![key("iso27001/management-review-cadence", "")]);
-    let out = repo.govlint(&["check", "--format", "json", "--today", "2027-09-25"]);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
-    let d = json["diagnostics"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|d| d["rule"] == "iso27001/management-review-cadence")
-        .cloned()
-        .unwrap_or_default();
+    let d = first_finding(&repo, "2027-09-25", "iso27001/management-review-cadence");
     assert_eq!(d["clause"], "ISO/IEC 27001:2022 5.1(e)");
     assert!(
         d["file"].is_null(),
@@ -134,15 +139,7 @@ fn dropping_the_accountable_role_of_a_raci_activity_is_flagged() {
             key("schema", "RACI-ISMS")
         ]
     );
-    let out = repo.govlint(&["check", "--format", "json", "--today", TODAY]);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
-    let d = json["diagnostics"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|d| d["rule"] == "iso27001/raci-accountable")
-        .cloned()
-        .unwrap_or_default();
+    let d = first_finding(&repo, TODAY, "iso27001/raci-accountable");
     assert_eq!(d["clause"], "ISO/IEC 27001:2022 5.3");
     assert_eq!(d["pointer"], "/activities/0");
     assert_eq!(d["file"], "raci/isms-raci.yaml");
@@ -173,15 +170,7 @@ fn an_owner_pointing_at_an_unknown_person_is_flagged_at_the_owner() {
     let (added, removed) = delta(&planted(), &findings(&repo, TODAY));
     assert!(removed.is_empty(), "{removed:?}");
     assert_eq!(added, vec![key("iso27001/objective-owner", "OBJ-001")]);
-    let out = repo.govlint(&["check", "--format", "json", "--today", TODAY]);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
-    let d = json["diagnostics"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|d| d["rule"] == "iso27001/objective-owner")
-        .cloned()
-        .unwrap_or_default();
+    let d = first_finding(&repo, TODAY, "iso27001/objective-owner");
     assert_eq!(d["clause"], "ISO/IEC 27001:2022 6.2");
     assert_eq!(
         (d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()),

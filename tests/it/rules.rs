@@ -6,7 +6,7 @@
 //! Also: rule-file errors (exit 2), severity overrides, waivers with and
 //! without git approval, the built-in pack, and `explain`.
 
-use crate::support::{copy_dir, diagnostics, fixtures, git_command, Repo};
+use crate::support::{copy_dir, diagnostics, fixtures, Repo};
 
 fn acme() -> Repo {
     let repo = Repo::new();
@@ -243,28 +243,17 @@ fn an_approved_waiver_silences_its_rule_on_its_records() {
     repo.init();
     repo.commit_all("Add the ISMS records", "2026-11-01T10:00:00Z");
     // Jane (ceo) approves the waiver herself: strength `self`.
-    let out = git_command(repo.path())
-        .env("GIT_COMMITTER_NAME", "Jane Doe")
-        .env("GIT_COMMITTER_EMAIL", "jane@acme.example")
-        .env("GIT_COMMITTER_DATE", "2026-11-02T10:00:00Z")
-        .env("GIT_AUTHOR_DATE", "2026-11-02T10:00:00Z")
-        .args([
-            "commit",
-            "-q",
-            "--allow-empty",
+    repo.commit_as(
+        ("Jane Doe", "jane@acme.example"),
+        "2026-11-02T10:00:00Z",
+        &[
             "-m",
             "Approve W-1",
             "--trailer",
             "Approves: W-1",
             "--trailer",
             "Approved-by: Jane Doe <jane@acme.example>",
-        ])
-        .output()
-        .expect("git commit");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
 
     let (_, json) = repo.check_json(&[]);

@@ -72,11 +72,26 @@ impl Repo {
 
     /// Stages everything and commits at a fixed date.
     pub fn commit_all(&self, message: &str, date: &str) -> String {
+        self.commit_as(
+            ("Test Author", "author@acme.example"),
+            date,
+            &["-m", message],
+        )
+    }
+
+    /// Stages everything and commits (`--allow-empty`, plus `args`) as
+    /// `who` = (name, email), author and committer, at `date`; returns the id.
+    pub fn commit_as(&self, who: (&str, &str), date: &str, args: &[&str]) -> String {
         self.git(&["add", "-A"]);
         let out = git_command(self.path())
+            .env("GIT_AUTHOR_NAME", who.0)
+            .env("GIT_AUTHOR_EMAIL", who.1)
+            .env("GIT_COMMITTER_NAME", who.0)
+            .env("GIT_COMMITTER_EMAIL", who.1)
             .env("GIT_AUTHOR_DATE", date)
             .env("GIT_COMMITTER_DATE", date)
-            .args(["commit", "-q", "--allow-empty", "-m", message])
+            .args(["commit", "-q", "--allow-empty"])
+            .args(args)
             .output()
             .expect("git commit");
         assert!(
