@@ -27,7 +27,7 @@ mod selector;
 mod spec;
 mod template;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 mod waiver;

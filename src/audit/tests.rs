@@ -3,15 +3,13 @@
 //! history is tested in `tests/it/audit.rs`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use jiff::civil::Date;
 
 use super::*;
 use crate::app::Evaluation;
-use crate::record::RecordSet;
+use crate::rule::testing::{records, today};
 use crate::rule::RuleSet;
-use crate::source::SourceFile;
 
 const RECORDS: &str = "\
 kind: Policy
@@ -41,35 +39,6 @@ top_management: true
 
 fn day(s: &str) -> Date {
     crate::time::parse_date(s).expect("valid date")
-}
-
-fn today() -> Date {
-    day("2026-11-15")
-}
-
-/// Every YAML document of `text` as a record of file `path`.
-fn records(path: &str, text: &str) -> RecordSet {
-    let file = Arc::new(SourceFile::new(path, text));
-    let loaded = crate::yaml::load(text, &crate::yaml::Limits::default());
-    let records = loaded
-        .documents
-        .into_iter()
-        .enumerate()
-        .map(|(document, doc)| {
-            let value = doc.root.to_json();
-            let field = |k: &str| value[k].as_str().unwrap_or_default().to_owned();
-            Record {
-                id: field("id"),
-                kind: field("kind"),
-                file: Arc::clone(&file),
-                document,
-                tree: doc.root,
-                value,
-                offset: 0,
-            }
-        })
-        .collect();
-    RecordSet::new(records)
 }
 
 /// An evaluation of `RECORDS` with one failing 5.1(c) rule.

@@ -83,6 +83,15 @@ impl Repo {
     /// `who` = (name, email), author and committer, at `date`; returns the id.
     pub fn commit_as(&self, who: (&str, &str), date: &str, args: &[&str]) -> String {
         self.git(&["add", "-A"]);
+        let mut commit = vec!["commit", "-q", "--allow-empty"];
+        commit.extend_from_slice(args);
+        self.git_as(who, date, &commit);
+        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    }
+
+    /// Runs git as `who` = (name, email), author and committer, at `date`;
+    /// asserts success and returns stdout.
+    pub fn git_as(&self, who: (&str, &str), date: &str, args: &[&str]) -> String {
         let out = git_command(self.path())
             .env("GIT_AUTHOR_NAME", who.0)
             .env("GIT_AUTHOR_EMAIL", who.1)
@@ -90,16 +99,15 @@ impl Repo {
             .env("GIT_COMMITTER_EMAIL", who.1)
             .env("GIT_AUTHOR_DATE", date)
             .env("GIT_COMMITTER_DATE", date)
-            .args(["commit", "-q", "--allow-empty"])
             .args(args)
             .output()
-            .expect("git commit");
+            .expect("run git");
         assert!(
             out.status.success(),
-            "{}",
+            "git {args:?} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// `govlint ARGS` run in this repository.

@@ -287,22 +287,7 @@ pub(super) fn head(repo: &Repo) -> String {
 
 /// Runs git as `who` at 10:00 UTC on `day` (merges, tags); returns stdout.
 pub(super) fn git_as(repo: &Repo, who: Who, day: &str, args: &[&str]) -> String {
-    let out = git_command(repo.path())
-        .args(args)
-        .env("GIT_AUTHOR_NAME", who.name)
-        .env("GIT_AUTHOR_EMAIL", who.email)
-        .env("GIT_COMMITTER_NAME", who.name)
-        .env("GIT_COMMITTER_EMAIL", who.email)
-        .env("GIT_AUTHOR_DATE", at(day))
-        .env("GIT_COMMITTER_DATE", at(day))
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    repo.git_as((who.name, who.email), &at(day), args)
 }
 
 /// Runs `cmd` with `stdin` as its input; asserts success, returns stdout.
