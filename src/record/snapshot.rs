@@ -43,10 +43,23 @@ pub enum SnapshotError {
     NotARepository { what: &'static str, root: PathBuf },
     #[error("cannot resolve revision `{rev}`: {source}")]
     BadRevision { rev: String, source: git2::Error },
-    #[error("cannot read the git index: {source}")]
+    #[error("cannot read the git index: {}{}", .source.message(), index_hint(.source))]
     Index { source: git2::Error },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
+}
+
+/// What to do about an index libgit2 cannot read: git's split and sparse
+/// indexes use extensions it does not implement.
+fn index_hint(e: &git2::Error) -> &'static str {
+    let m = e.message();
+    if m.contains("'link'") {
+        " (a split index, which libgit2 cannot read: run `git update-index --no-split-index`, or `git config core.splitIndex false`)"
+    } else if m.contains("'sdir'") {
+        " (a sparse index, which libgit2 cannot read: run `git sparse-checkout reapply` after `git config index.sparse false`)"
+    } else {
+        ""
+    }
 }
 
 /// The files of one content source.

@@ -188,3 +188,15 @@ fn governance_root_below_the_repository_top() {
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(files(&json), vec!["people/jane.yaml"], "{json:#}");
 }
+
+#[test]
+fn an_index_libgit2_cannot_read_is_named_with_its_fix() {
+    let repo = committed_repo();
+    repo.git(&["update-index", "--split-index"]);
+    repo.write("people/bob.yaml", BAD);
+    repo.git(&["add", "people/bob.yaml"]);
+    let out = repo.govlint(&["check", "--staged"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("split index"), "{}", out.stderr);
+    assert!(out.stderr.contains("--no-split-index"), "{}", out.stderr);
+}
