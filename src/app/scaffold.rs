@@ -79,6 +79,13 @@ pub(super) fn demo(cli: &Cli, args: &DemoArgs) -> Result<u8, Fatal> {
          \x20 govlint explain iso27001/policy-approval\n\
          \x20 govlint check --format sarif -o govlint.sarif\n"
     ));
+    // After `cargo run -- demo`, `govlint` is not on PATH yet: say where it is.
+    if let Ok(exe) = std::env::current_exe() {
+        print_err(&format!(
+            "(`govlint` above is {}; `cargo install --path .` in the govlint source puts it on your PATH)\n",
+            exe.display()
+        ));
+    }
     // The demo did its job whether or not the example has findings.
     Ok(if code == FAILED { FAILED } else { CLEAN })
 }

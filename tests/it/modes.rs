@@ -198,5 +198,9 @@ fn an_index_libgit2_cannot_read_is_named_with_its_fix() {
     let out = repo.govlint(&["check", "--staged"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("split index"), "{}", out.stderr);
-    assert!(out.stderr.contains("core.splitIndex false"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("core.splitIndex false"),
+        "{}",
+        out.stderr
+    );
 }
