@@ -138,13 +138,19 @@ pub struct Output {
     pub stderr: String,
 }
 
+/// `govlint ARGS` in `dir`: no colour, no user or system git configuration,
+/// no git environment leaking in from a hook, and the history cache off so
+/// tests never write to the user's cache folder.
 pub fn govlint_in(dir: &Path, args: &[&str]) -> Output {
     let out = Command::new(cargo_bin("govlint"))
         .current_dir(dir)
         .env_remove("GOVLINT_TODAY")
+        .env("GOVLINT_NO_CACHE", "1")
         .env("NO_COLOR", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
         .args(args)
         .output()
         .expect("run govlint");

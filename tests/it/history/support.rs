@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use assert_cmd::cargo::cargo_bin;
 use serde_json::Value;
 
 use crate::support::{diagnostics, git_command, Output, Repo};
@@ -409,23 +408,7 @@ pub(super) fn approve_policy_1_1(repo: &Repo) -> String {
 
 /// `govlint ARGS` in `dir`, with the history cache off.
 pub(super) fn govlint(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(cargo_bin("govlint"))
-        .current_dir(dir)
-        .env_remove("GOVLINT_TODAY")
-        .env("GOVLINT_NO_CACHE", "1")
-        .env("NO_COLOR", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .args(args)
-        .output()
-        .expect("run govlint");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    crate::support::govlint_in(dir, args)
 }
 
 /// `govlint check --format json --today 2026-11-15 EXTRA`: exit code and
