@@ -9,7 +9,7 @@
 //!
 //! It owns no policy: roles, strengths, four-eyes and pass/fail belong to the
 //! rule engine. Reading records, schemas and the working tree does not belong
-//! here either; only [`History::blob_at`] and [`History::blob_id`] touch
+//! here either; only [`History::blob`], [`History::blob_as_of`] and [`History::blob_id`] touch
 //! content, so callers can compare current bytes with approved ones.
 //!
 //! Choices worth knowing (each is documented where it is made):
@@ -321,7 +321,7 @@ pub fn open_repo(path: &Path) -> Result<git2::Repository, HistoryError> {
 
 /// The indexed history of one revision. Build it once with
 /// [`History::build`]; every query is then answered from memory, except
-/// [`History::blob_at`], which reads objects through a private repository
+/// [`History::blob`], which reads objects through a private repository
 /// handle. `History` is `Send + Sync`.
 pub struct History {
     /// Private handle for later object reads; a mutex because libgit2
@@ -446,17 +446,6 @@ impl History {
     #[must_use]
     pub fn non_monotonic(&self) -> &[NonMonotonic] {
         &self.non_monotonic
-    }
-
-    /// The bytes of `path` in the tree of `commit`; `None` when the path is
-    /// absent, not a file, or the commit unknown.
-    #[must_use]
-    pub fn blob_at(&self, commit: CommitId, path: &str) -> Option<Vec<u8>> {
-        let repo = self.repo.as_ref()?.lock().ok()?;
-        let commit = repo.find_commit(commit.0).ok()?;
-        let entry = commit.tree().ok()?.get_path(Path::new(path)).ok()?;
-        let blob = repo.find_blob(entry.id()).ok()?;
-        Some(blob.content().to_vec())
     }
 
     /// The bytes of a blob.

@@ -506,19 +506,22 @@ fn annotated_tags_approve_at_the_tagged_commit_with_tagger_time() {
 }
 
 #[test]
-fn blobs_at_commits_and_blob_ids() {
+fn blobs_as_of_commits_and_blob_ids() {
     let repo = TestRepo::new();
     repo.write("dir/a.yaml", "kind: Person\n");
     let first = repo.commit("Add").run();
     repo.write("dir/a.yaml", "kind: Person\nid: x\n");
     repo.commit("Edit").run();
+    repo.mv("dir/a.yaml", "dir/b.yaml");
+    repo.commit("Rename").run();
     let history = build(&repo);
     let id = CommitId(git2::Oid::from_str(&first).expect("oid"));
-    assert_eq!(
-        history.blob_at(id, "dir/a.yaml"),
-        Some(b"kind: Person\n".to_vec())
-    );
-    assert_eq!(history.blob_at(id, "dir/missing"), None);
+    // The file now at dir/b.yaml, as it was in the first commit (under its
+    // old name), answered from the index.
+    let (path, blob) = history.blob_as_of(id, "dir/b.yaml").expect("existed then");
+    assert_eq!(path, "dir/a.yaml");
+    assert_eq!(history.blob(blob), Some(b"kind: Person\n".to_vec()));
+    assert_eq!(history.blob_as_of(id, "dir/missing"), None);
     let expected = repo.git_stdin(&["hash-object", "--stdin"], b"kind: Person\n");
     assert_eq!(History::blob_id(b"kind: Person\n").to_string(), expected);
 }
