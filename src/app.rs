@@ -8,14 +8,15 @@
 //! - `workspace`: the folder, configuration and repository a command runs in;
 //! - `evaluate`: the pipeline (snapshot → rules → records and schemas, with
 //!   the git history read alongside → findings);
-//! - `check`, `show`, `rules` (`rules`, `explain`), `evidence` (`log`,
-//!   `audit`), `scaffold` (`init`, `demo`), `hook` (`hook install`): one
-//!   module per command family.
+//! - `check`, `show`, `rules` (`rules`, `explain`), `log`, `audit`,
+//!   `scaffold` (`init`, `demo`), `hook` (`hook install`): one module per
+//!   command or command family.
 
+mod audit;
 mod check;
 mod evaluate;
-mod evidence;
 mod hook;
+mod log;
 mod rules;
 mod scaffold;
 mod show;
@@ -120,12 +121,12 @@ fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
         Command::Init(args) => scaffold::init(cli, args),
         Command::Demo(args) => scaffold::demo(cli, args),
         Command::Rules(args) => rules::rules(cli, args),
-        Command::Log(args) => evidence::log(cli, args),
+        Command::Log(args) => log::log(cli, args),
         Command::Hook(crate::cli::HookCommand::Install { uninstall }) => {
             hook::hook_install(cli, *uninstall)
         }
         Command::Explain(args) => rules::explain(cli, args),
-        Command::Audit(args) => evidence::audit(cli, args),
+        Command::Audit(args) => audit::audit(cli, args),
     }
 }
 

@@ -4,7 +4,7 @@
 //! value for people, as Markdown (`markdown.rs`) or HTML (`html.rs`). This
 //! module reads nothing itself and prints nothing: the caller evaluates,
 //! builds, and writes. Approvals and reviews are `govlint log`'s entries
-//! ([`crate::trail::EventEntry`]), so the pack and the log agree.
+//! ([`crate::evidence::EventEntry`]), so the pack and the log agree.
 //!
 //! Choices an auditor may ask about (each documented where it is made):
 //! - approvals and reviews are kept apart: a record's `last_approval` counts
@@ -33,16 +33,17 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::app::Evaluation;
+use crate::evaluation::Evaluation;
 use crate::evidence::GitEvidence;
 use crate::finding::{Finding, Severity};
 use crate::record::Record;
 
+pub use crate::evidence::EventEntry;
 pub use item::{ClauseItem, ClauseRecord, ClauseRule, ClauseStatus};
 #[cfg(test)]
 use record::next_review;
 use record::{management_review_cycle, record_entry};
-pub use record::{EventEntry, NextReview, RecordEntry, TrailEntry};
+pub use record::{NextReview, RecordEntry, TrailEntry};
 
 /// The evidence pack; serialised as is, this is `audit --format json`.
 #[derive(Debug, Serialize)]
@@ -148,18 +149,17 @@ pub fn build(
                     ev.judged(r)
                         .into_iter()
                         .map(|(e, a)| {
-                            let entry = crate::trail::EventEntry::new(ev, &e, &a);
+                            let entry = EventEntry::new(ev, &e, &a);
                             (e, a, entry)
                         })
                         .collect()
                 })
                 .unwrap_or_default();
             let entry = record_entry(r, &judged, &eval.findings, today, evidence.is_some());
-            trail.extend(judged.into_iter().map(|(e, _, log)| TrailEntry {
-                event: log.kind,
+            trail.extend(judged.into_iter().map(|(e, _, entry)| TrailEntry {
                 record: r.id.clone(),
                 kind: r.kind.clone(),
-                entry: log.into(),
+                entry,
                 time: e.commit.time,
             }));
             entry

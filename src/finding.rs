@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::source::Span;
+use crate::source::Location;
 
 /// How much a finding matters. Ordered so that `Error > Warning > Info`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -31,20 +31,6 @@ impl Severity {
             _ => None,
         }
     }
-}
-
-/// A place in a file of the governance repository.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Location {
-    /// Relative to the repository root, `/`-separated.
-    pub file: String,
-    /// Byte range in the original file (BOM and CRLF included).
-    #[serde(skip)]
-    pub span: Span,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, counted in characters.
-    pub column: usize,
 }
 
 /// A second place a finding refers to (e.g. the other half of a duplicate id).

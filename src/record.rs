@@ -9,8 +9,7 @@ pub mod snapshot;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::finding::Location;
-use crate::source::{SourceFile, Span};
+use crate::source::{Location, SourceFile, Span};
 use crate::yaml::Node;
 
 /// One governance record.

@@ -38,9 +38,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Finding, Location, Related, Severity};
+use crate::finding::{Finding, Related, Severity};
 use crate::record::RecordSet;
-use crate::source::SourceFile;
+use crate::source::{Location, SourceFile};
 
 use assert::aggregate::Aggregate;
 use assert::{Checks, Failure, Subject};
@@ -49,7 +49,7 @@ use selector::Selector;
 pub use builtin::PACKS;
 pub use codes::{Code, CODES};
 pub use compile::{RuleError, REGEX_SIZE_LIMIT};
-pub use evidence::{Approval, Evidence, EvidenceStatus, NoHistory, Strength};
+pub use evidence::{short_commit, Approval, Evidence, EvidenceStatus, NoHistory, Strength};
 pub use explain::explain;
 pub use path::PathError;
 

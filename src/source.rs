@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use serde::Serialize;
+
 /// A byte range `[start, end)` in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
@@ -27,6 +29,20 @@ impl Span {
     pub fn shifted(self, offset: usize) -> Span {
         Span::new(self.start + offset, self.end + offset)
     }
+}
+
+/// A place in a file of the governance repository.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Relative to the repository root, `/`-separated.
+    pub file: String,
+    /// Byte range in the original file (BOM and CRLF included).
+    #[serde(skip)]
+    pub span: Span,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
 }
 
 /// A file of the governance repository as read (working tree, index or a revision).
@@ -71,9 +87,9 @@ impl SourceFile {
         (line + 1, column + 1)
     }
 
-    pub fn location(&self, span: Span) -> crate::finding::Location {
+    pub fn location(&self, span: Span) -> Location {
         let (line, column) = self.line_col(span.start);
-        crate::finding::Location {
+        Location {
             file: self.path.clone(),
             span,
             line,

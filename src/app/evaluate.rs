@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::{self, Config};
+pub use crate::evaluation::Evaluation;
 use crate::evidence::GitEvidence;
 use crate::finding::{Finding, Severity};
 use crate::history::{History, HistoryOptions};
@@ -22,19 +23,6 @@ use crate::schema::{SchemaSet, SchemaSource};
 use crate::source::SourceFile;
 
 use super::{print_err, Fatal, Workspace};
-
-/// Records, findings and the files they came from: the result of evaluation.
-pub struct Evaluation {
-    pub records: RecordSet,
-    pub findings: Vec<Finding>,
-    pub files: HashMap<String, Arc<SourceFile>>,
-    pub rules: Vec<report::RuleMeta>,
-    pub ruleset: RuleSet,
-    /// The history index, when rules needed one (or `force_history`).
-    pub history: Option<History>,
-    /// The governance root relative to the repository's work tree.
-    pub prefix: String,
-}
 
 /// What to evaluate and how.
 pub struct Options {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::{clause, finding_entry, EventEntry, FindingEntry, RecordEntry};
-use crate::app::Evaluation;
+use crate::evaluation::Evaluation;
 use crate::finding::{Finding, Severity};
 
 /// One clause item and its evidence.

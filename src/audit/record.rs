@@ -1,13 +1,14 @@
 //! The per-record part of the pack: a record's last approval and review,
 //! its next review date, and its findings; and the trail events.
 
+use serde::ser::{Error as _, SerializeMap, Serializer};
 use serde::Serialize;
 
+use crate::evidence::EventEntry;
 use crate::finding::Finding;
 use crate::history::Event;
 use crate::record::Record;
 use crate::rule::Approval;
-use crate::trail::{self, Signoff};
 
 /// One record and what git says about it.
 #[derive(Debug, Clone, Serialize)]
@@ -31,31 +32,6 @@ pub struct RecordEntry {
     pub finding_count: usize,
 }
 
-/// One approval or review, as found in git: `govlint log`'s entry of it
-/// without `kind` and `via` (the pack's trail says the kind).
-#[derive(Debug, Clone, Serialize)]
-pub struct EventEntry {
-    #[serde(flatten)]
-    pub signoff: Signoff,
-    /// The full commit id (renderings abbreviate it to 10 digits).
-    pub commit: String,
-    /// The approved content is the current content.
-    pub unchanged: bool,
-    /// The annotated tag that carried the trailer, if any.
-    pub tag: Option<String>,
-}
-
-impl From<trail::EventEntry> for EventEntry {
-    fn from(e: trail::EventEntry) -> Self {
-        EventEntry {
-            signoff: e.signoff,
-            commit: e.commit,
-            unchanged: e.unchanged,
-            tag: e.tag,
-        }
-    }
-}
-
 /// When the record is next to be reviewed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NextReview {
@@ -69,25 +45,45 @@ pub struct NextReview {
     pub done_by: Option<String>,
 }
 
-/// One event of the chronological trail.
-#[derive(Debug, Serialize)]
+/// One event of the chronological trail: `govlint log`'s entry of it, with
+/// the record it is about.
+#[derive(Debug)]
 pub struct TrailEntry {
-    /// approval | review
-    pub event: &'static str,
     pub record: String,
+    /// The record's kind.
     pub kind: String,
-    #[serde(flatten)]
     pub entry: EventEntry,
     /// Committer (tagger) time: orders events of one day.
-    #[serde(skip)]
     pub(super) time: i64,
+}
+
+impl Serialize for TrailEntry {
+    /// `{event, record, kind, ...the entry}`: the entry's own `kind`
+    /// (approval or review) is called `event` here, since `kind` is the
+    /// record's, as everywhere else in the pack.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let serde_json::Value::Object(mut fields) =
+            serde_json::to_value(&self.entry).map_err(S::Error::custom)?
+        else {
+            return Err(S::Error::custom("an event entry is a JSON object"));
+        };
+        let event = fields.remove("kind");
+        let mut map = serializer.serialize_map(Some(fields.len() + 3))?;
+        map.serialize_entry("event", &event)?;
+        map.serialize_entry("record", &self.record)?;
+        map.serialize_entry("kind", &self.kind)?;
+        for (k, v) in &fields {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 /// The entry of record `r`; `judged` holds its approvals and reviews,
 /// oldest first, each with its `govlint log` entry.
 pub(super) fn record_entry(
     r: &Record,
-    judged: &[(Event, Approval, trail::EventEntry)],
+    judged: &[(Event, Approval, EventEntry)],
     findings: &[Finding],
     today: jiff::civil::Date,
     history: bool,
@@ -97,7 +93,7 @@ pub(super) fn record_entry(
             .iter()
             .rev()
             .find(|(_, a, _)| a.review == review)
-            .map(|(_, a, entry)| (EventEntry::from(entry.clone()), a.date))
+            .map(|(_, a, entry)| (entry.clone(), a.date))
     };
     let last_approval = last(false);
     let mut rules: Vec<String> = findings

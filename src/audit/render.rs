@@ -341,7 +341,7 @@ fn trail<M: Markup>(out: &mut String, m: &M, audit: &Audit) {
             let note = format!("({})", m.text(&s.note));
             vec![
                 m.text(&s.date),
-                m.text(t.event),
+                m.text(t.entry.kind),
                 record_link(m, &t.record),
                 m.text(&t.kind),
                 person(m, e),

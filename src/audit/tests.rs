@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 
 use super::*;
-use crate::app::Evaluation;
+use crate::evaluation::Evaluation;
 use crate::rule::testing::{records, today};
 use crate::rule::RuleSet;
 

@@ -104,7 +104,7 @@ pub fn load(
                 "`{}` is a symbolic link: govlint does not follow links (a link may leave the repository); the file it points to is checked at its own path if it is inside the repository",
                 link.path
             ),
-        ).at(Some(crate::finding::Location { file: link.path.clone(), span: Span::default(), line: 1, column: 1 })));
+        ).at(Some(crate::source::Location { file: link.path.clone(), span: Span::default(), line: 1, column: 1 })));
     }
     let contents = snapshot.read_all(&regular, repo, config.max_file_bytes);
     let per_file: Vec<FileResult> = contents
@@ -141,7 +141,7 @@ pub fn load_file(path: &str, content: Content, max_bytes: u64) -> FileResult {
         source: None,
     };
     let at_start = |message: String| {
-        Finding::new("parse", Severity::Error, message).at(Some(crate::finding::Location {
+        Finding::new("parse", Severity::Error, message).at(Some(crate::source::Location {
             file: path.to_owned(),
             span: Span::default(),
             line: 1,

@@ -199,7 +199,8 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::finding::{Location, Waived};
+    use crate::finding::Waived;
+    use crate::source::Location;
     use crate::source::Span;
 
     fn at(file: &str, line: usize, column: usize) -> Option<Location> {

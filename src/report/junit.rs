@@ -306,8 +306,9 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::finding::{Location, Waived};
+    use crate::finding::Waived;
     use crate::report::RuleMeta;
+    use crate::source::Location;
     use crate::source::Span;
 
     fn f(

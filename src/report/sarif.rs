@@ -22,7 +22,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Map, Value};
 
 use super::{Report, RuleMeta};
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::{Finding, Severity};
+use crate::source::Location;
 
 /// The schema URI GitHub's documentation and most producers use.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

@@ -10,7 +10,7 @@
 //! | `ref: {field, kind, any, check}` | [`reference::Ref`] | `reference.rs` |
 //! | `referenced_by: {kind, field, covering_today}` | [`reference::ReferencedBy`] | `reference.rs` |
 //! | `date: {field, within | not_overdue}` | [`date::DateCheck`] | `date.rs` |
-//! | `approved` / `reviewed: {by, within, unchanged, strength, four_eyes, count}` | [`history::Approved`] | `history.rs` |
+//! | `approved` / `reviewed: {by, within, unchanged, strength, four_eyes, count}` | [`approval::Approved`] | `approval.rs` |
 //!
 //! Repo-level `aggregate` rules are not assertions on one record; they live
 //! in `aggregate.rs`.
@@ -21,9 +21,9 @@
 //! at its own line.
 
 pub(crate) mod aggregate;
+pub(crate) mod approval;
 pub(crate) mod date;
 pub(crate) mod field;
-pub(crate) mod history;
 pub(crate) mod reference;
 pub(crate) mod schema;
 
@@ -103,7 +103,7 @@ pub(crate) enum Assertion {
     Ref(reference::Ref),
     ReferencedBy(reference::ReferencedBy),
     Date(date::DateCheck),
-    History(history::Approved),
+    Approval(approval::Approved),
 }
 
 /// Per-evaluation data an assertion needs over the whole record set, built
@@ -142,13 +142,13 @@ impl Assertion {
                 c,
                 &format!("{ptr}/date"),
             )?),
-            AssertionSpec::Approved(s) => Assertion::History(history::Approved::compile(
+            AssertionSpec::Approved(s) => Assertion::Approval(approval::Approved::compile(
                 &s.approved,
                 false,
                 c,
                 &format!("{ptr}/approved"),
             )?),
-            AssertionSpec::Reviewed(s) => Assertion::History(history::Approved::compile(
+            AssertionSpec::Reviewed(s) => Assertion::Approval(approval::Approved::compile(
                 &s.reviewed,
                 true,
                 c,
@@ -164,7 +164,7 @@ impl Assertion {
             Assertion::Field(_)
             | Assertion::Schema(_)
             | Assertion::Date(_)
-            | Assertion::History(_) => Prep::Nothing,
+            | Assertion::Approval(_) => Prep::Nothing,
         }
     }
 
@@ -178,13 +178,13 @@ impl Assertion {
                 Prep::Nothing | Prep::Nested(_) => a.check(s, &a.referrers(ctx), ctx.today),
             },
             Assertion::Date(a) => a.check(s, ctx.today),
-            Assertion::History(a) => a.check(s, ctx),
+            Assertion::Approval(a) => a.check(s, ctx),
         }
     }
 
     fn uses_history(&self) -> bool {
         match self {
-            Assertion::History(_) => true,
+            Assertion::Approval(_) => true,
             Assertion::Ref(a) => a.uses_history(),
             Assertion::Field(_)
             | Assertion::Schema(_)
@@ -201,7 +201,7 @@ impl Assertion {
             Assertion::Ref(a) => a.describe(),
             Assertion::ReferencedBy(a) => a.describe(),
             Assertion::Date(a) => a.describe(),
-            Assertion::History(a) => a.describe(),
+            Assertion::Approval(a) => a.describe(),
         }
     }
 }

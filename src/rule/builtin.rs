@@ -3,10 +3,6 @@
 //! pack's registry checks: ids, clauses, docs, and that each rule's
 //! `examples` behave as documented.
 
-use std::collections::BTreeMap;
-
-use super::{load, Rule};
-
 /// Built-in packs: (name, YAML text).
 pub const PACKS: &[(&str, &str)] = &[(
     "iso27001-2022",
@@ -21,20 +17,11 @@ pub(crate) fn pack(name: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-/// A built-in rule by id, whether or not its pack is enabled (`explain`).
-pub(crate) fn find_rule(id: &str) -> Option<Rule> {
-    PACKS.iter().find_map(|(name, _)| {
-        let mut set = load::load(&[(*name).to_owned()], &[], &BTreeMap::new()).ok()?;
-        let i = set.rules.iter().position(|r| r.id == id)?;
-        Some(set.rules.swap_remove(i))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testing::{records, today, FakeEvidence};
     use super::super::{Context, RuleSet};
-    use super::*;
+    use std::collections::BTreeMap;
     use std::collections::HashSet;
 
     fn pack_rules() -> RuleSet {

@@ -1,7 +1,8 @@
-//! The history seam: what git says about a record's approvals and reviews
-//! (SPEC 2.1), as the `approved` / `reviewed` assertions and waivers consume
-//! it. This module owns the data shapes only; reading git is `history`'s job,
-//! which implements [`Evidence`]. Tests use small fakes.
+//! The evidence port: what git says about a record's approvals and reviews
+//! (SPEC 2.1), in the shapes the `approved` / `reviewed` assertions and
+//! waivers consume. This module owns the data shapes only: reading git is
+//! `history`'s job, and `crate::evidence::GitEvidence` implements
+//! [`Evidence`] over it. Tests use small fakes.
 
 use std::fmt;
 
@@ -114,6 +115,13 @@ impl Evidence for NoHistory {
     fn approvals(&self, _record: &Record) -> EvidenceStatus {
         EvidenceStatus::Known(Vec::new())
     }
+}
+
+/// The abbreviated commit id that messages, `log` and `audit` show: the
+/// first 10 hex digits, enough to stay unique in large histories.
+#[must_use]
+pub fn short_commit(id: &str) -> &str {
+    id.get(..10).unwrap_or(id)
 }
 
 #[cfg(test)]

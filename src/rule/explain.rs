@@ -3,6 +3,7 @@
 //! none), its examples, and the docs of built-in diagnostic codes. Plain text
 //! with light Markdown; the caller prints it.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{builtin, codes, Rule, RuleSet};
@@ -22,7 +23,7 @@ pub fn explain(set: &RuleSet, id: &str) -> Option<String> {
             },
         ));
     }
-    if let Some(rule) = builtin::find_rule(id) {
+    if let Some(rule) = find_rule(id) {
         return Some(render_rule(
             &rule,
             Some("its pack is not enabled in this repository's govlint.yaml (`packs:`)"),
@@ -33,6 +34,15 @@ pub fn explain(set: &RuleSet, id: &str) -> Option<String> {
             "# {}\n\nBuilt-in diagnostic.\n\n{}\n\n{}\n",
             c.id, c.summary, c.description
         )
+    })
+}
+
+/// A built-in rule by id, whether or not its pack is enabled (`explain`).
+fn find_rule(id: &str) -> Option<Rule> {
+    builtin::PACKS.iter().find_map(|(name, _)| {
+        let mut set = super::load::load(&[(*name).to_owned()], &[], &BTreeMap::new()).ok()?;
+        let i = set.rules.iter().position(|r| r.id == id)?;
+        Some(set.rules.swap_remove(i))
     })
 }
 

@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use jsonschema::Validator;
 
-use crate::finding::{Finding, Location, Related, Severity};
+use crate::finding::{Finding, Related, Severity};
 use crate::schema::{escape_pointer, violations};
-use crate::source::SourceFile;
+use crate::source::{Location, SourceFile};
 use crate::yaml::{self, Node};
 
 use super::assert::aggregate::Aggregate;

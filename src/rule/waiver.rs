@@ -28,7 +28,7 @@ use crate::finding::{Finding, Severity, Waived};
 use crate::record::Record;
 use crate::time::parse_date;
 
-use super::assert::history::Approved;
+use super::assert::approval::Approved;
 use super::assert::{join_details, Subject};
 use super::{Context, RuleSet};
 

@@ -337,7 +337,12 @@ struct Test<'w> {
 impl Test<'_> {
     fn judge(&self, a: &Approval) -> Verdict {
         let verb = if a.review { "reviewed" } else { "approved" };
-        let when = format!("{} on {} in commit {}", a.email, a.date, short(&a.commit));
+        let when = format!(
+            "{} on {} in commit {}",
+            a.email,
+            a.date,
+            message_commit(&a.commit)
+        );
         let Some(person) = a.person.as_deref() else {
             return Err((
                 0,
@@ -381,7 +386,7 @@ impl Test<'_> {
                 4,
                 format!(
                     "changed since approval in commit {} ({})",
-                    short(&a.commit),
+                    message_commit(&a.commit),
                     a.date
                 ),
             ));
@@ -399,7 +404,10 @@ impl Test<'_> {
     }
 }
 
-fn short(commit: &str) -> &str {
+/// A commit as approval findings name it: git's default 7-digit
+/// abbreviation, short enough for a one-line message (`log` and `audit`,
+/// which list many commits, show 10: [`super::super::short_commit`]).
+fn message_commit(commit: &str) -> &str {
     commit.get(..7).unwrap_or(commit)
 }
 

@@ -1,17 +1,18 @@
-//! `govlint log RECORD-ID`: one record's trail — every commit that changed
+//! A record's trail, `govlint log`'s data model: every commit that changed
 //! its file (following renames, like `git log --follow`) and every approval
 //! and review, with date, person, role, strength and why.
 //!
-//! The entries are built here once: `govlint audit` takes its approvals and
-//! reviews from [`EventEntry::new`] too (keeping [`Signoff`], dropping the
-//! rest), so the log and the evidence pack cannot tell an event differently.
+//! An event's entry is built here once, by [`EventEntry::new`]: `govlint
+//! audit` shows the same entries, so the log and the evidence pack cannot
+//! tell an event differently.
 
 use serde::Serialize;
 
-use crate::evidence::GitEvidence;
-use crate::history::{Change, ChangeKind, Event, EventKind, Via};
+use crate::history::{Change, ChangeKind, Event, EventKind, SignatureStatus, Via};
 use crate::record::Record;
-use crate::rule::Approval;
+use crate::rule::{short_commit, Approval, Strength};
+
+use super::GitEvidence;
 
 /// A record's trail, newest first.
 #[derive(Debug, Serialize)]
@@ -122,7 +123,7 @@ impl ChangeEntry {
         format!(
             "{}  {}  {what:<9} {}  by {}",
             self.date,
-            abbrev(&self.commit),
+            short_commit(&self.commit),
             self.summary,
             self.author
         )
@@ -146,7 +147,7 @@ impl EventEntry {
                 email: e.who.email.clone(),
                 roles: a.roles.clone(),
                 strength: a.strength.as_str(),
-                note: evidence.strength_note(e, a),
+                note: strength_note(evidence, e, a),
             },
             unchanged: a.unchanged,
             via: match e.via {
@@ -183,7 +184,7 @@ impl EventEntry {
         format!(
             "{}  {}  {:<9} {} <{}> = {who} ({roles}); {}: {}; {state}{tag}",
             s.date,
-            abbrev(&self.commit),
+            short_commit(&self.commit),
             self.kind,
             s.name,
             s.email,
@@ -227,7 +228,28 @@ impl Trail {
     }
 }
 
-/// The 10-digit abbreviation `evidence::short` also uses.
-fn abbrev(commit: &str) -> String {
-    commit.get(..10).unwrap_or(commit).to_owned()
+/// Why an event's strength is what it is, in words.
+fn strength_note(evidence: &GitEvidence<'_>, event: &Event, approval: &Approval) -> String {
+    if event.commit.forge {
+        return "made by a forge on merge: its trailers prove nothing about who approved"
+            .to_owned();
+    }
+    if evidence.is_backdated(event.commit.id) {
+        return "the commit is dated before its parent (backdated): not trusted".to_owned();
+    }
+    match (&event.signature, approval.strength) {
+        (_, Strength::Signed) => "signature verified against the allowed-signers file".to_owned(),
+        (SignatureStatus::Rejected { reason }, _) => format!("signature not accepted ({reason})"),
+        (SignatureStatus::Unverified { format }, _) => {
+            format!("{format} signature present but not verified")
+        }
+        (SignatureStatus::Verified { .. }, _) => {
+            "signed, but the key is not listed for the approver's email".to_owned()
+        }
+        (SignatureStatus::Unsigned, Strength::SelfMade) => "committed by the approver".to_owned(),
+        (SignatureStatus::Unsigned, _) => format!(
+            "the trailer was committed by {} <{}>",
+            event.commit.committer.name, event.commit.committer.raw_email
+        ),
+    }
 }

@@ -1,0 +1,326 @@
+//! The adapter from git facts to evidence: turns what
+//! [`crate::history::History`] records about commits, trailers and
+//! signatures into the [`Approval`]s that the `approved` / `reviewed`
+//! assertions and waivers judge (SPEC 2.1), implementing the rule layer's
+//! [`Evidence`] port.
+//!
+//! Policy lives here, facts in `history`:
+//! - the approver is the Person whose `email`/`emails` match the trailer's
+//!   email, case-insensitively (mailmapped or as typed);
+//! - strength: `signed` when the signature verifies for a key the
+//!   allowed-signers file lists for one of the approver's emails; `self` when
+//!   the committer's own email (as typed: `.mailmap` never raises a strength)
+//!   is one the Person lists; `claimed` otherwise. A forge's merge commit and
+//!   a commit older than its parent (backdated) are only ever `claimed`;
+//! - roles are read from the Person record *as of the approving commit*;
+//! - four-eyes compares the approved change's author email as typed.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use crate::history::{BlobId, CommitId, Event, EventKind, History, Identity};
+use crate::record::{Record, RecordSet};
+use crate::rule::{Approval, Evidence, EvidenceStatus, Strength};
+
+/// A Person's roles in one version of their file (`None`: not in it).
+type Roles = Option<Vec<String>>;
+
+/// [`Evidence`] read from a git history.
+pub struct GitEvidence<'a> {
+    history: &'a History,
+    /// The governance root relative to the repository's work tree (`""` or `dir/`).
+    prefix: String,
+    people: HashMap<String, &'a Record>,
+    /// Set when the history is truncated and `--allow-shallow` was given.
+    unknown: Option<String>,
+    /// `--staged`: content that differs from HEAD cannot be approved yet.
+    staged: bool,
+    backdated: HashSet<CommitId>,
+    memo: Mutex<HashMap<String, EvidenceStatus>>,
+    roles_at: Mutex<HashMap<(CommitId, String, String), Vec<String>>>,
+    /// Roles parsed from one version of a Person file: many approvals share
+    /// a version, so each is parsed once.
+    roles_in_blob: Mutex<HashMap<(BlobId, String), Roles>>,
+}
+
+impl<'a> GitEvidence<'a> {
+    pub fn new(history: &'a History, records: &'a RecordSet, prefix: String, staged: bool) -> Self {
+        let mut people = HashMap::new();
+        for p in records.of_kind("Person") {
+            for email in emails_of(&p.value) {
+                people.entry(email).or_insert(p);
+            }
+        }
+        let unknown = history.is_shallow().then(|| {
+            "the repository is a shallow clone; fetch the full history (actions/checkout with fetch-depth: 0)".to_owned()
+        });
+        GitEvidence {
+            history,
+            prefix,
+            people,
+            unknown,
+            staged,
+            backdated: history
+                .non_monotonic()
+                .iter()
+                .map(|n| n.commit.id)
+                .collect(),
+            memo: Mutex::new(HashMap::new()),
+            roles_at: Mutex::new(HashMap::new()),
+            roles_in_blob: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Every approval and review event of `record`, oldest first, with what
+    /// it proves (for `govlint log` and `audit`).
+    pub fn judged(&self, record: &Record) -> Vec<(Event, Approval)> {
+        let current = Content::of(&record.file.text);
+        self.history
+            .events(&record.id, &self.repo_path(record))
+            .into_iter()
+            .map(|e| {
+                let a = self.approval(&e, current);
+                (e, a)
+            })
+            .collect()
+    }
+
+    /// Whether `commit` is dated before one of its parents: its trailers
+    /// are never trusted beyond `claimed`.
+    pub(super) fn is_backdated(&self, commit: CommitId) -> bool {
+        self.backdated.contains(&commit)
+    }
+
+    /// The commits that changed `record`'s file, newest first.
+    pub(super) fn changes(&self, record: &Record) -> Vec<crate::history::Change> {
+        self.history.changes(&self.repo_path(record))
+    }
+
+    /// The Person record whose emails include `who`'s (mailmapped, then as typed).
+    pub(super) fn person(&self, who: &Identity) -> Option<&'a Record> {
+        [&who.email, &who.raw_email]
+            .into_iter()
+            .find_map(|e| self.people.get(&e.to_lowercase()).copied())
+    }
+
+    /// The record's file as a path of the repository (history's paths).
+    pub(super) fn repo_path(&self, record: &Record) -> String {
+        format!("{}{}", self.prefix, record.file.path)
+    }
+
+    fn approval(&self, event: &Event, current: Content) -> Approval {
+        let person = self.person(&event.who);
+        let approver_emails: Vec<String> = match person {
+            Some(p) => emails_of(&p.value),
+            None => vec![event.who.raw_email.to_lowercase()],
+        };
+        let committer = event.commit.committer.raw_email.to_lowercase();
+        let trusted = !event.commit.forge && !self.backdated.contains(&event.commit.id);
+        let strength = if !trusted {
+            Strength::Claimed
+        } else if approver_emails.iter().any(|e| event.signature.allows(e)) {
+            Strength::Signed
+        } else if approver_emails.contains(&committer) {
+            Strength::SelfMade
+        } else {
+            Strength::Claimed
+        };
+        let roles = person
+            .map(|p| self.roles_then(event.commit.id, p))
+            .unwrap_or_default();
+        Approval {
+            review: event.kind == EventKind::Review,
+            person: person.map(|p| p.id.clone()),
+            email: event.who.email.to_lowercase(),
+            date: crate::time::date_of_unix(event.commit.time),
+            strength,
+            unchanged: current.is(event.blob),
+            roles,
+            change_author_email: event
+                .change_author
+                .as_ref()
+                .map(|a| a.raw_email.to_lowercase()),
+            approver_emails,
+            commit: event.commit.id.to_string(),
+            pending: false,
+        }
+    }
+
+    /// The Person's `roles` in the tree of `commit`: someone who joined a role
+    /// later cannot have approved as its member earlier. The Person's file
+    /// is looked up under each name it had (following renames, newest
+    /// first), so moving `people/` around keeps earlier approvals.
+    fn roles_then(&self, commit: CommitId, person: &Record) -> Vec<String> {
+        let key = (commit, self.repo_path(person), person.id.clone());
+        if let Some(r) = self.roles_at.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return r;
+        }
+        // The version of the Person's file in that commit, from the index
+        // (renames followed): no tree is read, and each version is parsed once.
+        let roles = self
+            .history
+            .blob_as_of(commit, &key.1)
+            .and_then(|(_, blob)| self.roles_of_blob(blob, &person.id))
+            .unwrap_or_default();
+        if let Ok(mut m) = self.roles_at.lock() {
+            m.insert(key, roles.clone());
+        }
+        roles
+    }
+}
+
+impl GitEvidence<'_> {
+    /// The roles of record `id` in one version of its file.
+    fn roles_of_blob(&self, blob: BlobId, id: &str) -> Option<Vec<String>> {
+        let key = (blob, id.to_owned());
+        if let Some(r) = self
+            .roles_in_blob
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return r;
+        }
+        let roles = self
+            .history
+            .blob(blob)
+            .and_then(|bytes| roles_in(&String::from_utf8_lossy(&bytes), id));
+        if let Ok(mut m) = self.roles_in_blob.lock() {
+            m.insert(key, roles.clone());
+        }
+        roles
+    }
+}
+
+impl Evidence for GitEvidence<'_> {
+    fn approvals(&self, record: &Record) -> EvidenceStatus {
+        if let Some(reason) = &self.unknown {
+            return EvidenceStatus::Unknown {
+                reason: reason.clone(),
+            };
+        }
+        if let Some(known) = self
+            .memo
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&record.id).cloned())
+        {
+            return known;
+        }
+        let approvals = self.judged(record).into_iter().map(|(_, a)| a).collect();
+        let status = EvidenceStatus::Known(approvals);
+        if let Ok(mut m) = self.memo.lock() {
+            m.insert(record.id.clone(), status.clone());
+        }
+        status
+    }
+
+    fn pending(&self, record: &Record) -> bool {
+        if !self.staged {
+            return false;
+        }
+        let committed = self
+            .history
+            .changes(&self.repo_path(record))
+            .first()
+            .and_then(|c| c.blob);
+        !Content::of(&record.file.text).is(committed)
+    }
+}
+
+/// `email` and `emails` of a Person record, lower-cased.
+fn emails_of(value: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if let Some(e) = value.get("email").and_then(|v| v.as_str()) {
+        out.push(e.to_lowercase());
+    }
+    if let Some(list) = value.get("emails").and_then(|v| v.as_array()) {
+        out.extend(
+            list.iter()
+                .filter_map(|v| v.as_str())
+                .map(str::to_lowercase),
+        );
+    }
+    out
+}
+
+/// The `roles` of the record with `id` in a YAML file's text; `None` when
+/// no document of the file has that id.
+fn roles_in(text: &str, id: &str) -> Option<Vec<String>> {
+    let loaded = crate::yaml::load(text, &crate::yaml::Limits::default());
+    let record = loaded
+        .documents
+        .iter()
+        .map(|d| d.root.to_json())
+        .find(|v| v.get("id").and_then(|i| i.as_str()) == Some(id))?;
+    Some(
+        record
+            .get("roles")
+            .and_then(|r| r.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
+/// The blob ids the record's current bytes may have been committed as: the
+/// bytes themselves and, when they hold CRLF line ends, the bytes with LF
+/// ends — what git stores for a text file checked out with `eol=crlf` or
+/// `core.autocrlf` (most Windows work trees), so that a clean checkout is
+/// never "changed since approval".
+#[derive(Debug, Clone, Copy)]
+struct Content {
+    raw: BlobId,
+    lf: Option<BlobId>,
+}
+
+impl Content {
+    fn of(text: &str) -> Content {
+        Content {
+            raw: History::blob_id(text.as_bytes()),
+            lf: text
+                .contains("\r\n")
+                .then(|| History::blob_id(text.replace("\r\n", "\n").as_bytes())),
+        }
+    }
+
+    /// Whether `blob` holds this content.
+    fn is(&self, blob: Option<BlobId>) -> bool {
+        blob.is_some_and(|b| b == self.raw || Some(b) == self.lf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_read_from_the_matching_document() {
+        let text = "kind: Person\nid: a\nroles: [x]\n---\nkind: Person\nid: b\nroles: [top-management, ceo]\n";
+        assert_eq!(
+            roles_in(text, "b"),
+            Some(vec!["top-management".to_owned(), "ceo".to_owned()])
+        );
+        assert_eq!(roles_in("kind: Person\nid: a\n", "a"), Some(vec![]));
+        assert_eq!(roles_in(text, "c"), None);
+        assert_eq!(roles_in("[unclosed", "a"), None);
+    }
+
+    #[test]
+    fn crlf_content_matches_its_lf_blob() {
+        let lf = History::blob_id(b"a: 1\nb: 2\n");
+        assert!(Content::of("a: 1\r\nb: 2\r\n").is(Some(lf)));
+        assert!(Content::of("a: 1\nb: 2\n").is(Some(lf)));
+        assert!(!Content::of("a: 1\r\nb: 3\r\n").is(Some(lf)));
+        assert!(!Content::of("a: 1\n").is(None));
+    }
+
+    #[test]
+    fn emails_are_lower_cased() {
+        let v = serde_json::json!({"email": "Jane@Acme.example", "emails": ["j@x.example"]});
+        assert_eq!(emails_of(&v), vec!["jane@acme.example", "j@x.example"]);
+    }
+}
