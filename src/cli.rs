@@ -63,8 +63,9 @@ pub enum Command {
     Explain(ExplainArgs),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum CheckFormat {
+    #[default]
     Human,
     Json,
     Sarif,
@@ -72,7 +73,7 @@ pub enum CheckFormat {
     Junit,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct CheckArgs {
     /// Report only findings in these files or folders (evaluation still sees the whole repository).
     pub paths: Vec<PathBuf>,

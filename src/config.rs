@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::finding::{Finding, Severity};
+use crate::rule::Strength;
 use crate::source::SourceFile;
 
 /// The configuration file's name.
@@ -27,6 +28,9 @@ pub struct Config {
     pub root: PathBuf,
     /// The configuration file as read, when there is one.
     pub file: Option<Arc<SourceFile>>,
+    /// Its YAML tree, parsed once: findings about its entries (an unknown
+    /// pack, an override of an unknown rule) are placed with it.
+    pub tree: Option<crate::yaml::Node>,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     /// Folder (repo-relative) of the repository's own schemas.
@@ -37,8 +41,8 @@ pub struct Config {
     pub severity: BTreeMap<String, Level>,
     /// Repo-relative path of the OpenSSH allowed-signers file.
     pub allowed_signers: String,
-    /// Default strength demanded by approval checks: claimed | self | signed.
-    pub minimum_strength: String,
+    /// Default strength demanded by approval checks (`self` when unset).
+    pub minimum_strength: Strength,
     pub allow_shallow: bool,
     /// Files larger than this are reported, not parsed.
     pub max_file_bytes: u64,
@@ -47,15 +51,21 @@ pub struct Config {
 impl Config {
     /// The configuration of a repository without `govlint.yaml`.
     pub fn defaults(root: PathBuf) -> Self {
-        Config::from_raw(root, None, RawConfig::default())
+        Config::from_raw(root, None, None, RawConfig::default())
     }
 
-    fn from_raw(root: PathBuf, file: Option<Arc<SourceFile>>, raw: RawConfig) -> Self {
+    fn from_raw(
+        root: PathBuf,
+        file: Option<Arc<SourceFile>>,
+        tree: Option<crate::yaml::Node>,
+        raw: RawConfig,
+    ) -> Self {
         let records = raw.records.unwrap_or_default();
         let trust = raw.trust.unwrap_or_default();
         Config {
             root,
             file,
+            tree,
             include: records.include.unwrap_or_else(|| {
                 ["**/*.yaml", "**/*.yml", "**/*.md"]
                     .map(String::from)
@@ -71,7 +81,7 @@ impl Config {
             allowed_signers: trust
                 .allowed_signers
                 .unwrap_or_else(|| ".govlint/allowed_signers".to_owned()),
-            minimum_strength: trust.minimum_strength.unwrap_or_else(|| "self".to_owned()),
+            minimum_strength: trust.minimum_strength.unwrap_or_default(),
             allow_shallow: raw.history.and_then(|h| h.allow_shallow).unwrap_or(false),
             max_file_bytes: raw
                 .limits
@@ -89,9 +99,10 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{} is not valid", .file)]
+    #[error("{} is not valid", .file.path)]
     Invalid {
-        file: String,
+        /// The file as read, for the findings' snippets.
+        file: Arc<SourceFile>,
         findings: Vec<Finding>,
     },
 }
@@ -127,7 +138,7 @@ pub fn load(path: &Path, root: Option<PathBuf>) -> Result<Config, ConfigError> {
 pub fn parse(root: PathBuf, name: &str, text: &str) -> Result<Config, ConfigError> {
     let file = Arc::new(SourceFile::new(name, text));
     let invalid = |findings: Vec<Finding>| ConfigError::Invalid {
-        file: name.to_owned(),
+        file: Arc::clone(&file),
         findings,
     };
     let loaded = crate::yaml::load(text, &crate::yaml::Limits::default());
@@ -137,18 +148,28 @@ pub fn parse(root: PathBuf, name: &str, text: &str) -> Result<Config, ConfigErro
         return Err(invalid(vec![f]));
     }
     let Some(doc) = loaded.documents.into_iter().next() else {
-        return Ok(Config::from_raw(root, Some(file), RawConfig::default()));
+        return Ok(Config::from_raw(
+            root,
+            Some(file),
+            None,
+            RawConfig::default(),
+        ));
     };
     let value = doc.root.to_json();
     if value.is_null() {
-        return Ok(Config::from_raw(root, Some(file), RawConfig::default()));
+        return Ok(Config::from_raw(
+            root,
+            Some(file),
+            Some(doc.root),
+            RawConfig::default(),
+        ));
     }
     let findings = schema_findings(&file, &doc.root, &value);
     if !findings.is_empty() {
         return Err(invalid(findings));
     }
     match serde_json::from_value::<RawConfig>(value) {
-        Ok(raw) => Ok(Config::from_raw(root, Some(file), raw)),
+        Ok(raw) => Ok(Config::from_raw(root, Some(file), Some(doc.root), raw)),
         // The schema accepted it, so this is a schema/struct mismatch: still
         // say what serde said, at the top of the file.
         Err(e) => Err(invalid(vec![Finding::new(
@@ -229,7 +250,7 @@ struct RawRecords {
 #[serde(deny_unknown_fields)]
 struct RawTrust {
     allowed_signers: Option<String>,
-    minimum_strength: Option<String>,
+    minimum_strength: Option<Strength>,
 }
 
 #[derive(Debug, Default, Deserialize)]

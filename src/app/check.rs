@@ -14,6 +14,26 @@ use super::{emit, evaluate, today, use_color, Fatal, Options, Workspace, CLEAN, 
 /// `govlint check [PATHS]`: the findings, exit 1 when the gate fails.
 pub(super) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
     let ws = Workspace::open(cli)?;
+    let global = Global {
+        today: today(cli)?,
+        color: use_color(cli.color),
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    run(&ws, &global, args)
+}
+
+/// The global options a check runs with.
+pub(super) struct Global {
+    pub today: jiff::civil::Date,
+    /// Colour for a terminal (`--color`, `NO_COLOR`); never into `--output`.
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+/// Checks the opened workspace `ws` (`demo` opens the example's).
+pub(super) fn run(ws: &Workspace, global: &Global, args: &CheckArgs) -> Result<u8, Fatal> {
     let source = if args.staged {
         ContentSource::Index
     } else if let Some(rev) = &args.rev {
@@ -22,13 +42,13 @@ pub(super) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
         ContentSource::WorkTree
     };
     let eval = evaluate(
-        &ws,
+        ws,
         &Options {
             source: source.clone(),
-            today: today(cli)?,
+            today: global.today,
             allow_shallow: args.allow_shallow,
             force_history: false,
-            verbose: cli.verbose,
+            verbose: global.verbose,
         },
     )?;
     let mut findings = eval.findings;
@@ -66,9 +86,9 @@ pub(super) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
         files: &eval.files,
         rules: &eval.rules,
     };
-    let color = args.output.is_none() && use_color(cli.color);
+    let color = args.output.is_none() && global.color;
     let text = match args.format {
-        CheckFormat::Human => report::human::render(&rep, color, cli.quiet),
+        CheckFormat::Human => report::human::render(&rep, color, global.quiet),
         CheckFormat::Json => report::json::render(&rep),
         CheckFormat::Sarif => report::sarif::render(&rep),
         CheckFormat::Junit => report::junit::render(&rep),

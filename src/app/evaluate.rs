@@ -18,7 +18,7 @@ use crate::record::load::{self, Selection};
 use crate::record::snapshot::{Content, ContentSource, Snapshot};
 use crate::record::RecordSet;
 use crate::report;
-use crate::rule::{Context, NoHistory, RuleSet, Strength};
+use crate::rule::{Context, NoHistory, RuleSet};
 use crate::schema::{SchemaSet, SchemaSource};
 use crate::source::SourceFile;
 
@@ -77,7 +77,6 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         .as_ref()
         .map(|r| crate::record::snapshot::prefix_of(r, &config.root))
         .unwrap_or_default();
-    let strength = Strength::parse(&config.minimum_strength).unwrap_or_default();
     let evidence = history
         .as_ref()
         .map(|h| GitEvidence::new(h, &records, prefix.clone(), *source == ContentSource::Index));
@@ -88,7 +87,8 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         Some(e) => e,
         None => &NoHistory,
     };
-    let ctx = Context::new(&records, opts.today, evidence).with_minimum_strength(strength);
+    let ctx =
+        Context::new(&records, opts.today, evidence).with_minimum_strength(config.minimum_strength);
     let mut findings = ruleset.evaluate_with(&ctx, findings);
     clock.lap("evaluate rules");
     apply_code_levels(&mut findings, &config.severity);
@@ -319,13 +319,9 @@ pub(super) fn invalid_rules(
         .map(|f| (f.path.clone(), Arc::clone(f)))
         .collect();
     if let Some(cfg) = &config.file {
-        let tree = crate::yaml::load(&cfg.text, &crate::yaml::Limits::default())
-            .documents
-            .into_iter()
-            .next();
         for f in errors.iter_mut().filter(|f| f.location.is_none()) {
-            if let (Some(ptr), Some(doc)) = (&f.pointer, &tree) {
-                f.location = Some(cfg.location(doc.root.nearest_span(ptr)));
+            if let (Some(ptr), Some(tree)) = (&f.pointer, &config.tree) {
+                f.location = Some(cfg.location(tree.nearest_span(ptr)));
             }
         }
         files.insert(cfg.path.clone(), Arc::clone(cfg));

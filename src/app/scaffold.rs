@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, CheckFormat, Cli, Command, DemoArgs, InitArgs};
+use crate::cli::{CheckArgs, Cli, DemoArgs, InitArgs};
 
-use super::{dispatch, print_err, today, working_dir, Fatal, CLEAN, FAILED};
+use super::{print_err, today, use_color, working_dir, Fatal, Workspace, CLEAN, FAILED};
 
 /// `govlint init [DIR] [--example]`.
 pub(super) fn init(cli: &Cli, args: &InitArgs) -> Result<u8, Fatal> {
@@ -43,31 +43,21 @@ pub(super) fn demo(cli: &Cli, args: &DemoArgs) -> Result<u8, Fatal> {
         None => new_temp_dir()?,
     };
     let built = crate::init::build_example(&dir)?;
-    let demo_cli = Cli {
-        chdir: Some(built.dir.clone()),
-        color: cli.color,
-        quiet: false,
-        verbose: cli.verbose,
-        config: None,
-        today: cli.today.clone(),
-        command: Command::Check(CheckArgs {
-            paths: Vec::new(),
-            staged: false,
-            rev: None,
-            changed_since: None,
-            format: CheckFormat::Human,
-            output: None,
-            allow_shallow: false,
-            deny_warnings: false,
-        }),
-    };
     let dir_text = built.dir.display().to_string();
     print_err(&format!(
         "Built the example ISMS of \"Acme\" in {dir_text}\n({} files, {} commits of history). Checking it:\n\n",
         built.files.len(),
         built.commits
     ));
-    let code = dispatch(&demo_cli)?;
+    let ws = Workspace::open_in(built.dir.clone(), None)?;
+    let global = super::check::Global {
+        today: today(cli)?,
+        color: use_color(cli.color),
+        // Never quiet: showing the findings is the demo's point.
+        quiet: false,
+        verbose: cli.verbose,
+    };
+    let code = super::check::run(&ws, &global, &CheckArgs::default())?;
     print_err(&format!(
         "\nThe findings above are planted: EXAMPLE.md in the repository explains each.\n\
          Try next:\n\

@@ -2,13 +2,11 @@
 //! (discovered or named with `--config`) and the git repository around it.
 //! It does not read records or rules; that is the `evaluate` pipeline.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::cli::Cli;
 use crate::config::{self, Config, ConfigError};
-use crate::source::SourceFile;
 
 use super::{working_dir, Fatal};
 
@@ -21,7 +19,11 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn open(cli: &Cli) -> Result<Workspace, Fatal> {
-        let cwd = working_dir(cli)?;
+        Workspace::open_in(working_dir(cli)?, cli.config.as_deref())
+    }
+
+    /// The workspace of folder `cwd`, with `config` as `--config` names it.
+    pub fn open_in(cwd: PathBuf, config: Option<&Path>) -> Result<Workspace, Fatal> {
         let repo = open_repository(&cwd).ok();
         let default_root = || {
             repo.as_ref()
@@ -31,7 +33,7 @@ impl Workspace {
         let discovered = config::discover(&cwd);
         // `--config` swaps the file, not the repository: the root stays where
         // govlint.yaml (or the work tree) is.
-        let (path, root) = match &cli.config {
+        let (path, root) = match config {
             Some(p) => {
                 // `join` keeps an absolute path as it is.
                 let p = cwd.join(p);
@@ -45,7 +47,7 @@ impl Workspace {
         };
         let config = match path {
             Some(p) => {
-                let mut config = config::load(&p, root).map_err(|e| invalid_config(e, &p))?;
+                let mut config = config::load(&p, root).map_err(invalid_config)?;
                 if let Some(rel) = root_relative(&config.root, &p) {
                     config.exclude.push(rel);
                 }
@@ -87,21 +89,11 @@ fn root_relative(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// A configuration error as the fatal error that prints it with its places.
-fn invalid_config(e: ConfigError, path: &Path) -> Fatal {
+fn invalid_config(e: ConfigError) -> Fatal {
     match e {
-        ConfigError::Invalid { findings, .. } => {
-            let text = std::fs::read(path)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
-            let map = findings
-                .iter()
-                .filter_map(|f| f.location.as_ref())
-                .map(|l| l.file.clone())
-                .collect::<HashSet<_>>()
-                .into_iter()
-                .map(|f| (f.clone(), Arc::new(SourceFile::new(f, text.clone()))))
-                .collect();
-            Fatal::InvalidConfig(findings, map)
+        ConfigError::Invalid { file, findings } => {
+            let files = HashMap::from([(file.path.clone(), file)]);
+            Fatal::InvalidConfig(findings, files)
         }
         other => Fatal::Config(other.to_string()),
     }
