@@ -49,6 +49,20 @@ pub struct Config {
 }
 
 impl Config {
+    /// What is never a record: [`ALWAYS_EXCLUDED`], `records.exclude`, and
+    /// the folders of the repository's own schemas and rules.
+    pub fn record_excludes(&self) -> Vec<String> {
+        let mut excluded: Vec<String> = ALWAYS_EXCLUDED.iter().map(|s| (*s).to_owned()).collect();
+        excluded.extend(self.exclude.iter().cloned());
+        excluded.push(format!("{}/**", self.schemas.trim_end_matches('/')));
+        for r in &self.rules {
+            let r = r.trim_end_matches('/');
+            excluded.push(r.to_owned());
+            excluded.push(format!("{r}/**"));
+        }
+        excluded
+    }
+
     /// The configuration of a repository without `govlint.yaml`.
     pub fn defaults(root: PathBuf) -> Self {
         Config::from_raw(root, None, None, RawConfig::default())

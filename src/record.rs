@@ -119,3 +119,9 @@ impl RecordSet {
             .map(move |&i| &self.records[i])
     }
 }
+
+/// A PascalCase kind name, as SPEC 1.2 requires of `kind`.
+pub fn is_kind_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+}

@@ -139,7 +139,7 @@ impl SchemaSet {
             let Some(kind) = name.strip_suffix(".schema.json") else {
                 continue;
             };
-            if !is_kind_name(kind) {
+            if !crate::record::is_kind_name(kind) {
                 continue;
             }
             let src = &sources[name];
@@ -280,12 +280,6 @@ fn unknown_key(e: &jsonschema::ValidationError<'_>) -> Option<String> {
 /// RFC 6901 escaping of one reference token.
 pub fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
-}
-
-/// A PascalCase kind name, as SPEC 1.2 requires of `kind`.
-pub fn is_kind_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
 /// ISO 8601 calendar date `YYYY-MM-DD` that exists (no 2026-02-30).

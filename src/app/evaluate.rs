@@ -119,8 +119,13 @@ struct Stage {
 /// both in parallel.
 fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal> {
     let config = &ws.config;
-    let selection = Selection::new(config)?;
-    let loaded = load::load(snapshot, &selection, ws.repo.as_ref(), config);
+    let selection = Selection::new(&config.include, &config.record_excludes())?;
+    let loaded = load::load(
+        snapshot,
+        &selection,
+        ws.repo.as_ref(),
+        config.max_file_bytes,
+    );
     let mut findings = loaded.findings;
     let files = loaded
         .sources

@@ -11,7 +11,6 @@ use rayon::prelude::*;
 use super::markdown;
 use super::snapshot::{Content, FileRef, Snapshot};
 use super::Record;
-use crate::config::{Config, ALWAYS_EXCLUDED};
 use crate::finding::{Finding, Related, Severity};
 use crate::source::{SourceFile, Span};
 use crate::yaml;
@@ -41,18 +40,12 @@ pub struct Selection {
 }
 
 impl Selection {
-    pub fn new(config: &Config) -> Result<Selection, GlobError> {
-        let mut excluded: Vec<String> = ALWAYS_EXCLUDED.iter().map(|s| (*s).to_owned()).collect();
-        excluded.extend(config.exclude.iter().cloned());
-        excluded.push(format!("{}/**", config.schemas.trim_end_matches('/')));
-        for r in &config.rules {
-            let r = r.trim_end_matches('/');
-            excluded.push(r.to_owned());
-            excluded.push(format!("{r}/**"));
-        }
+    /// Files matching an `include` glob and no `exclude` glob (globs as
+    /// `records.include` / `records.exclude` spell them).
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Selection, GlobError> {
         Ok(Selection {
-            include: globs(&config.include, "include")?,
-            exclude: globs(&excluded, "exclude")?,
+            include: globs(include, "include")?,
+            exclude: globs(exclude, "exclude")?,
         })
     }
 
@@ -86,7 +79,7 @@ pub fn load(
     snapshot: &Snapshot,
     selection: &Selection,
     repo: Option<&git2::Repository>,
-    config: &Config,
+    max_file_bytes: u64,
 ) -> Loaded {
     let selected: Vec<&FileRef> = snapshot
         .files
@@ -106,10 +99,10 @@ pub fn load(
             ),
         ).at(Some(crate::source::Location { file: link.path.clone(), span: Span::default(), line: 1, column: 1 })));
     }
-    let contents = snapshot.read_all(&regular, repo, config.max_file_bytes);
+    let contents = snapshot.read_all(&regular, repo, max_file_bytes);
     let per_file: Vec<FileResult> = contents
         .into_par_iter()
-        .map(|(f, content)| load_file(&f.path, content, config.max_file_bytes))
+        .map(|(f, content)| load_file(&f.path, content, max_file_bytes))
         .collect();
     let mut records = Vec::new();
     let mut sources = Vec::new();
@@ -325,7 +318,7 @@ fn to_record(
             ))
         }
         Some(yaml::Node { value: yaml::Value::String(k), span }) => {
-            if !crate::schema::is_kind_name(k) {
+            if !super::is_kind_name(k) {
                 return Err(here(
                     *span,
                     "record/missing-kind",
