@@ -2,9 +2,12 @@
 //! governance records kept in git.
 //!
 //! Data flows one way: [`config`] and [`record`] load the repository,
-//! [`schema`] validates records, `rule` evaluates declarative rules with
-//! `history` as evidence, [`report`] renders [`finding::Finding`]s. [`app`]
-//! runs that pipeline for each command of [`cli`].
+//! [`schema`] validates records, [`rule`] evaluates declarative rules with
+//! the git [`history`] read as [`evidence`], and the [`evaluation`] that
+//! results is rendered by [`report`] (`check`), [`evidence::trail`] (`log`)
+//! or [`audit`]. [`app`] runs that pipeline for each command of [`cli`].
+//! `docs/architecture.md` is the map: what each folder owns and what may
+//! import what.
 
 pub mod app;
 pub mod audit;
