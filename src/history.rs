@@ -28,8 +28,10 @@
 //!   new commits (`cache.rs`; `GOVLINT_NO_CACHE=1` turns it off).
 
 mod allowed_signers;
+mod build;
 mod cache;
 mod encoding;
+mod facts;
 mod index;
 mod query;
 mod rename;
@@ -368,7 +370,7 @@ impl History {
     /// [`HistoryError::BadRevision`] when `opts.rev` names no commit; other
     /// variants when objects cannot be read.
     pub fn build(repo: &git2::Repository, opts: &HistoryOptions) -> Result<History, HistoryError> {
-        walk::build(repo, opts, cache::dir().as_deref())
+        build::build(repo, opts, cache::dir().as_deref())
     }
 
     /// [`History::build`] without reading or writing the warm-run cache
@@ -380,7 +382,7 @@ impl History {
         repo: &git2::Repository,
         opts: &HistoryOptions,
     ) -> Result<History, HistoryError> {
-        walk::build(repo, opts, None)
+        build::build(repo, opts, None)
     }
 
     /// Whether the repository is a shallow clone: history before the

@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
 
+use super::facts::CommitFacts;
 use super::rename::FileChange;
 use super::trailer::ApprovalTrailers;
-use super::walk::CommitFacts;
 use super::{ChangeKind, EventKind, HistoryOptions, SignatureStatus};
 
 mod codec;

@@ -11,9 +11,9 @@ use std::sync::Mutex;
 
 use git2::{Oid, Repository};
 
+use super::facts::CommitFacts;
 use super::signature::Verifier;
 use super::trailer::ApprovalTrailers;
-use super::walk::CommitFacts;
 use super::{
     ChangeKind, CommitId, CommitInfo, EventKind, History, HistoryError, HistoryOptions, Identity,
     NonMonotonic, SignatureStatus,

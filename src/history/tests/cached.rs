@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
+use super::super::build::build_counted;
 use super::super::testing::TestRepo;
-use super::super::walk::build_counted;
 use super::super::{History, HistoryOptions};
 use super::JANE;
 
