@@ -4,7 +4,8 @@
 //! Data flows one way: [`config`] and [`record`] load the repository,
 //! [`schema`] validates records, `rule` evaluates declarative rules with
 //! `history` as evidence, [`report`] renders [`finding::Finding`]s. [`app`]
-//! runs that pipeline for each command of [`cli`].
+//! runs that pipeline for each command of [`cli`]. [`history`] is the only
+//! module that reads git; [`init`] and [`hook`] write repositories.
 
 pub mod app;
 pub mod audit;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::cli::Cli;
 use crate::config::{self, Config, ConfigError};
+use crate::history::Repo;
 use crate::source::SourceFile;
 
 use super::{working_dir, Fatal};
@@ -16,16 +17,16 @@ use super::{working_dir, Fatal};
 pub struct Workspace {
     pub cwd: PathBuf,
     pub config: Config,
-    pub repo: Option<git2::Repository>,
+    pub repo: Option<Repo>,
 }
 
 impl Workspace {
     pub fn open(cli: &Cli) -> Result<Workspace, Fatal> {
         let cwd = working_dir(cli)?;
-        let repo = open_repository(&cwd).ok();
+        let repo = Repo::open(&cwd).ok();
         let default_root = || {
             repo.as_ref()
-                .and_then(|r| r.workdir().map(Path::to_path_buf))
+                .and_then(|r| r.work_dir().map(Path::to_path_buf))
                 .unwrap_or_else(|| cwd.clone())
         };
         let discovered = config::discover(&cwd);
@@ -60,17 +61,6 @@ impl Workspace {
     pub(super) fn root_relative(&self, path: &Path) -> Option<String> {
         root_relative(&self.config.root, &self.cwd.join(path))
     }
-}
-
-/// The git repository around `dir`. FROM_ENV honours GIT_DIR and
-/// GIT_INDEX_FILE, which git sets for hooks and for `git commit -a` /
-/// `git commit PATH` (a temporary index).
-pub(super) fn open_repository(dir: &Path) -> Result<git2::Repository, git2::Error> {
-    git2::Repository::open_ext(
-        dir,
-        git2::RepositoryOpenFlags::FROM_ENV,
-        std::iter::empty::<&std::ffi::OsStr>(),
-    )
 }
 
 /// `path` relative to `root`, `/`-separated, if it lies inside it.

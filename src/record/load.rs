@@ -13,6 +13,7 @@ use super::snapshot::{Content, FileRef, Snapshot};
 use super::Record;
 use crate::config::{Config, ALWAYS_EXCLUDED};
 use crate::finding::{Finding, Related, Severity};
+use crate::history::Repo;
 use crate::source::{SourceFile, Span};
 use crate::yaml;
 
@@ -85,7 +86,7 @@ fn globs(patterns: &[String], field: &'static str) -> Result<GlobSet, GlobError>
 pub fn load(
     snapshot: &Snapshot,
     selection: &Selection,
-    repo: Option<&git2::Repository>,
+    repo: Option<&Repo>,
     config: &Config,
 ) -> Loaded {
     let selected: Vec<&FileRef> = snapshot
