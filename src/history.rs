@@ -38,6 +38,7 @@
 //!   new commits (`cache.rs`; `GOVLINT_NO_CACHE=1` turns it off).
 
 mod allowed_signers;
+mod attestation;
 mod build;
 mod cache;
 mod encoding;
@@ -353,7 +354,7 @@ pub struct History {
     /// merged branch (not listed in `paths`), newest first.
     merged: HashMap<String, Vec<index::PathChange>>,
     /// Trailer facts of commits and tags that carry approval trailers.
-    attestations: Vec<index::Attestation>,
+    attestations: Vec<attestation::Attestation>,
     /// Commit position → index into `attestations` (the commit's own).
     commit_attestation: HashMap<u32, u32>,
     /// Commit position → indexes into `attestations` (tags on that commit).
