@@ -78,12 +78,12 @@ pub struct HistoryOptions {
 
 /// A commit's id. Displays as the full hexadecimal id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CommitId(pub git2::Oid);
+pub struct CommitId(pub(crate) git2::Oid);
 
 /// A blob's id (git's hash of the file's bytes). Displays as the full
 /// hexadecimal id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BlobId(pub git2::Oid);
+pub struct BlobId(pub(crate) git2::Oid);
 
 impl fmt::Display for CommitId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

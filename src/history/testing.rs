@@ -12,7 +12,7 @@
 //! It depends on nothing but `std` and `tempfile`, so that both test sides
 //! compile the same file: the library's unit tests (`#[cfg(test)] mod
 //! testing` in `history.rs`) and the integration-test binary
-//! (`#[path = "../../src/history/testing.rs"] mod git;` in
+//! (`#[path = "../../src/history/testing.rs"] pub mod git;` in
 //! `tests/it/support.rs`, whose `Repo` builds on it).
 
 #![allow(
