@@ -69,7 +69,7 @@ pub enum Fatal {
     #[diagnostic(transparent)]
     Init(#[from] crate::init::InitError),
     #[error("cannot read the git history: {0}")]
-    History(String),
+    History(#[from] crate::history::HistoryError),
     #[error("the repository is a shallow clone: its git history is truncated, so approvals and reviews cannot be checked")]
     #[diagnostic(help(
         "fetch the full history: `git fetch --unshallow`, or in GitHub Actions use actions/checkout with `fetch-depth: 0`. To run anyway with history results reported as \"unknown\" warnings, pass --allow-shallow (or set history.allow_shallow: true)"

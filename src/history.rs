@@ -1,4 +1,9 @@
-//! The git history index: the only part of govlint that reads commit history.
+//! The git history index: the only part of govlint that reads commit history,
+//! and the only one that reads git at all. [`Repo`] (`repo.rs`) is the
+//! repository as the other layers hold it: opened from the environment, with
+//! the index and revision entries, blob bytes and the `--changed-since`
+//! paths that snapshots need, in plain types ([`Entry`], [`BlobId`]); only
+//! `init` and `hook`, which write repositories, use libgit2 themselves.
 //!
 //! [`History::build`] walks, in one pass, every commit reachable from the
 //! evaluated revision (all parents, so merged branches count) and records the
@@ -11,6 +16,11 @@
 //! rule engine. Reading records, schemas and the working tree does not belong
 //! here either; only [`History::blob`], [`History::blob_as_of`] and [`History::blob_id`] touch
 //! content, so callers can compare current bytes with approved ones.
+//!
+//! Building is one pass (`build.rs`): the walk (`walk.rs`) reads the commits
+//! the warm-run cache (`cache.rs`) does not hold into per-commit facts
+//! (`facts.rs`), which the index (`index.rs`) assembles; queries are in
+//! `query.rs`.
 //!
 //! Choices worth knowing (each is documented where it is made):
 //! - a merge commit changes a path only when the path differs from *every*
@@ -28,11 +38,15 @@
 //!   new commits (`cache.rs`; `GOVLINT_NO_CACHE=1` turns it off).
 
 mod allowed_signers;
+mod attestation;
+mod build;
 mod cache;
 mod encoding;
+mod facts;
 mod index;
 mod query;
 mod rename;
+mod repo;
 mod signature;
 #[cfg(test)]
 mod testing;
@@ -44,10 +58,11 @@ mod walk;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
-pub use allowed_signers::principal_matches;
+use allowed_signers::principal_matches;
+pub use repo::{BlobContent, Blobs, Entry, Repo, Side};
 
 /// What to index.
 #[derive(Debug, Clone, Default)]
@@ -63,12 +78,12 @@ pub struct HistoryOptions {
 
 /// A commit's id. Displays as the full hexadecimal id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CommitId(pub git2::Oid);
+pub struct CommitId(pub(crate) git2::Oid);
 
 /// A blob's id (git's hash of the file's bytes). Displays as the full
 /// hexadecimal id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BlobId(pub git2::Oid);
+pub struct BlobId(pub(crate) git2::Oid);
 
 impl fmt::Display for CommitId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -297,26 +312,26 @@ pub enum HistoryError {
         #[source]
         source: std::io::Error,
     },
+    /// A revision to read content from does not resolve.
+    #[error("cannot resolve revision `{rev}`: {source}")]
+    UnresolvedRevision {
+        /// The revspec as given.
+        rev: String,
+        /// What libgit2 said.
+        source: git2::Error,
+    },
+    /// The index (staging area) cannot be read.
+    #[error("cannot read the git index: {}{}", .source.message(), repo::index_hint(.source))]
+    Index {
+        /// What libgit2 said.
+        source: git2::Error,
+    },
+    /// Reading a tree or comparing trees for content failed.
+    #[error("git: {0}")]
+    Read(#[source] git2::Error),
     /// Any other libgit2 failure.
     #[error(transparent)]
     Git(#[from] git2::Error),
-}
-
-/// Opens the repository that contains `path`, honouring `GIT_DIR` (and the
-/// other variables git reads) when `GIT_DIR` is set, as git hooks expect.
-///
-/// # Errors
-/// [`HistoryError::NotARepository`] when no repository is found.
-pub fn open_repo(path: &Path) -> Result<git2::Repository, HistoryError> {
-    let opened = if std::env::var_os("GIT_DIR").is_some() {
-        git2::Repository::open_from_env()
-    } else {
-        git2::Repository::discover(path)
-    };
-    opened.map_err(|source| HistoryError::NotARepository {
-        path: path.to_path_buf(),
-        source,
-    })
 }
 
 /// The indexed history of one revision. Build it once with
@@ -339,7 +354,7 @@ pub struct History {
     /// merged branch (not listed in `paths`), newest first.
     merged: HashMap<String, Vec<index::PathChange>>,
     /// Trailer facts of commits and tags that carry approval trailers.
-    attestations: Vec<index::Attestation>,
+    attestations: Vec<attestation::Attestation>,
     /// Commit position → index into `attestations` (the commit's own).
     commit_attestation: HashMap<u32, u32>,
     /// Commit position → indexes into `attestations` (tags on that commit).
@@ -367,20 +382,17 @@ impl History {
     /// # Errors
     /// [`HistoryError::BadRevision`] when `opts.rev` names no commit; other
     /// variants when objects cannot be read.
-    pub fn build(repo: &git2::Repository, opts: &HistoryOptions) -> Result<History, HistoryError> {
-        walk::build(repo, opts, cache::dir().as_deref())
+    pub fn build(repo: &Repo, opts: &HistoryOptions) -> Result<History, HistoryError> {
+        build::build(repo.raw(), opts, cache::dir().as_deref())
     }
 
-    /// [`History::build`] without reading or writing the warm-run cache
-    /// (for tests, and for a `--no-cache` style switch).
-    ///
-    /// # Errors
-    /// As [`History::build`].
-    pub fn build_uncached(
+    /// [`History::build`] without reading or writing the warm-run cache.
+    #[cfg(test)]
+    pub(crate) fn build_uncached(
         repo: &git2::Repository,
         opts: &HistoryOptions,
     ) -> Result<History, HistoryError> {
-        walk::build(repo, opts, None)
+        build::build(repo, opts, None)
     }
 
     /// Whether the repository is a shallow clone: history before the

@@ -13,7 +13,7 @@ use crate::config::{self, Config};
 pub use crate::evaluation::Evaluation;
 use crate::evidence::GitEvidence;
 use crate::finding::{Finding, Severity};
-use crate::history::{History, HistoryOptions};
+use crate::history::{History, HistoryOptions, Repo};
 use crate::record::load::{self, Selection};
 use crate::record::snapshot::{Content, ContentSource, Snapshot};
 use crate::record::RecordSet;
@@ -75,7 +75,7 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
     let prefix = ws
         .repo
         .as_ref()
-        .map(|r| crate::record::snapshot::prefix_of(r, &config.root))
+        .map(|r| r.prefix_of(&config.root))
         .unwrap_or_default();
     let evidence = history
         .as_ref()
@@ -164,8 +164,8 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
 }
 
 /// What reading the history needs, owned, so it can run on its own thread
-/// (a `git2::Repository` cannot be shared between threads; the job opens
-/// its own handle).
+/// (a repository handle cannot be shared between threads; the job opens
+/// its own).
 struct HistoryJob {
     git_dir: Option<PathBuf>,
     cwd: PathBuf,
@@ -176,7 +176,7 @@ struct HistoryJob {
 impl HistoryJob {
     fn new(ws: &Workspace, opts: &Options) -> Self {
         HistoryJob {
-            git_dir: ws.repo.as_ref().map(|r| r.path().to_path_buf()),
+            git_dir: ws.repo.as_ref().map(|r| r.git_dir().to_path_buf()),
             cwd: ws.cwd.clone(),
             options: HistoryOptions {
                 rev: match &opts.source {
@@ -198,9 +198,8 @@ impl HistoryJob {
                 dir: self.cwd.clone(),
             });
         };
-        let repo = git2::Repository::open(git_dir).map_err(|e| Fatal::History(e.to_string()))?;
-        let history =
-            History::build(&repo, &self.options).map_err(|e| Fatal::History(e.to_string()))?;
+        let repo = Repo::open_git_dir(git_dir)?;
+        let history = History::build(&repo, &self.options)?;
         if history.is_shallow() && !self.allow_shallow {
             return Err(Fatal::Shallow);
         }

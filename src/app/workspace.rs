@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::Cli;
 use crate::config::{self, Config, ConfigError};
+use crate::history::Repo;
 
 use super::{working_dir, Fatal};
 
@@ -14,7 +15,7 @@ use super::{working_dir, Fatal};
 pub struct Workspace {
     pub cwd: PathBuf,
     pub config: Config,
-    pub repo: Option<git2::Repository>,
+    pub repo: Option<Repo>,
 }
 
 impl Workspace {
@@ -24,10 +25,10 @@ impl Workspace {
 
     /// The workspace of folder `cwd`, with `config` as `--config` names it.
     pub fn open_in(cwd: PathBuf, config: Option<&Path>) -> Result<Workspace, Fatal> {
-        let repo = open_repository(&cwd).ok();
+        let repo = Repo::open(&cwd).ok();
         let default_root = || {
             repo.as_ref()
-                .and_then(|r| r.workdir().map(Path::to_path_buf))
+                .and_then(|r| r.work_dir().map(Path::to_path_buf))
                 .unwrap_or_else(|| cwd.clone())
         };
         let discovered = config::discover(&cwd);
@@ -62,17 +63,6 @@ impl Workspace {
     pub(super) fn root_relative(&self, path: &Path) -> Option<String> {
         root_relative(&self.config.root, &self.cwd.join(path))
     }
-}
-
-/// The git repository around `dir`. FROM_ENV honours GIT_DIR and
-/// GIT_INDEX_FILE, which git sets for hooks and for `git commit -a` /
-/// `git commit PATH` (a temporary index).
-pub(super) fn open_repository(dir: &Path) -> Result<git2::Repository, git2::Error> {
-    git2::Repository::open_ext(
-        dir,
-        git2::RepositoryOpenFlags::FROM_ENV,
-        std::iter::empty::<&std::ffi::OsStr>(),
-    )
 }
 
 /// `path` relative to `root`, `/`-separated, if it lies inside it.

@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
 
+use super::facts::CommitFacts;
 use super::rename::FileChange;
 use super::trailer::ApprovalTrailers;
-use super::walk::CommitFacts;
 use super::{ChangeKind, EventKind, HistoryOptions, SignatureStatus};
 
 mod codec;
@@ -35,7 +35,6 @@ use codec::{Reader, Writer};
 const MAGIC: &[u8] = b"govlint-history-cache\n";
 /// Bump on any change to the encoding or to what a walk records.
 const VERSION: u32 = 1;
-const OID_LEN: usize = 20;
 
 /// The cache folder, unless disabled by `GOVLINT_NO_CACHE` or no home is
 /// known.

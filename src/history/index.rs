@@ -1,22 +1,21 @@
 //! Assembling per-commit facts (from a walk or the cache) and annotated
 //! tags into the in-memory [`History`] that queries read.
 //!
-//! This is also where `.mailmap` applies: it is read from the evaluated
-//! revision's tree (so the result does not depend on the working tree), and
-//! maps display names and emails only; raw emails are always kept.
+//! This is also where `.mailmap` applies (the mapper is in
+//! `attestation.rs`): it is read from the evaluated revision's tree (so the
+//! result does not depend on the working tree), and maps display names and
+//! emails only; raw emails are always kept.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Mutex;
 
 use git2::{Oid, Repository};
 
+use super::attestation::{attestation, Mailmapper};
+use super::facts::CommitFacts;
 use super::signature::Verifier;
-use super::trailer::ApprovalTrailers;
-use super::walk::CommitFacts;
 use super::{
-    ChangeKind, CommitId, CommitInfo, EventKind, History, HistoryError, HistoryOptions, Identity,
-    NonMonotonic, SignatureStatus,
+    ChangeKind, CommitId, CommitInfo, History, HistoryError, HistoryOptions, NonMonotonic,
 };
 
 mod tags;
@@ -32,42 +31,6 @@ pub(super) struct PathChange {
     pub(super) pos: u32,
     pub(super) blob: Option<Oid>,
     pub(super) kind: ChangeKind,
-}
-
-/// The approval trailers of one commit or tag, mailmapped.
-#[derive(Debug, Clone)]
-pub(super) struct Attestation {
-    /// Position of the commit (for tags: the tagged commit) in walk order.
-    pub(super) pos: u32,
-    /// Set for annotated tags.
-    pub(super) tag: Option<TagFacts>,
-    /// The `Approved-by:` / `Reviewed-by:` identities, without duplicates.
-    pub(super) who: Vec<(EventKind, Identity)>,
-    /// Record ids from `Approves:` trailers.
-    pub(super) approves: Vec<String>,
-    /// Record ids from `Reviews:` trailers.
-    pub(super) reviews: Vec<String>,
-    pub(super) signature: SignatureStatus,
-}
-
-impl Attestation {
-    /// Whether this attestation names `record_id` for events of `kind`.
-    pub(super) fn names(&self, record_id: &str, kind: EventKind) -> bool {
-        let ids = match kind {
-            EventKind::Approval => &self.approves,
-            EventKind::Review => &self.reviews,
-        };
-        ids.iter().any(|id| id == record_id)
-    }
-}
-
-/// What an annotated tag adds to its commit.
-#[derive(Debug, Clone)]
-pub(super) struct TagFacts {
-    pub(super) name: String,
-    pub(super) tagger: Identity,
-    pub(super) time: i64,
-    pub(super) offset_minutes: i32,
 }
 
 /// Builds the [`History`] of `head` from its commits' facts in walk order.
@@ -177,97 +140,4 @@ fn non_monotonic(facts: &[CommitFacts], history: &History) -> Vec<NonMonotonic> 
         }
     }
     out
-}
-
-/// Mailmaps the identities of a message's approval trailers.
-pub(super) fn attestation(
-    pos: u32,
-    trailers: ApprovalTrailers,
-    mailmap: &mut Mailmapper,
-) -> Attestation {
-    Attestation {
-        pos,
-        tag: None,
-        who: trailers
-            .who
-            .iter()
-            .map(|(kind, name, email)| (*kind, mailmap.resolve(name, email)))
-            .collect(),
-        approves: trailers.approves,
-        reviews: trailers.reviews,
-        signature: trailers.signature,
-    }
-}
-
-/// `.mailmap` from the evaluated revision's tree, with a cache: a history
-/// has far fewer people than commits.
-pub(super) struct Mailmapper {
-    map: Option<git2::Mailmap>,
-    cache: HashMap<(String, String), Identity>,
-}
-
-impl Mailmapper {
-    fn new(repo: &Repository, head: Oid) -> Self {
-        let map = repo
-            .find_commit(head)
-            .and_then(|c| c.tree())
-            .and_then(|t| t.get_path(Path::new(".mailmap")))
-            .and_then(|e| repo.find_blob(e.id()))
-            .ok()
-            .and_then(|blob| {
-                git2::Mailmap::from_buffer(&String::from_utf8_lossy(blob.content())).ok()
-            });
-        Mailmapper {
-            map,
-            cache: HashMap::new(),
-        }
-    }
-
-    /// The identity git shows for `name <email>`.
-    pub(super) fn resolve(&mut self, name: &str, email: &str) -> Identity {
-        let key = (name.to_owned(), email.to_owned());
-        if let Some(found) = self.cache.get(&key) {
-            return found.clone();
-        }
-        let (mapped_name, mapped_email) = self.lookup(name, email).unwrap_or_else(|| key.clone());
-        let identity = Identity {
-            name: mapped_name,
-            email: mapped_email,
-            raw_email: email.to_owned(),
-        };
-        self.cache.insert(key, identity.clone());
-        identity
-    }
-
-    fn lookup(&self, name: &str, email: &str) -> Option<(String, String)> {
-        // libgit2 refuses empty names and emails; a placeholder keeps the
-        // lookup going (mailmap entries match on email first).
-        const PLACEHOLDER: &str = "\u{1}";
-        let map = self.map.as_ref()?;
-        let probe_name = if name.trim().is_empty() {
-            PLACEHOLDER
-        } else {
-            name
-        };
-        let probe_email = if email.trim().is_empty() {
-            PLACEHOLDER
-        } else {
-            email
-        };
-        let signature =
-            git2::Signature::new(probe_name, probe_email, &git2::Time::new(0, 0)).ok()?;
-        let mapped = map.resolve_signature(&signature).ok()?;
-        let text = |bytes: &[u8], original: &str| {
-            let s = String::from_utf8_lossy(bytes).into_owned();
-            if s == PLACEHOLDER {
-                original.to_owned()
-            } else {
-                s
-            }
-        };
-        Some((
-            text(mapped.name_bytes(), name),
-            text(mapped.email_bytes(), email),
-        ))
-    }
 }

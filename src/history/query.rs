@@ -9,7 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::index::{Attestation, PathChange};
+use super::attestation::Attestation;
+use super::index::PathChange;
 use super::{BlobId, Change, ChangeKind, CommitInfo, Event, EventKind, History, Identity, Via};
 
 /// One change on the followed path.

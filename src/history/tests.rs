@@ -19,12 +19,17 @@ fn build_rev(repo: &TestRepo, rev: Option<&str>) -> History {
         rev: rev.map(str::to_owned),
         allowed_signers: Some(".govlint/allowed_signers".to_owned()),
     };
-    build_with(&repo.open(), &opts).expect("history builds")
+    build_with(&open(repo), &opts).expect("history builds")
 }
 
 /// `History::build` without the user's cache folder.
 fn build_with(repo: &git2::Repository, opts: &HistoryOptions) -> Result<History, HistoryError> {
     History::build_uncached(repo, opts)
+}
+
+/// The repository with libgit2, as [`History::build`] reads it.
+fn open(repo: &TestRepo) -> git2::Repository {
+    git2::Repository::open(repo.path()).expect("open repository")
 }
 
 fn ids(changes: &[Change]) -> Vec<String> {
@@ -429,7 +434,7 @@ fn detached_head_and_revisions() {
     let parent = build_rev(&repo, Some("light~1"));
     assert_eq!(ids(&parent.changes("a")), vec![first]);
     let err = build_with(
-        &repo.open(),
+        &open(&repo),
         &HistoryOptions {
             rev: Some("no-such-branch".into()),
             allowed_signers: None,

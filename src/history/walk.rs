@@ -22,99 +22,24 @@
 //!      reviewing a pull request and merging it approves its changes.
 //! 4. Signed commits with approval trailers get their signature checked.
 //!
-//! `index.rs` then assembles the facts (and the annotated tags) into a
-//! [`History`].
+//! `build.rs` runs the walk (after the cache, for only the new commits)
+//! and hands the facts to `index.rs`, which assembles them (and the
+//! annotated tags) into a [`History`](super::History).
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
 use git2::{ErrorCode, Oid, Repository, Sort};
 
 use super::encoding::{decode, summary};
+use super::facts::CommitFacts;
 use super::rename::{self, FileChange};
 use super::signature::{SignersFrom, Verifier};
-use super::trailer::{self, ApprovalTrailers};
+use super::trailer;
 use super::treediff::{Delta, TreeDiffer};
-use super::{cache, index, ChangeKind, History, HistoryError, HistoryOptions};
-
-/// What the index needs of one commit; also what the cache stores.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct CommitFacts {
-    pub(super) id: Oid,
-    pub(super) tree: Oid,
-    pub(super) parents: Vec<Oid>,
-    /// A shallow boundary: its parents and its changes are unknown.
-    pub(super) boundary: bool,
-    /// Name and email as recorded (not mailmapped).
-    pub(super) author: (String, String),
-    pub(super) committer: (String, String),
-    pub(super) time: i64,
-    pub(super) offset_minutes: i32,
-    pub(super) summary: String,
-    pub(super) changes: Vec<FileChange>,
-    /// For a merge with approval trailers: the files it brings in, changed
-    /// relative to its first parent but not to every parent (its approval
-    /// covers them; `changes` does not list them).
-    pub(super) merged: Vec<FileChange>,
-    /// Set when the message has `Approved-by:` / `Reviewed-by:` trailers.
-    pub(super) approval: Option<ApprovalTrailers>,
-}
-
-/// [`History::build`], with the cache folder given (`None`: no cache).
-pub(super) fn build(
-    repo: &Repository,
-    opts: &HistoryOptions,
-    cache_dir: Option<&Path>,
-) -> Result<History, HistoryError> {
-    build_counted(repo, opts, cache_dir).map(|(history, _)| history)
-}
-
-/// [`build`], also telling how many commits were walked (not cached).
-pub(super) fn build_counted(
-    repo: &Repository,
-    opts: &HistoryOptions,
-    cache_dir: Option<&Path>,
-) -> Result<(History, usize), HistoryError> {
-    // Objects are read by id from the user's own repository; re-hashing
-    // every object costs a third of the walk and guards against nothing
-    // that `git fsck` would not. (A process-wide libgit2 setting.)
-    git2::opts::strict_hash_verification(false);
-    let shallow_file = read_shallow(repo)?;
-    let boundaries: HashSet<Oid> = shallow_file
-        .lines()
-        .filter_map(|l| Oid::from_str(l.trim()).ok())
-        .collect();
-    let shallow = repo.is_shallow() || !boundaries.is_empty();
-    let Some(head) = resolve(repo, opts.rev.as_deref())? else {
-        return Ok((index::assemble(repo, opts, shallow, None, Vec::new())?, 0));
-    };
-
-    let key = cache::Key::new(repo, opts, &shallow_file);
-    let cached = cache_dir.and_then(|dir| cache::load(dir, &key));
-    let (base, old) = match cached {
-        Some((base, facts)) if base == head => (Some(base), facts),
-        Some((base, facts)) if repo.graph_descendant_of(head, base).unwrap_or(false) => {
-            (Some(base), facts)
-        }
-        _ => (None, Vec::new()),
-    };
-    let mut facts = walk(repo, opts, head, base, &boundaries, &old)?;
-    let walked = facts.len();
-    facts.extend(old);
-    if let Some(dir) = cache_dir {
-        if walked > 0 || base.is_none() {
-            // A cache that cannot be written only costs the next run time.
-            let _ = cache::store(dir, &key, head, &facts);
-        }
-    }
-    Ok((
-        index::assemble(repo, opts, shallow, Some(head), facts)?,
-        walked,
-    ))
-}
+use super::{ChangeKind, HistoryError, HistoryOptions};
 
 /// The commit `rev` names (default: `HEAD`); `None` for an unborn `HEAD`.
-fn resolve(repo: &Repository, rev: Option<&str>) -> Result<Option<Oid>, HistoryError> {
+pub(super) fn resolve(repo: &Repository, rev: Option<&str>) -> Result<Option<Oid>, HistoryError> {
     let Some(rev) = rev else {
         return match repo.head() {
             Ok(head) => Ok(Some(head.peel_to_commit()?.id())),
@@ -133,7 +58,7 @@ fn resolve(repo: &Repository, rev: Option<&str>) -> Result<Option<Oid>, HistoryE
 
 /// The text of `.git/shallow` (the boundary commits of a shallow clone),
 /// empty when the repository is complete.
-fn read_shallow(repo: &Repository) -> Result<String, HistoryError> {
+pub(super) fn read_shallow(repo: &Repository) -> Result<String, HistoryError> {
     let path = repo.commondir().join("shallow");
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(text),
@@ -145,7 +70,7 @@ fn read_shallow(repo: &Repository) -> Result<String, HistoryError> {
 /// The facts of the commits reachable from `head` but not from `base`, in
 /// topological order, newest first. `old` holds the facts already known
 /// (for the trees of parents outside the walk).
-fn walk(
+pub(super) fn walk(
     repo: &Repository,
     opts: &HistoryOptions,
     head: Oid,

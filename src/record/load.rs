@@ -12,6 +12,7 @@ use super::markdown;
 use super::snapshot::{Content, FileRef, Snapshot};
 use super::Record;
 use crate::finding::{Finding, Related, Severity};
+use crate::history::Repo;
 use crate::source::{SourceFile, Span};
 use crate::yaml;
 
@@ -78,7 +79,7 @@ fn globs(patterns: &[String], field: &'static str) -> Result<GlobSet, GlobError>
 pub fn load(
     snapshot: &Snapshot,
     selection: &Selection,
-    repo: Option<&git2::Repository>,
+    repo: Option<&Repo>,
     max_file_bytes: u64,
 ) -> Loaded {
     let selected: Vec<&FileRef> = snapshot

@@ -1,10 +1,14 @@
 //! Where record content comes from (SPEC 2.2): the working tree, the index
 //! (what the next commit will hold) or the tree of a revision. A snapshot is
 //! the list of files under the governance root and a way to read each.
+//! The index and revisions are read through [`crate::history::Repo`].
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+
+use crate::history::{BlobContent, BlobId, Entry, HistoryError, Repo, Side};
 
 /// Which content is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +29,7 @@ pub struct FileRef {
 #[derive(Debug, Clone)]
 enum Where {
     Disk(PathBuf),
-    Blob(git2::Oid),
+    Blob(BlobId),
 }
 
 /// A file's bytes, or why there are none.
@@ -41,25 +45,8 @@ pub enum Content {
 pub enum SnapshotError {
     #[error("{what} needs a git repository, and {} is not in one", .root.display())]
     NotARepository { what: &'static str, root: PathBuf },
-    #[error("cannot resolve revision `{rev}`: {source}")]
-    BadRevision { rev: String, source: git2::Error },
-    #[error("cannot read the git index: {}{}", .source.message(), index_hint(.source))]
-    Index { source: git2::Error },
-    #[error("git: {0}")]
-    Git(#[from] git2::Error),
-}
-
-/// What to do about an index libgit2 cannot read: git's split and sparse
-/// indexes use extensions it does not implement.
-fn index_hint(e: &git2::Error) -> &'static str {
-    let m = e.message();
-    if m.contains("'link'") {
-        " (a split index, which libgit2 cannot read: run `git update-index --no-split-index`, or `git config core.splitIndex false`)"
-    } else if m.contains("'sdir'") {
-        " (a sparse index, which libgit2 cannot read: run `git sparse-checkout reapply` after `git config index.sparse false`)"
-    } else {
-        ""
-    }
+    #[error(transparent)]
+    History(#[from] HistoryError),
 }
 
 /// The files of one content source.
@@ -75,54 +62,17 @@ impl Snapshot {
     pub fn take(
         root: &Path,
         source: &ContentSource,
-        repo: Option<&git2::Repository>,
+        repo: Option<&Repo>,
     ) -> Result<Snapshot, SnapshotError> {
         let files = match source {
             ContentSource::WorkTree => walk(root),
             ContentSource::Index => {
                 let repo = need_repo(repo, "--staged", root)?;
-                let prefix = prefix_of(repo, root);
-                let index = repo
-                    .index()
-                    .map_err(|source| SnapshotError::Index { source })?;
-                index
-                    .iter()
-                    .filter_map(|e| {
-                        let path = String::from_utf8_lossy(&e.path).into_owned();
-                        let rel = strip_prefix(&path, &prefix)?;
-                        Some(FileRef {
-                            path: rel,
-                            symlink: e.mode == 0o120_000,
-                            where_: Where::Blob(e.id),
-                        })
-                    })
-                    .collect()
+                under_root(repo.index_entries()?, &repo.prefix_of(root))
             }
             ContentSource::Rev(rev) => {
                 let repo = need_repo(repo, "--rev", root)?;
-                let prefix = prefix_of(repo, root);
-                let tree = repo
-                    .revparse_single(rev)
-                    .and_then(|o| o.peel_to_tree())
-                    .map_err(|source| SnapshotError::BadRevision {
-                        rev: rev.clone(),
-                        source,
-                    })?;
-                let mut out = Vec::new();
-                tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-                    if entry.kind() == Some(git2::ObjectType::Blob) {
-                        let path = format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
-                        if let Some(rel) = strip_prefix(&path, &prefix) {
-                            out.push(FileRef {
-                                path: rel,
-                                symlink: entry.filemode() == 0o120_000,
-                                where_: Where::Blob(entry.id()),
-                            });
-                        }
-                    }
-                    git2::TreeWalkResult::Ok
-                })?;
-                out
+                under_root(repo.tree_entries(rev)?, &repo.prefix_of(root))
             }
         };
         let mut files = files;
@@ -138,7 +88,7 @@ impl Snapshot {
     pub fn read_all<'a>(
         &self,
         files: &[&'a FileRef],
-        repo: Option<&git2::Repository>,
+        repo: Option<&Repo>,
         max_bytes: u64,
     ) -> Vec<(&'a FileRef, Content)> {
         let disk: Vec<(&FileRef, Content)> = files
@@ -148,9 +98,9 @@ impl Snapshot {
                 Where::Blob(_) => None,
             })
             .collect();
-        let odb = repo.and_then(|r| r.odb().ok());
+        let odb = repo.map(Repo::blobs);
         let blobs = files.iter().filter_map(|f| match &f.where_ {
-            Where::Blob(oid) => Some((*f, read_blob(odb.as_ref(), *oid, max_bytes))),
+            Where::Blob(id) => Some((*f, read_blob(odb.as_ref(), *id, max_bytes))),
             Where::Disk(_) => None,
         });
         let mut all: Vec<_> = disk.into_iter().chain(blobs).collect();
@@ -159,47 +109,36 @@ impl Snapshot {
     }
 
     /// Reads one file by path, if the snapshot has it.
-    pub fn read(
-        &self,
-        path: &str,
-        repo: Option<&git2::Repository>,
-        max_bytes: u64,
-    ) -> Option<Content> {
+    pub fn read(&self, path: &str, repo: Option<&Repo>, max_bytes: u64) -> Option<Content> {
         let f = self.files.iter().find(|f| f.path == path)?;
         self.read_all(&[f], repo, max_bytes).pop().map(|(_, c)| c)
     }
 }
 
 fn need_repo<'r>(
-    repo: Option<&'r git2::Repository>,
+    repo: Option<&'r Repo>,
     what: &'static str,
     root: &Path,
-) -> Result<&'r git2::Repository, SnapshotError> {
+) -> Result<&'r Repo, SnapshotError> {
     repo.ok_or_else(|| SnapshotError::NotARepository {
         what,
         root: root.to_owned(),
     })
 }
 
-/// `root` relative to the repository's work tree, `/`-separated, with a
-/// trailing `/` unless empty.
-pub fn prefix_of(repo: &git2::Repository, root: &Path) -> String {
-    let Some(workdir) = repo.workdir() else {
-        return String::new();
-    };
-    let (Ok(workdir), Ok(root)) = (workdir.canonicalize(), root.canonicalize()) else {
-        return String::new();
-    };
-    match root.strip_prefix(&workdir) {
-        Ok(rel) if !rel.as_os_str().is_empty() => {
-            let parts: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            format!("{}/", parts.join("/"))
-        }
-        _ => String::new(),
-    }
+/// The entries below `prefix` (the governance root relative to the work
+/// tree), their paths relative to it.
+fn under_root(entries: Vec<Entry>, prefix: &str) -> Vec<FileRef> {
+    entries
+        .into_iter()
+        .filter_map(|e| {
+            Some(FileRef {
+                path: strip_prefix(&e.path, prefix)?,
+                symlink: e.symlink,
+                where_: Where::Blob(e.blob),
+            })
+        })
+        .collect()
 }
 
 fn strip_prefix(path: &str, prefix: &str) -> Option<String> {
@@ -253,17 +192,14 @@ fn read_disk(path: &Path, max_bytes: u64) -> Content {
     }
 }
 
-fn read_blob(odb: Option<&git2::Odb<'_>>, oid: git2::Oid, max_bytes: u64) -> Content {
-    let Some(odb) = odb else {
+fn read_blob(blobs: Option<&crate::history::Blobs<'_>>, id: BlobId, max_bytes: u64) -> Content {
+    let Some(blobs) = blobs else {
         return Content::Unreadable("no object database".to_owned());
     };
-    match odb.read_header(oid) {
-        Ok((size, _)) if size as u64 > max_bytes => Content::TooLarge(size as u64),
-        Ok(_) => match odb.read(oid) {
-            Ok(obj) => Content::Bytes(obj.data().to_vec()),
-            Err(e) => Content::Unreadable(e.message().to_owned()),
-        },
-        Err(e) => Content::Unreadable(e.message().to_owned()),
+    match blobs.read(id, max_bytes) {
+        BlobContent::Bytes(bytes) => Content::Bytes(bytes),
+        BlobContent::TooLarge(size) => Content::TooLarge(size),
+        BlobContent::Unreadable(why) => Content::Unreadable(why),
     }
 }
 
@@ -271,60 +207,20 @@ fn read_blob(odb: Option<&git2::Odb<'_>>, oid: git2::Oid, max_bytes: u64) -> Con
 /// merge base of `base` and the evaluated commit: what `--changed-since`
 /// reports on. Untracked files count as changed in the working tree.
 pub fn changed_since(
-    repo: &git2::Repository,
+    repo: &Repo,
     root: &Path,
     source: &ContentSource,
     base: &str,
-) -> Result<std::collections::HashSet<String>, SnapshotError> {
-    let bad = |rev: &str| {
-        let rev = rev.to_owned();
-        move |source| SnapshotError::BadRevision { rev, source }
+) -> Result<HashSet<String>, SnapshotError> {
+    let side = match source {
+        ContentSource::Rev(rev) => Side::Rev(rev),
+        ContentSource::Index => Side::Index,
+        ContentSource::WorkTree => Side::WorkTree,
     };
-    let base_commit = repo
-        .revparse_single(base)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(bad(base))?;
-    let head_spec = match source {
-        ContentSource::Rev(rev) => rev.as_str(),
-        _ => "HEAD",
-    };
-    let head_commit = repo
-        .revparse_single(head_spec)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(bad(head_spec))?;
-    let merge_base = repo
-        .merge_base(base_commit.id(), head_commit.id())
-        .map_err(bad(base))?;
-    let base_tree = repo.find_commit(merge_base)?.tree()?;
-    let mut opts = git2::DiffOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(true);
-    let diff = match source {
-        ContentSource::Rev(_) => repo.diff_tree_to_tree(
-            Some(&base_tree),
-            Some(&head_commit.tree()?),
-            Some(&mut opts),
-        )?,
-        ContentSource::Index => {
-            let index = repo
-                .index()
-                .map_err(|source| SnapshotError::Index { source })?;
-            repo.diff_tree_to_index(Some(&base_tree), Some(&index), Some(&mut opts))?
-        }
-        ContentSource::WorkTree => {
-            repo.diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))?
-        }
-    };
-    let prefix = prefix_of(repo, root);
-    let mut out = std::collections::HashSet::new();
-    for delta in diff.deltas() {
-        for file in [delta.old_file(), delta.new_file()] {
-            if let Some(rel) = file
-                .path_bytes()
-                .and_then(|p| strip_prefix(&String::from_utf8_lossy(p), &prefix))
-            {
-                out.insert(rel);
-            }
-        }
-    }
-    Ok(out)
+    let prefix = repo.prefix_of(root);
+    Ok(repo
+        .changed_since(base, side)?
+        .iter()
+        .filter_map(|path| strip_prefix(path, &prefix))
+        .collect())
 }

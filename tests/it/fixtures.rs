@@ -18,14 +18,13 @@ fn check(repo: &Repo, format: &str) -> (i32, String) {
 fn clean_with_history() -> Repo {
     let repo = Repo::fixture("clean");
     repo.init();
-    repo.commit_as(
+    repo.commit(
+        "ISMS records\n\nApproved-by: Jane Doe <jane.doe@example.com>",
         ("Jane Doe", "jane.doe@example.com"),
         "2026-10-02T10:00:00Z",
-        &[
-            "-m",
-            "ISMS records\n\nApproved-by: Jane Doe <jane.doe@example.com>",
-        ],
-    );
+    )
+    .allow_empty()
+    .run();
     repo
 }
 

@@ -243,18 +243,15 @@ fn an_approved_waiver_silences_its_rule_on_its_records() {
     repo.init();
     repo.commit_all("Add the ISMS records", "2026-11-01T10:00:00Z");
     // Jane (ceo) approves the waiver herself: strength `self`.
-    repo.commit_as(
+    repo.commit(
+        "Approve W-1",
         ("Jane Doe", "jane@acme.example"),
         "2026-11-02T10:00:00Z",
-        &[
-            "-m",
-            "Approve W-1",
-            "--trailer",
-            "Approves: W-1",
-            "--trailer",
-            "Approved-by: Jane Doe <jane@acme.example>",
-        ],
-    );
+    )
+    .trailer("Approves: W-1")
+    .trailer("Approved-by: Jane Doe <jane@acme.example>")
+    .allow_empty()
+    .run();
 
     let (_, json) = repo.check_json(&[]);
     let d = diagnostics(&json, "acme/objective-owner-exists");

@@ -1,5 +1,10 @@
 //! Test support: temporary governance repositories, the real `git` with a
 //! fixed identity and dates, and running the built `govlint`.
+//!
+//! The git builders are the library's own test builders (`git`, the same
+//! file as the unit tests use); this module adds the governance-repository
+//! defaults (the routine committer `Test Author <author@acme.example>`,
+//! fixtures) and the govlint runner.
 
 #![allow(dead_code)]
 
@@ -7,6 +12,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use assert_cmd::cargo::cargo_bin;
+
+#[path = "../../src/history/testing.rs"]
+pub mod git;
+
+/// Who makes the routine commits and runs plain `git` commands.
+pub const TEST_AUTHOR: (&str, &str) = ("Test Author", "author@acme.example");
 
 /// A temporary folder that becomes a governance repository.
 pub struct Repo {
@@ -33,81 +44,56 @@ impl Repo {
     }
 
     pub fn write(&self, rel: &str, text: &str) -> &Repo {
-        let p = self.path().join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(p, text).expect("write");
+        git::write(self.path(), rel, text);
         self
     }
 
     pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Repo {
-        let p = self.path().join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(p, bytes).expect("write");
+        git::write(self.path(), rel, bytes);
         self
     }
 
-    /// Runs git with a fixed identity and no user or system configuration.
+    /// Runs git as [`TEST_AUTHOR`] with no user or system configuration;
+    /// asserts success and returns stdout.
     pub fn git(&self, args: &[&str]) -> String {
-        let out = git_command(self.path())
-            .args(args)
-            .output()
-            .expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let mut cmd = git_command(self.path());
+        cmd.args(args);
+        git::output(cmd, b"")
     }
 
     /// `git init` with `main` as the first branch.
     pub fn init(&self) -> &Repo {
-        self.git(&["init", "-q", "-b", "main"]);
+        git::init(self.path());
         self
     }
 
-    /// Stages everything and commits at a fixed date.
-    pub fn commit_all(&self, message: &str, date: &str) -> String {
-        self.commit_as(
-            ("Test Author", "author@acme.example"),
-            date,
-            &["-m", message],
-        )
+    /// Starts a commit of everything in the work tree as `who` = (name,
+    /// email), author and committer, at `date` (as git reads dates), with
+    /// git's default message cleanup.
+    pub fn commit(
+        &self,
+        message: &str,
+        who: (&'static str, &'static str),
+        date: &str,
+    ) -> git::CommitBuilder<'_> {
+        git::CommitBuilder::at_date(self.path(), message, date.to_owned())
+            .author(who.0, who.1)
+            .default_cleanup()
     }
 
-    /// Stages everything and commits (`--allow-empty`, plus `args`) as
-    /// `who` = (name, email), author and committer, at `date`; returns the id.
-    pub fn commit_as(&self, who: (&str, &str), date: &str, args: &[&str]) -> String {
-        self.git(&["add", "-A"]);
-        let mut commit = vec!["commit", "-q", "--allow-empty"];
-        commit.extend_from_slice(args);
-        self.git_as(who, date, &commit);
-        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    /// Stages everything and commits (`--allow-empty`) as [`TEST_AUTHOR`]
+    /// at `date`; returns the id.
+    pub fn commit_all(&self, message: &str, date: &str) -> String {
+        self.commit(message, TEST_AUTHOR, date).allow_empty().run()
     }
 
     /// Runs git as `who` = (name, email), author and committer, at `date`;
     /// asserts success and returns stdout.
     pub fn git_as(&self, who: (&str, &str), date: &str, args: &[&str]) -> String {
-        let out = git_command(self.path())
-            .env("GIT_AUTHOR_NAME", who.0)
-            .env("GIT_AUTHOR_EMAIL", who.1)
-            .env("GIT_COMMITTER_NAME", who.0)
-            .env("GIT_COMMITTER_EMAIL", who.1)
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date)
-            .args(args)
-            .output()
-            .expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let mut cmd = git_command(self.path());
+        cmd.args(args);
+        git::people(&mut cmd, who, who, date);
+        git::output(cmd, b"")
     }
 
     /// `govlint ARGS` run in this repository.
@@ -122,8 +108,8 @@ impl Repo {
         let out = self.govlint(&args);
         let json = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
             panic!(
-                "not JSON ({e}): stdout={} stderr={}",
-                out.stdout, out.stderr
+                "not JSON ({e}): code={} stdout={} stderr={}",
+                out.code, out.stdout, out.stderr
             )
         });
         (out.code, json)
@@ -161,17 +147,14 @@ pub fn govlint_in(dir: &Path, args: &[&str]) -> Output {
     }
 }
 
+/// `git` in `dir` as [`TEST_AUTHOR`] (dates: now), isolated from the user's
+/// and the machine's configuration and from a hook's environment.
 pub fn git_command(dir: &Path) -> Command {
-    let mut c = Command::new("git");
-    c.current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test Author")
-        .env("GIT_AUTHOR_EMAIL", "author@acme.example")
-        .env("GIT_COMMITTER_NAME", "Test Author")
-        .env("GIT_COMMITTER_EMAIL", "author@acme.example")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE");
+    let mut c = git::isolated(dir);
+    c.env("GIT_AUTHOR_NAME", TEST_AUTHOR.0)
+        .env("GIT_AUTHOR_EMAIL", TEST_AUTHOR.1)
+        .env("GIT_COMMITTER_NAME", TEST_AUTHOR.0)
+        .env("GIT_COMMITTER_EMAIL", TEST_AUTHOR.1);
     c
 }
 

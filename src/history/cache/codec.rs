@@ -4,7 +4,8 @@
 
 use git2::Oid;
 
-use super::OID_LEN;
+/// The length of a raw (SHA-1) object id.
+pub(super) const OID_LEN: usize = 20;
 
 /// Appends encoded values to a buffer.
 #[derive(Default)]

@@ -8,11 +8,11 @@ use std::collections::{HashMap, HashSet};
 
 use git2::{ObjectType, Oid, Repository};
 
+use super::super::attestation::{attestation, Attestation, Mailmapper, TagFacts};
 use super::super::encoding::decode;
 use super::super::signature::{split_signed, SignersFrom, Verifier};
 use super::super::trailer::approval_trailers;
 use super::super::{HistoryError, Identity};
-use super::{attestation, Attestation, Mailmapper, TagFacts};
 
 /// Tags nested deeper than this are not followed.
 const MAX_NESTING: usize = 16;

@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
+use super::super::build::build_counted;
 use super::super::testing::TestRepo;
-use super::super::walk::build_counted;
 use super::super::{History, HistoryOptions};
-use super::JANE;
+use super::{open, JANE};
 
 const PATHS: [&str; 4] = ["a.yaml", "b.yaml", "moved/a.yaml", "gone.yaml"];
 
@@ -34,12 +34,12 @@ fn snapshot(history: &History) -> String {
 }
 
 fn fresh(repo: &TestRepo) -> String {
-    let (history, _) = build_counted(&repo.open(), &opts(), None).expect("builds");
+    let (history, _) = build_counted(&open(repo), &opts(), None).expect("builds");
     snapshot(&history)
 }
 
 fn warm(repo: &TestRepo, dir: &std::path::Path) -> (String, usize) {
-    let (history, walked) = build_counted(&repo.open(), &opts(), Some(dir)).expect("builds");
+    let (history, walked) = build_counted(&open(repo), &opts(), Some(dir)).expect("builds");
     (snapshot(&history), walked)
 }
 

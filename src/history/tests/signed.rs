@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use super::super::testing::TestRepo;
+use super::super::testing::{as_gpgsig, ssh_sign, with_header, TestRepo};
 use super::super::{History, HistoryOptions, SignatureStatus};
-use super::{build, build_with, JANE};
+use super::{build, build_with, open, JANE};
 
 const SIGNERS: &str = ".govlint/allowed_signers";
 
@@ -135,15 +135,8 @@ fn a_signed_root_commit_has_no_allowed_signers_before_it() {
 fn without_a_configured_file_nothing_verifies() {
     let (repo, key) = repo_with_signers(listed);
     signed_approval(&repo, &key, "id: A\n");
-    let history = build_with(&repo.open(), &HistoryOptions::default()).expect("builds");
+    let history = build_with(&open(&repo), &HistoryOptions::default()).expect("builds");
     assert!(reason(&status_of_a(&history)).contains("configured"));
-}
-
-/// Inserts a `gpgsig` header into a raw commit.
-fn with_gpgsig(raw: &str, signature: &str) -> String {
-    let (header, message) = raw.split_once("\n\n").expect("header and message");
-    let folded = signature.trim_end().replace('\n', "\n ");
-    format!("{header}\ngpgsig {folded}\n\n{message}")
 }
 
 /// Commits an unsigned approval, then replaces `main` with a crafted copy
@@ -153,7 +146,7 @@ fn crafted(signature_for: impl Fn(&TestRepo, &str) -> String) -> TestRepo {
     repo.write("a.yaml", "id: A\n");
     let unsigned = repo.commit("Approve A").trailer(JANE).run();
     let raw = repo.git(&["cat-file", "commit", &unsigned]) + "\n";
-    let signed = with_gpgsig(&raw, &signature_for(&repo, &raw));
+    let signed = with_header(&raw, &as_gpgsig(&signature_for(&repo, &raw)));
     let id = repo.write_commit_object(signed.as_bytes());
     repo.git(&["update-ref", "refs/heads/main", &id]);
     repo
@@ -164,7 +157,7 @@ fn crafted_signature_in_namespace_git_verifies() {
     // The control for the two tests below: the crafting itself is sound.
     let repo = crafted(|repo, raw| {
         let key = repo.path().join(".git/test-keys/jane");
-        TestRepo::ssh_sign(&key, "git", raw.as_bytes())
+        ssh_sign(&key, "git", raw.as_bytes())
     });
     assert!(matches!(
         status_of_a(&build(&repo)),
@@ -176,7 +169,7 @@ fn crafted_signature_in_namespace_git_verifies() {
 fn a_signature_in_another_namespace_is_rejected() {
     let repo = crafted(|repo, raw| {
         let key = repo.path().join(".git/test-keys/jane");
-        TestRepo::ssh_sign(&key, "file", raw.as_bytes())
+        ssh_sign(&key, "file", raw.as_bytes())
     });
     assert!(reason(&status_of_a(&build(&repo))).contains("namespace \"file\""));
 }

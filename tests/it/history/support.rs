@@ -1,14 +1,15 @@
-//! Shared builders for the history tests: people, records, rules, commits,
-//! keys and running govlint.
+//! Shared builders for the history tests: people, records, rules, and
+//! commits, keys and crafted signatures in their terms (made by the shared
+//! git builder, `crate::support::git`), and running govlint.
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{diagnostics, git_command, Output, Repo};
+pub(super) use crate::support::git::{as_gpgsig, ssh_sign};
+use crate::support::{diagnostics, git, Output, Repo};
 
 // ---------------------------------------------------------------------------
 // People, records and rules
@@ -185,30 +186,13 @@ pub(super) fn isms(rules: &str) -> Repo {
 // Commits, tags, keys
 // ---------------------------------------------------------------------------
 
-/// A commit of everything in the work tree, being described.
-pub(super) struct Commit<'r> {
-    pub(super) repo: &'r Repo,
-    pub(super) message: String,
-    pub(super) author: Who,
-    pub(super) committer: Who,
-    pub(super) date: String,
-    pub(super) trailers: Vec<String>,
-    pub(super) key: Option<PathBuf>,
-    pub(super) empty: bool,
-}
+/// A commit of everything in the work tree, being described: the shared
+/// builder, with the people of these tests.
+pub(super) struct Commit<'r>(git::CommitBuilder<'r>);
 
 /// Starts a commit authored and committed by `by` at 10:00 UTC on `day`.
 pub(super) fn commit<'r>(repo: &'r Repo, message: &str, by: Who, day: &str) -> Commit<'r> {
-    Commit {
-        repo,
-        message: message.to_owned(),
-        author: by,
-        committer: by,
-        date: at(day),
-        trailers: Vec::new(),
-        key: None,
-        empty: false,
-    }
+    Commit(repo.commit(message, (by.name, by.email), &at(day)))
 }
 
 pub(super) fn at(day: &str) -> String {
@@ -216,67 +200,27 @@ pub(super) fn at(day: &str) -> String {
 }
 
 impl Commit<'_> {
-    pub(super) fn committer(mut self, who: Who) -> Self {
-        self.committer = who;
-        self
+    pub(super) fn committer(self, who: Who) -> Self {
+        Commit(self.0.committer(who.name, who.email))
     }
 
-    pub(super) fn trailer(mut self, trailer: impl Into<String>) -> Self {
-        self.trailers.push(trailer.into());
-        self
+    pub(super) fn trailer(self, trailer: impl Into<String>) -> Self {
+        Commit(self.0.trailer(trailer))
     }
 
     /// `git commit -S` with `gpg.format=ssh` and this private key.
-    pub(super) fn signed(mut self, key: &Path) -> Self {
-        self.key = Some(key.to_owned());
-        self
+    pub(super) fn signed(self, key: &Path) -> Self {
+        Commit(self.0.sign(key))
     }
 
     /// `--allow-empty`: an approval that changes nothing.
-    pub(super) fn empty(mut self) -> Self {
-        self.empty = true;
-        self
+    pub(super) fn empty(self) -> Self {
+        Commit(self.0.allow_empty())
     }
 
     /// Makes the commit; returns its id.
     pub(super) fn run(self) -> String {
-        let repo = self.repo;
-        repo.git(&["add", "-A"]);
-        let mut args: Vec<String> = Vec::new();
-        if let Some(key) = &self.key {
-            args.extend([
-                "-c".into(),
-                "gpg.format=ssh".into(),
-                "-c".into(),
-                format!("user.signingkey={}", key.display()),
-            ]);
-        }
-        args.extend(["commit", "-q", "-m", &self.message].map(String::from));
-        for t in &self.trailers {
-            args.extend(["--trailer".to_owned(), t.clone()]);
-        }
-        if self.key.is_some() {
-            args.push("-S".into());
-        }
-        if self.empty {
-            args.push("--allow-empty".into());
-        }
-        let out = git_command(repo.path())
-            .args(&args)
-            .env("GIT_AUTHOR_NAME", self.author.name)
-            .env("GIT_AUTHOR_EMAIL", self.author.email)
-            .env("GIT_COMMITTER_NAME", self.committer.name)
-            .env("GIT_COMMITTER_EMAIL", self.committer.email)
-            .env("GIT_AUTHOR_DATE", &self.date)
-            .env("GIT_COMMITTER_DATE", &self.date)
-            .output()
-            .expect("run git commit");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        head(repo)
+        self.0.run()
     }
 }
 
@@ -289,54 +233,11 @@ pub(super) fn git_as(repo: &Repo, who: Who, day: &str, args: &[&str]) -> String 
     repo.git_as((who.name, who.email), &at(day), args)
 }
 
-/// Runs `cmd` with `stdin` as its input; asserts success, returns stdout.
-pub(super) fn run_with_stdin(mut cmd: Command, stdin: &[u8]) -> String {
-    use std::io::Write as _;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("wait");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// An ed25519 key pair made by `ssh-keygen -t ed25519 -N ''`, kept inside
 /// `.git` so that `git add -A` never commits it. Returns the private key's
 /// path and the public key (`ssh-ed25519 AAAA…`).
 pub(super) fn keygen(repo: &Repo, name: &str) -> (PathBuf, String) {
-    let dir = repo.path().join(".git").join("test-keys");
-    std::fs::create_dir_all(&dir).expect("key folder");
-    let private = dir.join(name);
-    let out = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&private)
-        .output()
-        .expect("run ssh-keygen");
-    assert!(out.status.success(), "{out:?}");
-    let public = std::fs::read_to_string(private.with_extension("pub")).expect("public key");
-    let public = public.split_whitespace().take(2).collect::<Vec<_>>();
-    (private, public.join(" "))
-}
-
-/// `ssh-keygen -Y sign -n NAMESPACE` over `data`: an armored signature.
-pub(super) fn ssh_sign(key: &Path, namespace: &str, data: &[u8]) -> String {
-    let mut cmd = Command::new("ssh-keygen");
-    cmd.args(["-q", "-Y", "sign", "-n", namespace, "-f"])
-        .arg(key);
-    run_with_stdin(cmd, data)
+    git::keygen(repo.path(), name, "ed25519")
 }
 
 /// The raw commit object, as `git cat-file commit` prints it.
@@ -363,26 +264,11 @@ pub(super) fn gpgsig_header(raw: &str) -> String {
     out
 }
 
-/// An armored signature as a `gpgsig` header.
-pub(super) fn as_gpgsig(signature: &str) -> String {
-    let mut lines = signature.trim_end().lines();
-    let mut out = format!("gpgsig {}\n", lines.next().expect("armor"));
-    for line in lines {
-        out.push(' ');
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
 /// Writes `raw` with `header` added to its header as a new commit object,
 /// moves the current branch to it and returns its id.
 pub(super) fn replace_head_with(repo: &Repo, raw: &str, header: &str) -> String {
-    let end = raw.find("\n\n").expect("header end") + 1;
-    let crafted = format!("{}{header}{}", &raw[..end], &raw[end..]);
-    let mut cmd = git_command(repo.path());
-    cmd.args(["hash-object", "-w", "-t", "commit", "--stdin"]);
-    let id = run_with_stdin(cmd, crafted.as_bytes()).trim().to_owned();
+    let crafted = git::with_header(raw, header);
+    let id = git::write_commit_object(repo.path(), crafted.as_bytes());
     repo.git(&["update-ref", "HEAD", &id]);
     id
 }
@@ -414,16 +300,7 @@ pub(super) fn govlint(dir: &Path, args: &[&str]) -> Output {
 /// `govlint check --format json --today 2026-11-15 EXTRA`: exit code and
 /// report.
 pub(super) fn check(repo: &Repo, extra: &[&str]) -> (i32, Value) {
-    let mut args = vec!["check", "--format", "json", "--today", "2026-11-15"];
-    args.extend_from_slice(extra);
-    let out = govlint(repo.path(), &args);
-    let json = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): code={} stdout={} stderr={}",
-            out.code, out.stdout, out.stderr
-        )
-    });
-    (out.code, json)
+    repo.check_json(extra)
 }
 
 /// `govlint log POL-IS-001 --format json`.
