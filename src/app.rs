@@ -46,8 +46,12 @@ pub const FAILED: u8 = 2;
 pub enum Fatal {
     #[error("no such directory: {}", .0.display())]
     NoDir(PathBuf),
-    #[error("invalid --today `{0}`: expected a date like 2026-09-15")]
-    BadToday(String),
+    #[error("invalid {from} `{value}`: expected a calendar date like 2026-09-15")]
+    BadToday {
+        value: String,
+        /// `--today`, or `GOVLINT_TODAY` when the value came from the environment.
+        from: &'static str,
+    },
     #[error("{0}")]
     #[diagnostic(help("check the configuration file named above"))]
     Config(String),
@@ -57,9 +61,12 @@ pub enum Fatal {
     Snapshot(#[from] crate::record::snapshot::SnapshotError),
     #[error(transparent)]
     Glob(#[from] load::GlobError),
-    #[error("{what} needs a git repository; {} is not inside one", .dir.display())]
-    #[diagnostic(help("run `git init` there, or pass -C with the repository's folder"))]
+    #[error("not a git repository: {} (needed by {what})", .dir.display())]
+    #[diagnostic(help("run govlint inside the repository (or pass -C with its folder), or make one with `git init`"))]
     NotARepository { what: &'static str, dir: PathBuf },
+    #[error("no file or folder matches `{path}`{suggestion}")]
+    #[diagnostic(help("paths given to `govlint check` are relative to the current folder and must name files or folders of the repository; a typo must not pass a hook or CI"))]
+    NoSuchPath { path: String, suggestion: String },
     #[error("cannot write {}: {source}", .path.display())]
     Write {
         path: PathBuf,
@@ -75,14 +82,14 @@ pub enum Fatal {
         "fetch the full history: `git fetch --unshallow`, or in GitHub Actions use actions/checkout with `fetch-depth: 0`. To run anyway with history results reported as \"unknown\" warnings, pass --allow-shallow (or set history.allow_shallow: true)"
     ))]
     Shallow,
-    #[error("no rule or built-in code is called `{0}`")]
+    #[error("no rule or built-in code is called `{id}`{suggestion}")]
     #[diagnostic(help("`govlint rules` lists the enabled rules; built-in codes are parse, schema, record/*, config, history/*, waiver/*"))]
-    UnknownRule(String),
-    #[error("no record has the id `{0}`")]
+    UnknownRule { id: String, suggestion: String },
+    #[error("no record has the id `{id}`{suggestion}")]
     #[diagnostic(help(
-        "ids are case-sensitive; `govlint check --format json` lists every record's id and file"
+        "ids are case-sensitive; `govlint log` without an id lists every record's id, kind and file"
     ))]
-    UnknownRecord(String),
+    UnknownRecord { id: String, suggestion: String },
     #[error(transparent)]
     #[diagnostic(transparent)]
     Hook(#[from] crate::hook::HookError),
@@ -148,10 +155,25 @@ fn today(cli: &Cli) -> Result<jiff::civil::Date, Fatal> {
     match &cli.today {
         Some(s) => crate::time::parse_date(s.trim())
             .map(Some)
-            .ok_or_else(|| Fatal::BadToday(s.clone()))
+            .ok_or_else(|| Fatal::BadToday {
+                value: s.clone(),
+                from: if today_from_flag() {
+                    "--today"
+                } else {
+                    "GOVLINT_TODAY"
+                },
+            })
             .map(crate::time::today),
         None => Ok(crate::time::today(None)),
     }
+}
+
+/// Whether `--today` was given on the command line (else a pinned "today"
+/// came from `GOVLINT_TODAY`), so an error names what the user typed.
+fn today_from_flag() -> bool {
+    std::env::args_os()
+        .filter_map(|a| a.into_string().ok())
+        .any(|a| a == "--today" || a.starts_with("--today="))
 }
 
 /// Writes to `--output FILE` (which the user named) or stdout.

@@ -134,8 +134,8 @@ pub enum TextOrJson {
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// The record's id.
-    pub record: String,
+    /// The record's id; without one, every record is listed with its kind and file.
+    pub record: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,

@@ -25,4 +25,7 @@ pub struct Evaluation {
     pub history: Option<History>,
     /// The governance root relative to the repository's work tree.
     pub prefix: String,
+    /// Every file of the evaluated content (work tree, index or revision)
+    /// under the root, sorted: what paths given to `check` must name.
+    pub listed: Vec<String>,
 }

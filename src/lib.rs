@@ -26,5 +26,6 @@ pub mod report;
 pub mod rule;
 pub mod schema;
 pub mod source;
+pub mod suggest;
 pub mod time;
 pub mod yaml;

@@ -51,13 +51,14 @@ pub(super) fn run(ws: &Workspace, global: &Global, args: &CheckArgs) -> Result<u
             verbose: global.verbose,
         },
     )?;
+    if ws.config.file.is_none() && !global.quiet && args.format == CheckFormat::Human {
+        super::print_err(
+            "note: no govlint.yaml here or in a folder above, so the defaults are in force (every *.yaml, *.yml and *.md file is a record candidate; the iso27001-2022 pack is enabled); `govlint init` writes one\n",
+        );
+    }
     let mut findings = eval.findings;
     if !args.paths.is_empty() {
-        let wanted: Vec<String> = args
-            .paths
-            .iter()
-            .filter_map(|p| ws.root_relative(p))
-            .collect();
+        let wanted = wanted_paths(ws, &args.paths, &eval.listed)?;
         findings.retain(|f| {
             f.location.as_ref().is_none_or(|l| {
                 wanted
@@ -129,4 +130,46 @@ fn append(path: &Path, text: &str) -> Result<(), Fatal> {
         path: path.to_owned(),
         source,
     })
+}
+
+/// The paths given to `check`, relative to the governance root. Each must
+/// name a file or folder of the checked content: a typo that matched
+/// nothing would otherwise pass a hook or CI with "0 errors".
+fn wanted_paths(
+    ws: &Workspace,
+    paths: &[PathBuf],
+    listed: &[String],
+) -> Result<Vec<String>, Fatal> {
+    let mut wanted = Vec::new();
+    for p in paths {
+        let given = p.to_string_lossy().replace('\\', "/");
+        let rel = ws.root_relative(p);
+        let found = rel.as_ref().is_some_and(|w| {
+            let w = w.trim_end_matches('/');
+            w.is_empty() || names_listed(listed, w)
+        });
+        if !found {
+            let near = rel.as_deref().and_then(|w| {
+                crate::suggest::closest(w.trim_end_matches('/'), listed.iter().map(String::as_str))
+            });
+            return Err(Fatal::NoSuchPath {
+                path: given,
+                suggestion: near
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default(),
+            });
+        }
+        wanted.extend(rel);
+    }
+    Ok(wanted)
+}
+
+/// Whether `listed` (sorted) holds the file `w` or a file under folder `w`.
+fn names_listed(listed: &[String], w: &str) -> bool {
+    let folder = format!("{w}/");
+    let i = listed.partition_point(|l| l.as_str() < w);
+    listed[i..]
+        .iter()
+        .take_while(|l| l.starts_with(w))
+        .any(|l| l == w || l.starts_with(&folder))
 }

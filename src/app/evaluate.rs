@@ -96,6 +96,8 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         files.insert(f.path.clone(), Arc::clone(f));
     }
     let rules = rule_meta(&ruleset);
+    let mut listed: Vec<String> = snapshot.files.iter().map(|f| f.path.clone()).collect();
+    listed.sort_unstable();
     Ok(Evaluation {
         records,
         findings,
@@ -104,6 +106,7 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         ruleset,
         history,
         prefix,
+        listed,
     })
 }
 
@@ -194,7 +197,7 @@ impl HistoryJob {
     fn run(&self) -> Result<Option<History>, Fatal> {
         let Some(git_dir) = &self.git_dir else {
             return Err(Fatal::NotARepository {
-                what: "approval and review rules (git history as evidence)",
+                what: "the approval and review rules, which read git history as evidence; to lint a folder outside git, turn them off with `packs: []`",
                 dir: self.cwd.clone(),
             });
         };

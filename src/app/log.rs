@@ -1,10 +1,11 @@
 //! `govlint log RECORD-ID`: one record's change, approval and review trail
-//! (text or JSON). It reads the history even when no rule needs it, and it is
+//! (text or JSON); without an id, the list of records. It reads the history even when no rule needs it, and it is
 //! not a gate: it exits 0 once written.
 
 use crate::cli::{Cli, LogArgs, TextOrJson};
 use crate::evidence::GitEvidence;
 use crate::record::snapshot::ContentSource;
+use crate::record::{Record, RecordSet};
 
 use super::{emit, evaluate, today, Fatal, Options, Workspace, CLEAN};
 
@@ -25,8 +26,18 @@ pub(super) fn log(cli: &Cli, args: &LogArgs) -> Result<u8, Fatal> {
             verbose: cli.verbose,
         },
     )?;
-    let Some(record) = eval.records.get(&args.record) else {
-        return Err(Fatal::UnknownRecord(args.record.clone()));
+    let Some(id) = &args.record else {
+        emit(None, &listing(&eval.records, args.format))?;
+        return Ok(CLEAN);
+    };
+    let Some(record) = eval.records.get(id) else {
+        return Err(Fatal::UnknownRecord {
+            id: id.clone(),
+            suggestion: crate::suggest::did_you_mean(
+                id,
+                eval.records.iter().map(|r| r.id.as_str()),
+            ),
+        });
     };
     let Some(history) = &eval.history else {
         return Err(Fatal::NotARepository {
@@ -45,4 +56,36 @@ pub(super) fn log(cli: &Cli, args: &LogArgs) -> Result<u8, Fatal> {
     }
     emit(None, &text)?;
     Ok(CLEAN)
+}
+
+/// `govlint log` without an id: every record's id, kind and file, by id.
+fn listing(records: &RecordSet, format: TextOrJson) -> String {
+    let mut all: Vec<&Record> = records.iter().collect();
+    all.sort_by(|a, b| (&a.id, &a.file.path).cmp(&(&b.id, &b.file.path)));
+    match format {
+        TextOrJson::Json => {
+            let list: Vec<serde_json::Value> = all
+                .iter()
+                .map(|r| serde_json::json!({"id": r.id, "kind": r.kind, "file": r.file.path}))
+                .collect();
+            let mut t =
+                serde_json::to_string_pretty(&serde_json::json!({"version": 1, "records": list}))
+                    .unwrap_or_default();
+            t.push('\n');
+            t
+        }
+        TextOrJson::Text => {
+            let id_w = all.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let kind_w = all.iter().map(|r| r.kind.len()).max().unwrap_or(0);
+            let mut t: String = all
+                .iter()
+                .map(|r| format!("{:<id_w$}  {:<kind_w$}  {}\n", r.id, r.kind, r.file.path))
+                .collect();
+            t.push_str(&format!(
+                "{} records; `govlint log ID` shows one record's trail\n",
+                all.len()
+            ));
+            t
+        }
+    }
 }

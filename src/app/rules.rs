@@ -2,12 +2,14 @@
 //! built-in codes are, from the working tree's configuration, without
 //! loading records.
 
+use std::collections::BTreeMap;
+
 use crate::cli::{Cli, ExplainArgs, RulesArgs, TextOrJson};
 use crate::record::snapshot::{ContentSource, Snapshot};
 use crate::rule::RuleSet;
 
 use super::evaluate::{invalid_rules, rule_files};
-use super::{emit, Fatal, Workspace, CLEAN};
+use super::{emit, print_err, Fatal, Workspace, CLEAN};
 
 /// `govlint rules`: the enabled rules with severity, clause and source.
 pub(super) fn rules(cli: &Cli, args: &RulesArgs) -> Result<u8, Fatal> {
@@ -62,14 +64,43 @@ pub(super) fn rules(cli: &Cli, args: &RulesArgs) -> Result<u8, Fatal> {
 
 /// `govlint explain RULE-ID`: a rule's or built-in code's documentation.
 pub(super) fn explain(cli: &Cli, args: &ExplainArgs) -> Result<u8, Fatal> {
-    let ws = Workspace::open(cli)?;
-    let set = working_ruleset(&ws)?;
+    // Explaining must work while the configuration or a rule file is broken:
+    // that is when people ask what `config` means.
+    let set = match Workspace::open(cli).and_then(|ws| working_ruleset(&ws)) {
+        Ok(set) => set,
+        Err(Fatal::InvalidConfig(..) | Fatal::Config(_)) => {
+            if !cli.quiet {
+                print_err("note: this repository's govlint.yaml or a rule file is invalid (`govlint check` shows where); explaining the built-in rules and codes\n");
+            }
+            RuleSet::load(
+                &crate::config::Config::defaults(".".into()).packs,
+                &[],
+                &BTreeMap::new(),
+            )
+            .map_err(|_| Fatal::Other("the built-in rule pack does not load".to_owned()))?
+        }
+        Err(e) => return Err(e),
+    };
     match crate::rule::explain(&set, &args.rule) {
         Some(text) => {
             emit(None, &text)?;
             Ok(CLEAN)
         }
-        None => Err(Fatal::UnknownRule(args.rule.clone())),
+        None => {
+            let known: Vec<String> = set
+                .rules()
+                .iter()
+                .map(|r| r.id.clone())
+                .chain(crate::rule::CODES.iter().map(|c| c.id.to_owned()))
+                .collect();
+            Err(Fatal::UnknownRule {
+                id: args.rule.clone(),
+                suggestion: crate::suggest::did_you_mean(
+                    &args.rule,
+                    known.iter().map(String::as_str),
+                ),
+            })
+        }
     }
 }
 

@@ -62,6 +62,7 @@ fn evaluation() -> Evaluation {
         ruleset,
         history: None,
         prefix: String::new(),
+        listed: Vec::new(),
     }
 }
 

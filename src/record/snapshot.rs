@@ -43,7 +43,7 @@ pub enum Content {
 /// Why a snapshot could not be taken (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
-    #[error("{what} needs a git repository, and {} is not in one", .root.display())]
+    #[error("not a git repository: {} (needed by {what})", .root.display())]
     NotARepository { what: &'static str, root: PathBuf },
     #[error(transparent)]
     History(#[from] HistoryError),

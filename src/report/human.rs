@@ -16,7 +16,9 @@ pub fn render(report: &Report<'_>, color: bool, quiet: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     for f in report.findings {
         render_one(&handler, report, f, &mut out);
