@@ -149,7 +149,7 @@ pub fn build(
                     ev.judged(r)
                         .into_iter()
                         .map(|(e, a)| {
-                            let entry = EventEntry::new(ev, &e, &a);
+                            let entry = EventEntry::new(&e, &a);
                             (e, a, entry)
                         })
                         .collect()

@@ -18,7 +18,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use crate::history::{BlobId, CommitId, Event, EventKind, History, Identity};
+use crate::history::{BlobId, CommitId, Event, EventKind, History, Identity, SignatureStatus};
 use crate::record::{Record, RecordSet};
 use crate::rule::{Approval, Evidence, EvidenceStatus, Strength};
 
@@ -142,7 +142,40 @@ impl<'a> GitEvidence<'a> {
                 .map(|a| a.raw_email.to_lowercase()),
             approver_emails,
             commit: event.commit.id.to_string(),
+            why: self.why(event, strength),
             pending: false,
+        }
+    }
+
+    /// Why an event's strength is what it is, in words.
+    fn why(&self, event: &Event, strength: Strength) -> String {
+        if event.commit.forge {
+            return "made by a forge on merge: its trailers prove nothing about who approved"
+                .to_owned();
+        }
+        if self.is_backdated(event.commit.id) {
+            return "the commit is dated before its parent (backdated): not trusted".to_owned();
+        }
+        match (&event.signature, strength) {
+            (_, Strength::Signed) => {
+                "signature verified against the allowed-signers file".to_owned()
+            }
+            (SignatureStatus::Rejected { reason }, _) => {
+                format!("signature not accepted ({reason})")
+            }
+            (SignatureStatus::Unverified { format }, _) => {
+                format!("{format} signature present but not verified")
+            }
+            (SignatureStatus::Verified { .. }, _) => {
+                "signed, but the key is not listed for the approver's email".to_owned()
+            }
+            (SignatureStatus::Unsigned, Strength::SelfMade) => {
+                "committed by the approver".to_owned()
+            }
+            (SignatureStatus::Unsigned, _) => format!(
+                "the trailer was committed by {} <{}>",
+                event.commit.committer.name, event.commit.committer.raw_email
+            ),
         }
     }
 

@@ -8,9 +8,9 @@
 
 use serde::Serialize;
 
-use crate::history::{Change, ChangeKind, Event, EventKind, SignatureStatus, Via};
+use crate::history::{Change, ChangeKind, Event, EventKind, Via};
 use crate::record::Record;
-use crate::rule::{short_commit, Approval, Strength};
+use crate::rule::{short_commit, Approval};
 
 use super::GitEvidence;
 
@@ -81,7 +81,7 @@ pub fn trail(record: &Record, evidence: &GitEvidence<'_>) -> Trail {
     let mut events: Vec<EventEntry> = evidence
         .judged(record)
         .iter()
-        .map(|(e, a)| EventEntry::new(evidence, e, a))
+        .map(|(e, a)| EventEntry::new(e, a))
         .collect();
     events.reverse();
     Trail {
@@ -133,7 +133,7 @@ impl ChangeEntry {
 impl EventEntry {
     /// The entry of one judged approval or review (`GitEvidence::judged`),
     /// with the note that explains its strength.
-    pub fn new(evidence: &GitEvidence<'_>, e: &Event, a: &Approval) -> Self {
+    pub fn new(e: &Event, a: &Approval) -> Self {
         EventEntry {
             kind: match e.kind {
                 EventKind::Approval => "approval",
@@ -147,7 +147,7 @@ impl EventEntry {
                 email: e.who.email.clone(),
                 roles: a.roles.clone(),
                 strength: a.strength.as_str(),
-                note: strength_note(evidence, e, a),
+                note: a.why.clone(),
             },
             unchanged: a.unchanged,
             via: match e.via {
@@ -225,31 +225,5 @@ impl Trail {
             out.push_str("  never approved or reviewed in git\n");
         }
         out
-    }
-}
-
-/// Why an event's strength is what it is, in words.
-fn strength_note(evidence: &GitEvidence<'_>, event: &Event, approval: &Approval) -> String {
-    if event.commit.forge {
-        return "made by a forge on merge: its trailers prove nothing about who approved"
-            .to_owned();
-    }
-    if evidence.is_backdated(event.commit.id) {
-        return "the commit is dated before its parent (backdated): not trusted".to_owned();
-    }
-    match (&event.signature, approval.strength) {
-        (_, Strength::Signed) => "signature verified against the allowed-signers file".to_owned(),
-        (SignatureStatus::Rejected { reason }, _) => format!("signature not accepted ({reason})"),
-        (SignatureStatus::Unverified { format }, _) => {
-            format!("{format} signature present but not verified")
-        }
-        (SignatureStatus::Verified { .. }, _) => {
-            "signed, but the key is not listed for the approver's email".to_owned()
-        }
-        (SignatureStatus::Unsigned, Strength::SelfMade) => "committed by the approver".to_owned(),
-        (SignatureStatus::Unsigned, _) => format!(
-            "the trailer was committed by {} <{}>",
-            event.commit.committer.name, event.commit.committer.raw_email
-        ),
     }
 }

@@ -78,6 +78,9 @@ pub struct Approval {
     pub approver_emails: Vec<String>,
     /// The approving commit (full or abbreviated hash).
     pub commit: String,
+    /// Why the strength is what it is, in words: who committed the trailer,
+    /// a forge merge, a backdated commit, a signature's verdict.
+    pub why: String,
     /// Not yet part of the evaluated history (e.g. comes with the commit being
     /// made): never counts, but marks the finding as pending.
     pub pending: bool,

@@ -173,6 +173,7 @@ pub(crate) fn approval(set: &RecordSet, person: &str, date: &str) -> Approval {
         change_author_email: Some("author@acme.example".to_owned()),
         approver_emails: vec![email],
         commit: "0123456789abcdef0123456789abcdef01234567".to_owned(),
+        why: "committed by the approver".to_owned(),
         pending: false,
     }
 }

@@ -168,15 +168,15 @@ impl Approved {
             return Vec::new();
         }
         let noun = if self.reviews_count {
-            "reviewed or approved"
+            "review or approval"
         } else {
-            "approved"
+            "approval"
         };
         let detail = if candidates.is_empty() {
-            format!("never {noun}")
+            format!("git holds no {noun} of it")
         } else if !persons.is_empty() {
             format!(
-                "only {} of the {} distinct approvers required{} qualify: {}",
+                "only {} of the {} distinct people required{} qualify: {}",
                 persons.len(),
                 self.count,
                 who.text(),
@@ -188,7 +188,10 @@ impl Approved {
                 .iter()
                 .filter_map(|(a, r)| r.as_ref().err().map(|(rank, why)| (*rank, a.date, why)))
                 .max_by_key(|(rank, date, _)| (*rank, *date))
-                .map_or_else(|| format!("never {noun}"), |(_, _, why)| why.clone())
+                .map_or_else(
+                    || format!("git holds no {noun} of it"),
+                    |(_, _, why)| why.clone(),
+                )
         };
         vec![Failure {
             pending,
@@ -336,66 +339,75 @@ struct Test<'w> {
 
 impl Test<'_> {
     fn judge(&self, a: &Approval) -> Verdict {
-        let verb = if a.review { "reviewed" } else { "approved" };
-        let when = format!(
-            "{} on {} in commit {}",
-            a.email,
-            a.date,
-            message_commit(&a.commit)
-        );
+        let noun = if a.review { "review" } else { "approval" };
+        let commit = message_commit(&a.commit);
         let Some(person) = a.person.as_deref() else {
             return Err((
                 0,
-                format!("{verb} only by {when}, whose email matches no Person record"),
+                format!(
+                    "the {noun} in commit {commit} on {} is by {}, and that email matches no Person record",
+                    a.date, a.email
+                ),
             ));
         };
+        let by = format!("by {person} in commit {commit} on {}", a.date);
         let member = match self.who {
             Who::AnyPerson => true,
             Who::Role(r) => a.roles.iter().any(|x| x == r),
             Who::Person(p) => person == *p,
         };
         if !member {
-            let whom = match self.who {
-                Who::Role(r) => format!("outside the role `{r}`"),
-                Who::Person(p) => format!("other than `{p}`"),
+            let why = match self.who {
+                Who::Role(r) => format!("{person} ({}) was not in role `{r}` then", a.email),
+                Who::Person(p) => format!("it had to be `{p}`"),
                 Who::AnyPerson => String::new(),
             };
-            return Err((1, format!("{verb} by someone {whom} ({person}, {when})")));
+            return Err((1, format!("the {noun} {by} does not count: {why}")));
         }
         if a.strength < self.strength {
             return Err((
                 2,
                 format!(
-                    "only {}, {} required ({verb} by {when})",
-                    a.strength, self.strength
+                    "the {noun} {by} counts only as `{}`, and at least `{}` is required: {}",
+                    a.strength, self.strength, a.why
                 ),
             ));
         }
         if let Some((oldest, text)) = self.interval {
             if a.date < oldest {
-                let last = if a.review {
-                    "last review"
-                } else {
-                    "last approval"
-                };
-                return Err((3, format!("too old: {last} {}, interval {text}", a.date)));
+                return Err((
+                    3,
+                    format!(
+                        "the last {noun} was on {} ({person}, commit {commit}), longer ago than its interval {text}",
+                        a.date
+                    ),
+                ));
             }
         }
         if self.unchanged && !a.unchanged {
             return Err((
                 4,
-                format!(
-                    "changed since approval in commit {} ({})",
-                    message_commit(&a.commit),
-                    a.date
-                ),
+                format!("the record has changed since its last {noun} ({by})"),
             ));
         }
         if self.four_eyes {
             match &a.change_author_email {
-                None => return Err((5, format!("four-eyes cannot be shown: the author of the change {verb} by {when} is unknown"))),
-                Some(author) if a.approver_emails.iter().chain([&a.email]).any(|e| e.eq_ignore_ascii_case(author)) => {
-                    return Err((5, format!("{verb} only by the change's own author ({author}); four-eyes requires someone else")));
+                None => {
+                    return Err((
+                        5,
+                        format!("four-eyes cannot be shown: the author of the change of the {noun} {by} is unknown"),
+                    ))
+                }
+                Some(author)
+                    if a.approver_emails
+                        .iter()
+                        .chain([&a.email])
+                        .any(|e| e.eq_ignore_ascii_case(author)) =>
+                {
+                    return Err((
+                        5,
+                        format!("the {noun} {by} is by the change's own author ({author}); four-eyes needs someone else"),
+                    ));
                 }
                 Some(_) => {}
             }

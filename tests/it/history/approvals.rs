@@ -7,7 +7,7 @@ fn approval_by_a_member_of_the_approver_role_counts() {
     let repo = isms(&standard_rules());
     let (code, json) = check(&repo, &[]);
     assert_eq!(code, 1, "{json:#}");
-    fails_with(&json, RULE, "never approved");
+    fails_with(&json, RULE, "git holds no approval of it");
 
     repo.write(POLICY, &policy("1.1", ""));
     commit(&repo, "Approve policy 1.1", JANE, "2026-10-01")
@@ -31,7 +31,7 @@ fn approval_by_a_person_outside_the_approver_role_does_not_count() {
         &json,
         RULE,
         &format!(
-            "approved by someone outside the role `top-management` (bob, bob@acme.example on 2026-10-01 in commit {})",
+            "the approval by bob in commit {} on 2026-10-01 does not count: bob (bob@acme.example) was not in role `top-management` then",
             short(&approval)
         ),
     );
@@ -55,12 +55,12 @@ fn a_trailer_typed_by_someone_else_is_only_claimed() {
     fails_with(
         &json,
         "acme/approved-self",
-        "only claimed, self required (approved by jane@acme.example on 2026-10-01",
+        "counts only as `claimed`, and at least `self` is required: the trailer was committed by",
     );
     fails_with(
         &json,
         "acme/approved-signed",
-        "only claimed, signed required",
+        "counts only as `claimed`, and at least `signed` is required",
     );
 
     let trail = log_json(&repo);
@@ -114,7 +114,7 @@ fn a_review_counts_for_reviewed_but_not_for_approved() {
     let (code, json) = check(&repo, &[]);
     assert_eq!(code, 1, "{json:#}");
     passes(&json, "acme/policy-reviewed");
-    fails_with(&json, "acme/policy-approved", "never approved");
+    fails_with(&json, "acme/policy-approved", "git holds no approval of it");
 
     // `Reviewed-by` without `Reviews:` on a commit that changes nothing
     // reaches no record.
@@ -127,5 +127,5 @@ fn a_review_counts_for_reviewed_but_not_for_approved() {
         .trailer(JANE.reviewed_by())
         .run();
     let (_, json) = check(&repo, &[]);
-    fails_with(&json, "acme/policy-reviewed", "never reviewed or approved");
+    fails_with(&json, "acme/policy-reviewed", "git holds no review or approval of it");
 }

@@ -55,7 +55,7 @@ fn a_merge_carrying_the_approval_approves_what_it_brings_in() {
     repo.write("roles/legal.yaml", "kind: Role\nid: legal\nname: Legal\n");
     commit(&repo, "Add the legal role", CLERK, "2026-10-02").run();
     let (_, json) = check(&repo, &[]);
-    fails_with(&json, RULE, "never approved");
+    fails_with(&json, RULE, "git holds no approval of it");
     git_as(
         &repo,
         JANE,
@@ -104,7 +104,7 @@ fn history_follows_a_renamed_policy() {
     assert_eq!(f[0]["file"], renamed);
     assert!(
         message(f[0]).contains(&format!(
-            "changed since approval in commit {}",
+            "the record has changed since its last approval (by jane in commit {}",
             short(&approval)
         )),
         "{json:#}"
@@ -146,7 +146,11 @@ fn mailmap_resolves_the_person_but_never_raises_strength() {
         "{json:#}"
     );
     passes(&json, "acme/approved-claimed");
-    fails_with(&json, "acme/approved-self", "only claimed, self required");
+    fails_with(
+        &json,
+        "acme/approved-self",
+        "counts only as `claimed`, and at least `self` is required",
+    );
 
     let trail = log_json(&repo);
     let event = &events(&trail)[0];
@@ -166,7 +170,11 @@ fn a_forge_commit_is_only_claimed_and_the_log_says_so() {
     let (code, json) = check(&repo, &[]);
     assert_eq!(code, 1, "{json:#}");
     passes(&json, "acme/approved-claimed");
-    fails_with(&json, "acme/approved-self", "only claimed, self required");
+    fails_with(
+        &json,
+        "acme/approved-self",
+        "counts only as `claimed`, and at least `self` is required",
+    );
 
     let trail = log_json(&repo);
     let event = &events(&trail)[0];
@@ -203,7 +211,7 @@ fn a_trailer_email_matching_no_person_is_an_unknown_approver() {
     let text = message(f);
     assert!(text.contains("eve@elsewhere.example"), "{text}");
     assert!(text.contains(&approval[..10]), "{text}");
-    fails_with(&json, RULE, "whose email matches no Person record");
+    fails_with(&json, RULE, "and that email matches no Person record");
 
     // A trailer on a commit that changes the policy is placed there too.
     let repo = isms(&standard_rules());

@@ -33,7 +33,7 @@ fn an_edit_after_approval_fails_unchanged() {
         &json,
         "acme/approved-unchanged",
         &format!(
-            "changed since approval in commit {} (2026-10-01)",
+            "the record has changed since its last approval (by jane in commit {} on 2026-10-01)",
             short(&approval)
         ),
     );
@@ -44,7 +44,11 @@ fn an_edit_after_approval_fails_unchanged() {
     assert_eq!(code, 0);
     repo.write(POLICY, &policy("1.1", "- An uncommitted clause.\n"));
     let (_, json) = check(&repo, &[]);
-    fails_with(&json, "acme/approved-unchanged", "changed since approval");
+    fails_with(
+        &json,
+        "acme/approved-unchanged",
+        "the record has changed since its last approval",
+    );
 }
 
 #[test]
@@ -82,11 +86,7 @@ fn an_approval_older_than_the_review_interval_is_too_old() {
         .run();
     let (code, json) = check(&repo, &[]);
     assert_eq!(code, 1, "{json:#}");
-    fails_with(
-        &json,
-        RULE,
-        "too old: last approval 2025-11-01, interval P12M",
-    );
+    fails_with(&json, RULE, "longer ago than its interval P12M");
 }
 
 #[test]
@@ -108,7 +108,11 @@ fn a_backdated_commit_is_flagged_and_its_approval_is_only_claimed() {
     assert!(text.contains(&parent[..10]), "{text}");
     assert!(text.contains("backdated"), "{text}");
     passes(&json, "acme/approved-claimed");
-    fails_with(&json, "acme/approved-self", "only claimed, self required");
+    fails_with(
+        &json,
+        "acme/approved-self",
+        "counts only as `claimed`, and at least `self` is required",
+    );
 
     let note = events(&log_json(&repo))[0]["note"].clone();
     assert!(

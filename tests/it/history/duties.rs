@@ -21,7 +21,7 @@ fn four_eyes_rejects_an_approval_by_the_changes_author() {
     fails_with(
         &json,
         RULE,
-        "approved only by the change's own author (jane@acme.example); four-eyes requires someone else",
+        "is by the change's own author (jane@acme.example); four-eyes needs someone else",
     );
 
     // Written by the clerk, approved by Jane: four eyes.
@@ -58,7 +58,7 @@ fn count_two_needs_two_distinct_members_of_the_role() {
     fails_with(
         &json,
         RULE,
-        "only 1 of the 2 distinct approvers required from role `top-management` qualify: jane",
+        "only 1 of the 2 distinct people required from role `top-management` qualify: jane",
     );
 
     approve(CAROL, "2026-10-04");
@@ -86,7 +86,7 @@ fn a_person_who_joined_the_role_after_approving_does_not_count() {
         &json,
         RULE,
         &format!(
-            "approved by someone outside the role `top-management` (bob, bob@acme.example on 2026-10-01 in commit {})",
+            "the approval by bob in commit {} on 2026-10-01 does not count: bob (bob@acme.example) was not in role `top-management` then",
             short(&approval)
         ),
     );

@@ -12,7 +12,7 @@ fn an_empty_repository_is_never_approved() {
     write_isms(&repo, &standard_rules());
     let (code, json) = check(&repo, &[]);
     assert_eq!(code, 1, "{json:#}");
-    fails_with(&json, RULE, "never approved");
+    fails_with(&json, RULE, "git holds no approval of it");
 
     let out = govlint(repo.path(), &["log", POLICY_ID, "--format", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
@@ -89,7 +89,7 @@ fn a_waiver_edited_after_its_approval_silences_nothing() {
     assert_eq!(unapproved.len(), 1, "{json:#}");
     assert!(
         message(unapproved[0]).contains(&format!(
-            "changed since approval in commit {}",
+            "the record has changed since its last approval (by jane in commit {}",
             short(&approval)
         )),
         "{json:#}"
@@ -118,7 +118,7 @@ fn a_waiver_approved_by_someone_outside_its_role_silences_nothing() {
     assert_eq!(unapproved[0]["file"], WAIVER);
     assert_eq!(unapproved[0]["line"], 1);
     assert!(
-        message(unapproved[0]).contains("outside the role `top-management`"),
+        message(unapproved[0]).contains("was not in role `top-management` then"),
         "{json:#}"
     );
 }
@@ -141,7 +141,10 @@ fn a_staged_edit_to_an_approved_policy_is_pending_not_failing() {
     let f = policy_finding(&json, RULE);
     assert_eq!(f["pending"], true, "{f:#}");
     assert_eq!(f["severity"], "warning", "{f:#}");
-    assert!(message(f).contains("changed since approval"), "{f:#}");
+    assert!(
+        message(f).contains("the record has changed since its last approval"),
+        "{f:#}"
+    );
 
     // Committed without an approval, the same edit fails.
     commit(&repo, "Policy 1.2", CLERK, "2026-10-05").run();

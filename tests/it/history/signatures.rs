@@ -54,7 +54,11 @@ fn signed_fails(repo: &Repo, why: &str) {
     let (code, json) = check(repo, &[]);
     assert_eq!(code, 1, "{json:#}");
     passes(&json, "acme/approved-self");
-    fails_with(&json, "acme/approved-signed", "only self, signed required");
+    fails_with(
+        &json,
+        "acme/approved-signed",
+        "counts only as `self`, and at least `signed` is required",
+    );
     let note = signature_note(repo);
     assert!(note.contains(why), "`{why}` expected in the note: {note}");
 }
@@ -177,7 +181,11 @@ fn a_signed_annotated_tag_approves_the_tagged_commits_record() {
     repo.write(POLICY, &policy("1.1", ""));
     let release = commit(&repo, "Policy 1.1", CLERK, "2026-10-01").run();
     let (_, json) = check(&repo, &[]);
-    fails_with(&json, "acme/approved-claimed", "never approved");
+    fails_with(
+        &json,
+        "acme/approved-claimed",
+        "git holds no approval of it",
+    );
 
     git_as(
         &repo,

@@ -58,39 +58,39 @@ fn passes_with_a_qualifying_approval() {
 fn says_precisely_why_it_fails() {
     let set = records("r.yaml", REPO);
     let f = check_with(&set, "POL-1", policy_rule(), &NoHistory);
-    assert_eq!(f[0].detail, "never approved");
+    assert_eq!(f[0].detail, "git holds no approval of it");
     assert_eq!(f[0].pointer, "");
 
     let ev = evidence(vec![approval(&set, "P-BOB", "2026-03-01")]);
     assert_eq!(
         detail(&set, policy_rule(), &ev).as_deref(),
-        Some("approved by someone outside the role `R-TOP` (P-BOB, bob@acme.example on 2026-03-01 in commit 0123456)")
+        Some("the approval by P-BOB in commit 0123456 on 2026-03-01 does not count: P-BOB (bob@acme.example) was not in role `R-TOP` then")
     );
 
     let ev = evidence(vec![approval(&set, "P-NOBODY", "2026-03-01")]);
     assert_eq!(
         detail(&set, policy_rule(), &ev).as_deref(),
-        Some("approved only by unknown@example.org on 2026-03-01 in commit 0123456, whose email matches no Person record")
+        Some("the approval in commit 0123456 on 2026-03-01 is by unknown@example.org, and that email matches no Person record")
     );
 
     let ev = evidence(vec![approval(&set, "P-JANE", "2025-01-10")]);
     assert_eq!(
         detail(&set, policy_rule(), &ev).as_deref(),
-        Some("too old: last approval 2025-01-10, interval P12M")
+        Some("the last approval was on 2025-01-10 (P-JANE, commit 0123456), longer ago than its interval P12M")
     );
 
     let mut a = approval(&set, "P-JANE", "2026-03-01");
     a.unchanged = false;
     assert_eq!(
         detail(&set, policy_rule(), &evidence(vec![a])).as_deref(),
-        Some("changed since approval in commit 0123456 (2026-03-01)")
+        Some("the record has changed since its last approval (by P-JANE in commit 0123456 on 2026-03-01)")
     );
 
     let mut a = approval(&set, "P-JANE", "2026-03-01");
     a.strength = Strength::Claimed;
     assert_eq!(
         detail(&set, policy_rule(), &evidence(vec![a])).as_deref(),
-        Some("only claimed, self required (approved by jane@acme.example on 2026-03-01 in commit 0123456)")
+        Some("the approval by P-JANE in commit 0123456 on 2026-03-01 counts only as `claimed`, and at least `self` is required: committed by the approver")
     );
 }
 
@@ -104,7 +104,7 @@ fn reports_the_approval_that_came_closest() {
     ]);
     assert_eq!(
         detail(&set, policy_rule(), &ev).as_deref(),
-        Some("too old: last approval 2024-05-01, interval P12M")
+        Some("the last approval was on 2024-05-01 (P-JANE, commit 0123456), longer ago than its interval P12M")
     );
 }
 
@@ -125,7 +125,7 @@ fn strength_defaults_to_the_context_and_can_be_demanded() {
     let signed = json!({"approved": {"by": "R-TOP", "strength": "signed"}});
     assert_eq!(
         detail(&set, signed, &ev).as_deref(),
-        Some("only self, signed required (approved by jane@acme.example on 2026-03-01 in commit 0123456)")
+        Some("the approval by P-JANE in commit 0123456 on 2026-03-01 counts only as `self`, and at least `signed` is required: committed by the approver")
     );
 }
 
@@ -138,7 +138,7 @@ fn four_eyes_and_count() {
     a.change_author_email = Some("JANE@acme.example".to_owned());
     assert_eq!(
         detail(&set, four.clone(), &evidence(vec![a.clone()])).as_deref(),
-        Some("approved only by the change's own author (JANE@acme.example); four-eyes requires someone else")
+        Some("the approval by P-JANE in commit 0123456 on 2026-03-01 is by the change's own author (JANE@acme.example); four-eyes needs someone else")
     );
     a.change_author_email = None;
     assert!(detail(&set, four, &evidence(vec![a]))
@@ -150,7 +150,7 @@ fn four_eyes_and_count() {
     let jane_again = approval(&set, "P-JANE", "2026-04-01");
     assert_eq!(
         detail(&set, two.clone(), &evidence(vec![jane.clone(), jane_again])).as_deref(),
-        Some("only 1 of the 2 distinct approvers required from role `R-TOP` qualify: P-JANE")
+        Some("only 1 of the 2 distinct people required from role `R-TOP` qualify: P-JANE")
     );
     let ann = approval(&set, "P-ANN", "2026-03-02");
     assert_eq!(detail(&set, two, &evidence(vec![jane, ann])), None);
@@ -164,7 +164,7 @@ fn reviews_count_only_for_reviewed() {
     let ev = evidence(vec![a]);
     assert_eq!(
         detail(&set, json!({"approved": {"by": "R-TOP"}}), &ev).as_deref(),
-        Some("never approved")
+        Some("git holds no approval of it")
     );
     assert_eq!(
         detail(
@@ -180,7 +180,7 @@ fn reviews_count_only_for_reviewed() {
     );
     assert_eq!(
         detail(&set, json!({"reviewed": {"by": "P-ANN"}}), &ev).as_deref(),
-        Some("reviewed by someone other than `P-ANN` (P-JANE, jane@acme.example on 2026-03-01 in commit 0123456)")
+        Some("the review by P-JANE in commit 0123456 on 2026-03-01 does not count: it had to be `P-ANN`")
     );
 }
 
@@ -202,7 +202,7 @@ fn unknown_history_and_pending_approvals() {
     let mut a = approval(&set, "P-JANE", "2026-03-01");
     a.pending = true;
     let f = check_with(&set, "POL-1", policy_rule(), &evidence(vec![a]));
-    assert_eq!(f[0].detail, "never approved");
+    assert_eq!(f[0].detail, "git holds no approval of it");
     assert!(f[0].pending && !f[0].unknown);
 }
 
