@@ -17,7 +17,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding};
 use crate::history::{BlobId, CommitId, Event, EventKind, History, Identity, Via};
 use crate::record::{Record, RecordSet};
 use crate::rule::{Approval, Evidence, EvidenceStatus, Strength};
@@ -327,16 +327,14 @@ pub fn history_findings(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if history.is_shallow() {
-        out.push(Finding::new(
-            "history/shallow",
-            Severity::Warning,
+        out.push(Finding::code(
+            Code::HistoryShallow,
             "the repository is a shallow clone: its history is truncated, so every approval and review check reports \"unknown\"",
         ).with_help("fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout"));
     }
     for n in history.non_monotonic() {
-        out.push(Finding::new(
-            "history/non-monotonic-time",
-            Severity::Warning,
+        out.push(Finding::code(
+            Code::HistoryNonMonotonicTime,
             format!(
                 "commit {} ({}) claims a committer time earlier than its parent {}: a backdated commit, so its approvals count only as `claimed`",
                 short(n.commit.id), n.commit.summary, short(n.parent.id)
@@ -355,9 +353,8 @@ pub fn history_findings(
         } else {
             "Reviewed-by"
         };
-        let mut f = Finding::new(
-            "history/unknown-approver",
-            Severity::Warning,
+        let mut f = Finding::code(
+            Code::HistoryUnknownApprover,
             format!(
                 "`{trailer}: {} <{}>` in commit {} names an email that no Person record lists; the approval counts for nobody",
                 e.who.name, e.who.raw_email, short(e.commit.id)

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Map, Value};
 
 use super::{Report, RuleMeta};
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::{Code, Finding, Location, Severity};
 
 /// The schema URI GitHub's documentation and most producers use.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -159,14 +159,14 @@ fn from_meta(meta: &RuleMeta, f: &Finding) -> RuleEntry {
 }
 
 fn synthesized(id: &str, f: &Finding) -> RuleEntry {
-    let code = crate::rule::CODES.iter().find(|c| c.id == id);
+    let code = Code::from_id(id);
     let summary = code.map_or_else(
         || format!("govlint diagnostic `{id}`"),
-        |c| c.summary.to_owned(),
+        |c| c.summary().to_owned(),
     );
     RuleEntry {
         id: id.to_owned(),
-        description: code.map_or_else(|| summary.clone(), |c| c.description.to_owned()),
+        description: code.map_or_else(|| summary.clone(), |c| c.description().to_owned()),
         summary,
         help: f.help.clone(),
         clause: f.clause.clone(),
