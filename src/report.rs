@@ -30,11 +30,11 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
-    /// A built-in code as reports describe it.
+    /// A built-in code as reports describe it, at its default severity.
     pub fn of_code(code: Code) -> Self {
         RuleMeta {
             id: code.id().to_owned(),
-            severity: Severity::Error,
+            severity: code.default_severity(),
             clause: None,
             summary: code.summary().to_owned(),
             help: Some(code.description().to_owned()),

@@ -473,6 +473,39 @@ mod tests {
     }
 
     #[test]
+    fn built_in_codes_have_their_own_severity_in_the_rule_table() {
+        let metas: Vec<RuleMeta> = Code::ALL.iter().copied().map(RuleMeta::of_code).collect();
+        let mut backdated = Finding::code(Code::HistoryNonMonotonicTime, "backdated commit");
+        backdated.location = Some(Location {
+            file: "policies/p.yaml".to_owned(),
+            span: Span::default(),
+            line: 1,
+            column: 1,
+        });
+        let broken = finding(Code::Schema.id(), Some("P-1"), Some(("p.yaml", 2)), "m");
+        let log = sarif(&[backdated, broken], &metas);
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .expect("rules");
+        let level = |id: &str| {
+            rules
+                .iter()
+                .find(|r| r["id"] == id)
+                .map(|r| r["defaultConfiguration"]["level"].clone())
+        };
+        assert_eq!(
+            level(Code::HistoryNonMonotonicTime.id()),
+            Some(json!("warning"))
+        );
+        assert_eq!(level(Code::Schema.id()), Some(json!("error")));
+        let result = results(&log)
+            .iter()
+            .find(|r| r["ruleId"] == Code::HistoryNonMonotonicTime.id())
+            .expect("result");
+        assert_eq!(result["level"], "warning");
+    }
+
+    #[test]
     fn every_result_has_a_location() {
         let meta = RuleMeta {
             id: "acme/min-reviews".into(),
