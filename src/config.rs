@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding};
 use crate::rule::Strength;
 use crate::source::SourceFile;
 
@@ -19,7 +19,7 @@ pub const FILE_NAME: &str = "govlint.yaml";
 /// Paths never treated as records, whatever `records.exclude` says.
 pub const ALWAYS_EXCLUDED: &[&str] = &["govlint.yaml", "rules/**", "schemas/**", ".github/**"];
 
-pub use crate::rule::Level;
+pub use crate::finding::Level;
 
 /// The effective configuration.
 #[derive(Debug, Clone)]
@@ -157,8 +157,7 @@ pub fn parse(root: PathBuf, name: &str, text: &str) -> Result<Config, ConfigErro
     };
     let loaded = crate::yaml::load(text, &crate::yaml::Limits::default());
     if let Some(err) = loaded.error {
-        let f = Finding::new("config", Severity::Error, err.message.clone())
-            .at(Some(file.location(err.span)));
+        let f = Finding::code(Code::Config, err.message.clone()).at(Some(file.location(err.span)));
         return Err(invalid(vec![f]));
     }
     let Some(doc) = loaded.documents.into_iter().next() else {
@@ -186,12 +185,9 @@ pub fn parse(root: PathBuf, name: &str, text: &str) -> Result<Config, ConfigErro
         Ok(raw) => Ok(Config::from_raw(root, Some(file), Some(doc.root), raw)),
         // The schema accepted it, so this is a schema/struct mismatch: still
         // say what serde said, at the top of the file.
-        Err(e) => Err(invalid(vec![Finding::new(
-            "config",
-            Severity::Error,
-            e.to_string(),
-        )
-        .at(Some(file.location(doc.root.span)))])),
+        Err(e) => Err(invalid(vec![
+            Finding::code(Code::Config, e.to_string()).at(Some(file.location(doc.root.span)))
+        ])),
     }
 }
 
@@ -209,9 +205,8 @@ fn schema_findings(
     let validator = match crate::schema::compile(&schema, "govlint.schema.json", &docs) {
         Ok(v) => v,
         Err(message) => {
-            return vec![Finding::new(
-                "config",
-                Severity::Error,
+            return vec![Finding::code(
+                Code::Config,
                 format!("govlint's own configuration schema does not compile: {message}"),
             )]
         }
@@ -230,8 +225,7 @@ fn schema_findings(
                 .key_span(&pointer)
                 .filter(|_| v.unknown_key.is_some())
                 .unwrap_or_else(|| tree.nearest_span(&pointer));
-            let mut f =
-                Finding::new("config", Severity::Error, message).at(Some(file.location(span)));
+            let mut f = Finding::code(Code::Config, message).at(Some(file.location(span)));
             f.pointer = Some(pointer);
             f
         })

@@ -1,9 +1,14 @@
 //! Findings: what govlint reports about records. Findings are values; only
-//! `report` turns them into text.
+//! `report` turns them into text. Built-in diagnostic codes are the closed
+//! [`Code`] enum (`finding/code.rs`); rule ids are open-ended strings.
 
-use serde::Serialize;
+mod code;
+
+use serde::{Deserialize, Serialize};
 
 use crate::source::Location;
+
+pub use code::Code;
 
 /// How much a finding matters. Ordered so that `Error > Warning > Info`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -29,6 +34,41 @@ impl Severity {
             "warning" => Some(Severity::Warning),
             "error" => Some(Severity::Error),
             _ => None,
+        }
+    }
+}
+
+/// Per-rule severity override from `govlint.yaml` (`severity:` map); `off`
+/// disables the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl Level {
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "error" => Some(Level::Error),
+            "warning" => Some(Level::Warning),
+            "info" => Some(Level::Info),
+            "off" => Some(Level::Off),
+            _ => None,
+        }
+    }
+
+    /// The severity findings get at this level; `None` for `off`.
+    #[must_use]
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
         }
     }
 }
@@ -88,6 +128,11 @@ impl Finding {
             waived: None,
             pending: false,
         }
+    }
+
+    /// A finding of a built-in code, at the code's default severity.
+    pub fn code(code: Code, message: impl Into<String>) -> Self {
+        Finding::new(code.id(), code.default_severity(), message)
     }
 
     pub fn at(mut self, location: Option<Location>) -> Self {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding, Severity};
 use crate::source::SourceFile;
 
 /// What a rule looks like in reports (SARIF's rule table, JUnit suites).
@@ -27,6 +27,20 @@ pub struct RuleMeta {
     pub help: Option<String>,
     /// Repo-relative file the rule comes from, or `None` for built-ins.
     pub source: Option<String>,
+}
+
+impl RuleMeta {
+    /// A built-in code as reports describe it, at its default severity.
+    pub fn of_code(code: Code) -> Self {
+        RuleMeta {
+            id: code.id().to_owned(),
+            severity: code.default_severity(),
+            clause: None,
+            summary: code.summary().to_owned(),
+            help: Some(code.description().to_owned()),
+            source: None,
+        }
+    }
 }
 
 /// Everything a format needs.

@@ -11,13 +11,12 @@
 //!
 //! Layout: `spec.rs` (rule files as written) → `compile.rs`, `assert/*.rs`
 //! and `selector.rs` (compiled rules) → evaluation here. Also: `waiver.rs`,
-//! `template.rs`, `path.rs` (pointers with `*`), `codes.rs` (built-in
-//! diagnostic codes), `explain.rs`, `builtin.rs` (packs), `load.rs` (rule
+//! `template.rs`, `path.rs` (pointers with `*`), `explain.rs` (also of the
+//! built-in codes, `finding::Code`), `builtin.rs` (packs), `load.rs` (rule
 //! files into rules, with every problem as a placed `config` finding).
 
 mod assert;
 mod builtin;
-mod codes;
 mod compile;
 pub mod evidence;
 mod explain;
@@ -36,9 +35,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::finding::{Finding, Related, Severity};
+use crate::finding::{Code, Finding, Related, Severity};
 use crate::record::RecordSet;
 use crate::source::{Location, SourceFile};
 
@@ -46,47 +44,12 @@ use assert::aggregate::Aggregate;
 use assert::{Checks, Failure, Subject};
 use selector::Selector;
 
+pub use crate::finding::Level;
 pub use builtin::PACKS;
-pub use codes::{Code, CODES};
 pub use compile::{RuleError, REGEX_SIZE_LIMIT};
 pub use evidence::{short_commit, Approval, Evidence, EvidenceStatus, NoHistory, Strength};
 pub use explain::explain;
 pub use path::PathError;
-
-/// Per-rule severity override from `govlint.yaml` (`severity:` map); `off`
-/// disables the rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Error,
-    Warning,
-    Info,
-    Off,
-}
-
-impl Level {
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Level> {
-        match s {
-            "error" => Some(Level::Error),
-            "warning" => Some(Level::Warning),
-            "info" => Some(Level::Info),
-            "off" => Some(Level::Off),
-            _ => None,
-        }
-    }
-
-    /// The severity findings get at this level; `None` for `off`.
-    #[must_use]
-    pub fn severity(self) -> Option<Severity> {
-        match self {
-            Level::Error => Some(Severity::Error),
-            Level::Warning => Some(Severity::Warning),
-            Level::Info => Some(Severity::Info),
-            Level::Off => None,
-        }
-    }
-}
 
 /// Example records of a rule, for `explain` and the pack's tests: YAML text
 /// (one or more documents) that passes the rule, and text that fails it.
@@ -280,7 +243,7 @@ pub struct RuleSet {
     /// Rules switched `off`: not evaluated, still explained.
     disabled: Vec<Rule>,
     /// Overrides of built-in codes this module emits (`waiver/*`).
-    code_levels: BTreeMap<String, Level>,
+    code_levels: BTreeMap<Code, Level>,
 }
 
 impl RuleSet {
@@ -356,11 +319,11 @@ impl RuleSet {
         self.needs_history() || records.of_kind(waiver::KIND).next().is_some()
     }
 
-    /// The level of a built-in code this module emits.
-    fn code_severity(&self, code: &str, default: Severity) -> Option<Severity> {
-        match self.code_levels.get(code) {
+    /// The severity of a built-in code this module emits; `None` when off.
+    fn code_severity(&self, code: Code) -> Option<Severity> {
+        match self.code_levels.get(&code) {
             Some(level) => level.severity(),
-            None => Some(default),
+            None => Some(code.default_severity()),
         }
     }
 }

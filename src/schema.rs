@@ -12,7 +12,7 @@ use std::sync::Arc;
 use jsonschema::{Retrieve, Uri, Validator};
 use serde_json::Value;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding};
 use crate::record::Record;
 use crate::source::SourceFile;
 
@@ -174,7 +174,12 @@ impl SchemaSet {
         violations(validator, &record.value)
             .into_iter()
             .map(|v| {
-                let mut f = record.finding("schema", Severity::Error, v.message, &v.pointer);
+                let mut f = record.finding(
+                    Code::Schema.id(),
+                    Code::Schema.default_severity(),
+                    v.message,
+                    &v.pointer,
+                );
                 if let Some(key) = &v.unknown_key {
                     let ptr = format!("{}/{}", v.pointer, escape_pointer(key));
                     if let Some(loc) = record.key_location(&ptr) {
@@ -310,7 +315,7 @@ fn config_finding(src: &SchemaSource, pointer: &str, message: String) -> Finding
         (Some(file), None) => Some(file.location(crate::source::Span::new(0, 0))),
         _ => None,
     };
-    let mut f = Finding::new("config", Severity::Error, message).at(location);
+    let mut f = Finding::code(Code::Config, message).at(location);
     f.pointer = Some(pointer.to_owned());
     f
 }

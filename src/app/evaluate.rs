@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::{self, Config};
+use crate::config::Config;
 pub use crate::evaluation::Evaluation;
 use crate::evidence::GitEvidence;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding, Level};
 use crate::history::{History, HistoryOptions, Repo};
 use crate::record::load::{self, Selection};
 use crate::record::snapshot::{Content, ContentSource, Snapshot};
@@ -146,9 +146,10 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
             if schemas.has_kind(&r.kind) {
                 schemas.validate(r)
             } else {
+                let code = Code::RecordUnknownKind;
                 vec![r.finding(
-                    "record/unknown-kind",
-                    Severity::Error,
+                    code.id(),
+                    code.default_severity(),
                     format!(
                         "unknown kind `{}`: add schemas/{}.schema.json to define it, or use a built-in kind",
                         r.kind, r.kind
@@ -238,24 +239,24 @@ impl Stopwatch {
 /// rule set applies those of rules and `waiver/*` itself.
 fn apply_code_levels(
     findings: &mut Vec<Finding>,
-    levels: &std::collections::BTreeMap<String, config::Level>,
+    levels: &std::collections::BTreeMap<String, Level>,
 ) {
     findings.retain_mut(|f| {
-        if f.rule == "config" || f.rule.starts_with("waiver/") {
+        let Some(code) = Code::from_id(&f.rule) else {
+            return true;
+        };
+        if !code.overridable() || code.emitted_by_rules() {
             return true;
         }
-        match (
-            crate::rule::CODES.iter().any(|c| c.id == f.rule),
-            levels.get(&f.rule),
-        ) {
-            (true, Some(level)) => match level.severity() {
+        match levels.get(&f.rule) {
+            Some(level) => match level.severity() {
                 Some(s) => {
                     f.severity = s;
                     true
                 }
                 None => false,
             },
-            _ => true,
+            None => true,
         }
     });
 }
@@ -273,14 +274,7 @@ fn rule_meta(ruleset: &RuleSet) -> Vec<report::RuleMeta> {
             help: r.help.clone(),
             source: r.location.as_ref().map(|l| l.file.clone()),
         })
-        .chain(crate::rule::CODES.iter().map(|c| report::RuleMeta {
-            id: c.id.to_owned(),
-            severity: Severity::Error,
-            clause: None,
-            summary: c.summary.to_owned(),
-            help: Some(c.description.to_owned()),
-            source: None,
-        }))
+        .chain(Code::ALL.iter().copied().map(report::RuleMeta::of_code))
         .collect()
 }
 

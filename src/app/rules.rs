@@ -91,7 +91,7 @@ pub(super) fn explain(cli: &Cli, args: &ExplainArgs) -> Result<u8, Fatal> {
                 .rules()
                 .iter()
                 .map(|r| r.id.clone())
-                .chain(crate::rule::CODES.iter().map(|c| c.id.to_owned()))
+                .chain(crate::finding::Code::ALL.iter().map(|c| c.id().to_owned()))
                 .collect();
             Err(Fatal::UnknownRule {
                 id: args.rule.clone(),

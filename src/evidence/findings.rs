@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding};
 use crate::history::{EventKind, History, Via};
 use crate::record::RecordSet;
 use crate::rule::short_commit;
@@ -21,16 +21,14 @@ pub fn history_findings(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if history.is_shallow() {
-        out.push(Finding::new(
-            "history/shallow",
-            Severity::Warning,
+        out.push(Finding::code(
+            Code::HistoryShallow,
             "the repository is a shallow clone: its history is truncated, so every approval and review check reports \"unknown\"",
         ).with_help("fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout"));
     }
     for n in history.non_monotonic() {
-        out.push(Finding::new(
-            "history/non-monotonic-time",
-            Severity::Warning,
+        out.push(Finding::code(
+            Code::HistoryNonMonotonicTime,
             format!(
                 "commit {} ({}) claims a committer time earlier than its parent {}: a backdated commit, so its approvals count only as `claimed`",
                 short_commit(&n.commit.id.to_string()), n.commit.summary, short_commit(&n.parent.id.to_string())
@@ -49,9 +47,8 @@ pub fn history_findings(
         } else {
             "Reviewed-by"
         };
-        let mut f = Finding::new(
-            "history/unknown-approver",
-            Severity::Warning,
+        let mut f = Finding::code(
+            Code::HistoryUnknownApprover,
             format!(
                 "`{trailer}: {} <{}>` in commit {} names an email that no Person record lists; the approval counts for nobody",
                 e.who.name, e.who.raw_email, short_commit(&e.commit.id.to_string())

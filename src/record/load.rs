@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::markdown;
 use super::snapshot::{Content, FileRef, Snapshot};
 use super::Record;
-use crate::finding::{Finding, Related, Severity};
+use crate::finding::{Code, Finding, Related, Severity};
 use crate::history::Repo;
 use crate::source::{SourceFile, Span};
 use crate::yaml;
@@ -92,7 +92,7 @@ pub fn load(
         selected.into_iter().partition(|f| f.symlink);
     for link in links {
         findings.push(Finding::new(
-            "parse",
+            Code::Parse.id(),
             Severity::Warning,
             format!(
                 "`{}` is a symbolic link: govlint does not follow links (a link may leave the repository); the file it points to is checked at its own path if it is inside the repository",
@@ -135,7 +135,7 @@ pub fn load_file(path: &str, content: Content, max_bytes: u64) -> FileResult {
         source: None,
     };
     let at_start = |message: String| {
-        Finding::new("parse", Severity::Error, message).at(Some(crate::source::Location {
+        Finding::code(Code::Parse, message).at(Some(crate::source::Location {
             file: path.to_owned(),
             span: Span::default(),
             line: 1,
@@ -162,12 +162,8 @@ pub fn load_file(path: &str, content: Content, max_bytes: u64) -> FileResult {
     };
     let file = Arc::new(SourceFile::new(path, text));
     if let Some(at) = utf8_error {
-        let f = Finding::new(
-            "parse",
-            Severity::Error,
-            "file is not valid UTF-8; save it as UTF-8",
-        )
-        .at(Some(file.location(Span::new(at, at + 1))));
+        let f = Finding::code(Code::Parse, "file is not valid UTF-8; save it as UTF-8")
+            .at(Some(file.location(Span::new(at, at + 1))));
         return FileResult {
             records: Vec::new(),
             findings: vec![f],
@@ -222,9 +218,8 @@ fn parse(file: &SourceFile) -> Parsed<'_> {
         match markdown::split(&file.text) {
             None => (None, 0, None),
             Some(Err(u)) => {
-                let f = Finding::new(
-                    "parse",
-                    Severity::Error,
+                let f = Finding::code(
+                    Code::Parse,
                     "front matter is not closed: add a `---` line after it",
                 )
                 .at(Some(file.location(u.span)));
@@ -278,7 +273,7 @@ fn records_of(file: &Arc<SourceFile>) -> (Vec<Record>, Vec<Finding>) {
 }
 
 fn parse_finding(file: &SourceFile, err: &yaml::YamlError, offset: usize) -> Finding {
-    let mut f = Finding::new("parse", Severity::Error, err.message.clone())
+    let mut f = Finding::code(Code::Parse, err.message.clone())
         .at(Some(file.location(err.span.shifted(offset))));
     if let Some((message, span)) = &err.related {
         f.related.push(Related {
@@ -297,16 +292,13 @@ fn to_record(
     offset: usize,
     body: Option<&str>,
 ) -> Result<Record, Box<Finding>> {
-    let here = |span: Span, rule: &str, message: String| {
-        Box::new(
-            Finding::new(rule, Severity::Error, message)
-                .at(Some(file.location(span.shifted(offset)))),
-        )
+    let here = |span: Span, code: Code, message: String| {
+        Box::new(Finding::code(code, message).at(Some(file.location(span.shifted(offset)))))
     };
     if !matches!(tree.value, yaml::Value::Map(_)) {
         return Err(here(
             tree.span,
-            "record/missing-kind",
+            Code::RecordMissingKind,
             "a record must be a mapping with `kind` and `id`; add them, or exclude this file in govlint.yaml (records.exclude)".to_owned(),
         ));
     }
@@ -314,7 +306,7 @@ fn to_record(
         None => {
             return Err(here(
                 tree.span,
-                "record/missing-kind",
+                Code::RecordMissingKind,
                 "record has no `kind`: add one (e.g. `kind: Policy`), or exclude this file in govlint.yaml (records.exclude)".to_owned(),
             ))
         }
@@ -322,7 +314,7 @@ fn to_record(
             if !super::is_kind_name(k) {
                 return Err(here(
                     *span,
-                    "record/missing-kind",
+                    Code::RecordMissingKind,
                     format!("`kind` must be a PascalCase name such as `Policy`, not `{k}`"),
                 ));
             }
@@ -331,7 +323,7 @@ fn to_record(
         Some(other) => {
             return Err(here(
                 other.span,
-                "record/missing-kind",
+                Code::RecordMissingKind,
                 "`kind` must be a string such as `Policy`".to_owned(),
             ))
         }
@@ -340,7 +332,7 @@ fn to_record(
         None => {
             return Err(here(
                 tree.span,
-                "record/missing-id",
+                Code::RecordMissingId,
                 format!("{kind} record has no `id`: add a unique id (letters, digits, `.`, `_`, `-`)"),
             ))
         }
@@ -348,7 +340,7 @@ fn to_record(
             if !is_valid_id(id) {
                 return Err(here(
                     *span,
-                    "record/invalid-id",
+                    Code::RecordInvalidId,
                     format!("id `{id}` must start with a letter or digit and hold only letters, digits, `.`, `_` and `-`"),
                 ));
             }
@@ -357,7 +349,7 @@ fn to_record(
         Some(other) => {
             return Err(here(
                 other.span,
-                "record/invalid-id",
+                Code::RecordInvalidId,
                 format!(
                     "`id` must be a string; quote it (`id: \"{}\"`) so YAML does not read it as a number or boolean",
                     scalar_text(file, other.span.shifted(offset))
@@ -404,9 +396,10 @@ fn duplicate_ids(records: &[Record]) -> Vec<Finding> {
                 first.insert(&r.id, r);
             }
             Some(orig) => {
+                let code = Code::RecordDuplicateId;
                 let mut f = r.finding(
-                    "record/duplicate-id",
-                    Severity::Error,
+                    code.id(),
+                    code.default_severity(),
                     format!(
                         "id `{}` is already used by a {} record in {}; ids must be unique across the repository",
                         r.id, orig.kind, orig.file.path

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Map, Value};
 
 use super::{Report, RuleMeta};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding, Severity};
 use crate::source::Location;
 
 /// The schema URI GitHub's documentation and most producers use.
@@ -160,14 +160,14 @@ fn from_meta(meta: &RuleMeta, f: &Finding) -> RuleEntry {
 }
 
 fn synthesized(id: &str, f: &Finding) -> RuleEntry {
-    let code = crate::rule::CODES.iter().find(|c| c.id == id);
+    let code = Code::from_id(id);
     let summary = code.map_or_else(
         || format!("govlint diagnostic `{id}`"),
-        |c| c.summary.to_owned(),
+        |c| c.summary().to_owned(),
     );
     RuleEntry {
         id: id.to_owned(),
-        description: code.map_or_else(|| summary.clone(), |c| c.description.to_owned()),
+        description: code.map_or_else(|| summary.clone(), |c| c.description().to_owned()),
         summary,
         help: f.help.clone(),
         clause: f.clause.clone(),
@@ -471,6 +471,39 @@ mod tests {
         assert_eq!(phys["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         assert_eq!(phys["region"]["startLine"], 2);
         assert_eq!(phys["region"]["startColumn"], 3);
+    }
+
+    #[test]
+    fn built_in_codes_have_their_own_severity_in_the_rule_table() {
+        let metas: Vec<RuleMeta> = Code::ALL.iter().copied().map(RuleMeta::of_code).collect();
+        let mut backdated = Finding::code(Code::HistoryNonMonotonicTime, "backdated commit");
+        backdated.location = Some(Location {
+            file: "policies/p.yaml".to_owned(),
+            span: Span::default(),
+            line: 1,
+            column: 1,
+        });
+        let broken = finding(Code::Schema.id(), Some("P-1"), Some(("p.yaml", 2)), "m");
+        let log = sarif(&[backdated, broken], &metas);
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .expect("rules");
+        let level = |id: &str| {
+            rules
+                .iter()
+                .find(|r| r["id"] == id)
+                .map(|r| r["defaultConfiguration"]["level"].clone())
+        };
+        assert_eq!(
+            level(Code::HistoryNonMonotonicTime.id()),
+            Some(json!("warning"))
+        );
+        assert_eq!(level(Code::Schema.id()), Some(json!("error")));
+        let result = results(&log)
+            .iter()
+            .find(|r| r["ruleId"] == Code::HistoryNonMonotonicTime.id())
+            .expect("result");
+        assert_eq!(result["level"], "warning");
     }
 
     #[test]

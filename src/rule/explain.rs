@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{builtin, codes, Rule, RuleSet};
+use super::{builtin, Rule, RuleSet};
+use crate::finding::Code;
 
 /// The documentation of a rule (of `set`, else of a built-in pack, enabled or
 /// not) or of a built-in code; `None` for an unknown id.
@@ -29,10 +30,12 @@ pub fn explain(set: &RuleSet, id: &str) -> Option<String> {
             Some("its pack is not enabled in this repository's govlint.yaml (`packs:`)"),
         ));
     }
-    codes::find(id).map(|c| {
+    Code::from_id(id).map(|c| {
         format!(
             "# {}\n\nBuilt-in diagnostic.\n\n{}\n\n{}\n",
-            c.id, c.summary, c.description
+            c.id(),
+            c.summary(),
+            c.description()
         )
     })
 }
@@ -113,7 +116,7 @@ mod tests {
         let empty = RuleSet::default();
         let text = explain(&empty, "iso27001/policy-approval").unwrap();
         assert!(text.contains("pack is not enabled"), "{text}");
-        let text = explain(&empty, "waiver/expired").unwrap();
+        let text = explain(&empty, Code::WaiverExpired.id()).unwrap();
         assert!(text.contains("Built-in diagnostic"), "{text}");
         assert!(explain(&empty, "nope/nothing").is_none());
     }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use jsonschema::Validator;
 
-use crate::finding::{Finding, Related, Severity};
+use crate::finding::{Code, Finding, Related};
 use crate::schema::{escape_pointer, violations};
 use crate::source::{Location, SourceFile};
 use crate::yaml::{self, Node};
@@ -23,7 +23,7 @@ use super::compile::{builtin_schema_docs, Compiler, RuleError};
 use super::path::show_pointer;
 use super::selector::Selector;
 use super::spec::{FileSpec, RuleSpec};
-use super::{builtin, codes, Body, Examples, Level, Rule, RuleSet};
+use super::{builtin, Body, Examples, Level, Rule, RuleSet};
 
 /// The prefix of built-in rule ids; repository rules may not use it.
 pub(crate) const BUILTIN_PREFIX: &str = "iso27001/";
@@ -72,8 +72,8 @@ pub(super) fn load(
     for (id, level) in overrides {
         if rules.iter().any(|r| r.id == *id) {
             levels.insert(id, *level);
-        } else if codes::find(id).is_some() {
-            set.code_levels.insert(id.clone(), *level);
+        } else if let Some(code) = Code::from_id(id) {
+            set.code_levels.insert(code, *level);
         } else {
             let e = RuleError::UnknownOverride { id: id.clone() };
             errors.push(config(
@@ -336,7 +336,7 @@ fn check_ids(rules: &[Rule], errors: &mut Vec<Finding>) {
             };
             errors.push(config(&e, rule.location.clone(), pointer));
         }
-        if codes::find(&rule.id).is_some() {
+        if Code::from_id(&rule.id).is_some() {
             let e = RuleError::BuiltinCode {
                 id: rule.id.clone(),
             };
@@ -370,7 +370,7 @@ fn check_ids(rules: &[Rule], errors: &mut Vec<Finding>) {
 
 /// A `config` finding (exit code 2).
 fn config(err: &RuleError, location: Option<Location>, pointer: &str) -> Finding {
-    let mut f = Finding::new("config", Severity::Error, err.to_string()).at(location);
+    let mut f = Finding::code(Code::Config, err.to_string()).at(location);
     f.pointer = Some(pointer.to_owned());
     f.help = help(err).map(str::to_owned);
     f

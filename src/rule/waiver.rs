@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde_json::Value;
 
-use crate::finding::{Finding, Severity, Waived};
+use crate::finding::{Code, Finding, Waived};
 use crate::record::Record;
 use crate::time::parse_date;
 
@@ -33,9 +33,6 @@ use super::assert::{join_details, Subject};
 use super::{Context, RuleSet};
 
 pub(crate) const KIND: &str = "Waiver";
-const EXPIRED: &str = "waiver/expired";
-const UNAPPROVED: &str = "waiver/unapproved";
-const UNUSED: &str = "waiver/unused";
 
 struct Waiver<'a> {
     record: &'a Record,
@@ -85,7 +82,14 @@ pub(super) fn apply(ctx: &Context<'_>, findings: &mut Vec<Finding>, set: &RuleSe
                 w.targets()
             );
             let help = "Fix the findings and delete the waiver, or renew it (a new `expires`, approved again in git).";
-            own.extend(finding(set, EXPIRED, record, msg, "/expires", help));
+            own.extend(finding(
+                set,
+                Code::WaiverExpired,
+                record,
+                msg,
+                "/expires",
+                help,
+            ));
             continue;
         }
         let failures = approval.check(&Subject::whole(record), ctx);
@@ -103,7 +107,7 @@ pub(super) fn apply(ctx: &Context<'_>, findings: &mut Vec<Finding>, set: &RuleSe
             "Have a member of `{approver}` approve it in git, e.g. `git commit --allow-empty -m \"Approve {id}\" --trailer \"Approves: {id}\" --trailer \"Approved-by: Name <email>\"`.",
             id = record.id
         );
-        if let Some(mut f) = finding(set, UNAPPROVED, record, msg, "", &help) {
+        if let Some(mut f) = finding(set, Code::WaiverUnapproved, record, msg, "", &help) {
             f.pending = failures.iter().any(|f| f.pending);
             own.push(f);
         }
@@ -135,8 +139,7 @@ pub(super) fn apply(ctx: &Context<'_>, findings: &mut Vec<Finding>, set: &RuleSe
         if used {
             continue;
         }
-        let known =
-            set.rules().iter().any(|r| r.id == w.rule) || super::codes::find(w.rule).is_some();
+        let known = set.rules().iter().any(|r| r.id == w.rule) || Code::from_id(w.rule).is_some();
         let (msg, pointer) = if known {
             let msg = format!(
                 "Waiver {} silences nothing: there is no `{}` finding about {}",
@@ -153,28 +156,35 @@ pub(super) fn apply(ctx: &Context<'_>, findings: &mut Vec<Finding>, set: &RuleSe
             (msg, "/rule")
         };
         let help = "Delete the waiver, or correct its `rule` and `records`.";
-        own.extend(finding(set, UNUSED, w.record, msg, pointer, help));
+        own.extend(finding(
+            set,
+            Code::WaiverUnused,
+            w.record,
+            msg,
+            pointer,
+            help,
+        ));
     }
     findings.extend(own);
 }
 
 /// Whether a finding of this rule or code may be silenced by a waiver.
 fn waivable(rule: &str) -> bool {
-    !(rule == "config" || rule == "parse" || rule.starts_with("waiver/"))
+    Code::from_id(rule).is_none_or(Code::waivable)
 }
 
 fn finding(
     set: &RuleSet,
-    code: &str,
+    code: Code,
     record: &Record,
     message: String,
     pointer: &str,
     help: &str,
 ) -> Option<Finding> {
-    let severity = set.code_severity(code, Severity::Warning)?;
+    let severity = set.code_severity(code)?;
     Some(
         record
-            .finding(code, severity, message, pointer)
+            .finding(code.id(), severity, message, pointer)
             .with_help(help),
     )
 }
@@ -183,7 +193,7 @@ fn finding(
 mod tests {
     use super::super::testing::{approval, load_ok, records, today, FakeEvidence};
     use super::super::{Context, Level, NoHistory, RuleSet};
-    use crate::finding::{Finding, Severity};
+    use crate::finding::{Code, Finding, Severity};
     use crate::record::RecordSet;
 
     const RULES: &str = "\
@@ -251,7 +261,7 @@ rules:
             codes(&f),
             [
                 ("acme/objective-owner", Some("O-1"), false),
-                ("waiver/unapproved", Some("W-1"), false)
+                (Code::WaiverUnapproved.id(), Some("W-1"), false)
             ]
         );
         assert_eq!(f[1].severity, Severity::Warning);
@@ -276,7 +286,7 @@ rules:
         // Changed since approval (e.g. `expires` extended): unapproved.
         let mut ev = approved(&set);
         ev.approvals.get_mut("W-1").unwrap()[0].unchanged = false;
-        assert_eq!(run(&rules, &set, &ev)[1].rule, "waiver/unapproved");
+        assert_eq!(run(&rules, &set, &ev)[1].rule, Code::WaiverUnapproved.id());
     }
 
     #[test]
@@ -288,7 +298,7 @@ rules:
             codes(&f),
             [
                 ("acme/objective-owner", Some("O-1"), false),
-                ("waiver/expired", Some("W-1"), false)
+                (Code::WaiverExpired.id(), Some("W-1"), false)
             ]
         );
         assert_eq!(f[1].pointer.as_deref(), Some("/expires"));
@@ -304,7 +314,7 @@ rules:
             codes(&f),
             [
                 ("acme/objective-owner", Some("O-1"), false),
-                ("waiver/unused", Some("W-1"), false)
+                (Code::WaiverUnused.id(), Some("W-1"), false)
             ]
         );
         assert_eq!(f[1].pointer.as_deref(), Some("/records"));
@@ -316,7 +326,7 @@ rules:
 
         let file = std::sync::Arc::new(crate::source::SourceFile::new("rules/acme.yaml", RULES));
         let mut o = std::collections::BTreeMap::new();
-        o.insert("waiver/unused".to_owned(), Level::Off);
+        o.insert(Code::WaiverUnused.id().to_owned(), Level::Off);
         let quiet = RuleSet::load(&[], &[file], &o).unwrap();
         assert_eq!(run(&quiet, &set, &approved(&set)).len(), 1);
     }
@@ -326,16 +336,15 @@ rules:
         let rules = load_ok(RULES);
         let set = repo("2026-12-31", "schema", "O-1");
         let o1 = set.get("O-1").unwrap();
-        let schema = o1.finding("schema", Severity::Error, "bad", "/id");
-        let mut config = o1.finding("config", Severity::Error, "bad", "/id");
-        config.rule = "config".to_owned();
+        let schema = o1.finding(Code::Schema.id(), Severity::Error, "bad", "/id");
+        let config = o1.finding(Code::Config.id(), Severity::Error, "bad", "/id");
         let ev = approved(&set);
         let f = rules.evaluate_with(&Context::new(&set, today(), &ev), vec![schema, config]);
         assert_eq!(
             codes(&f),
             [
-                ("schema", Some("O-1"), true),
-                ("config", Some("O-1"), false),
+                (Code::Schema.id(), Some("O-1"), true),
+                (Code::Config.id(), Some("O-1"), false),
                 ("acme/objective-owner", Some("O-1"), false)
             ]
         );

@@ -2,7 +2,7 @@
 
 use super::super::testing::{load_files, load_ok};
 use super::super::{Level, RuleSet};
-use crate::finding::Finding;
+use crate::finding::{Code, Finding};
 use crate::source::SourceFile;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -45,7 +45,7 @@ fn a_valid_file_loads_with_its_source_and_place() {
 fn yaml_errors_are_placed() {
     let f = errors("rules:\n  - id: [unclosed\n");
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0].rule, "config");
+    assert_eq!(f[0].rule, Code::Config.id());
     assert!(
         f[0].message.starts_with("the rule file is not valid YAML"),
         "{}",

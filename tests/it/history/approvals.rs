@@ -127,5 +127,9 @@ fn a_review_counts_for_reviewed_but_not_for_approved() {
         .trailer(JANE.reviewed_by())
         .run();
     let (_, json) = check(&repo, &[]);
-    fails_with(&json, "acme/policy-reviewed", "git holds no review or approval of it");
+    fails_with(
+        &json,
+        "acme/policy-reviewed",
+        "git holds no review or approval of it",
+    );
 }

@@ -114,6 +114,27 @@ fn a_backdated_commit_is_flagged_and_its_approval_is_only_claimed() {
         "counts only as `claimed`, and at least `self` is required",
     );
 
+    // SARIF's rule table gives the code its own severity, as its result does.
+    let out = govlint(
+        repo.path(),
+        &["check", "--format", "sarif", "--today", "2026-11-15"],
+    );
+    let sarif: Value = serde_json::from_str(&out.stdout).expect("SARIF is JSON");
+    let run = &sarif["runs"][0];
+    let rule = run["tool"]["driver"]["rules"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["id"] == "history/non-monotonic-time"))
+        .expect("rule entry");
+    assert_eq!(rule["defaultConfiguration"]["level"], "warning", "{rule:#}");
+    let result = run["results"]
+        .as_array()
+        .and_then(|r| {
+            r.iter()
+                .find(|r| r["ruleId"] == "history/non-monotonic-time")
+        })
+        .expect("result");
+    assert_eq!(result["level"], "warning", "{result:#}");
+
     let note = events(&log_json(&repo))[0]["note"].clone();
     assert!(
         note.as_str().is_some_and(|n| n.contains("backdated")),
