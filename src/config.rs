@@ -157,7 +157,9 @@ pub fn parse(root: PathBuf, name: &str, text: &str) -> Result<Config, ConfigErro
     };
     let loaded = crate::yaml::load(text, &crate::yaml::Limits::default());
     if let Some(err) = loaded.error {
-        let f = Finding::code(Code::Config, err.message.clone()).at(Some(file.location(err.span)));
+        let mut f =
+            Finding::code(Code::Config, err.message.clone()).at(Some(file.location(err.span)));
+        f.help = err.help.map(str::to_owned);
         return Err(invalid(vec![f]));
     }
     let Some(doc) = loaded.documents.into_iter().next() else {

@@ -76,6 +76,9 @@ pub struct RecordSet {
     records: Vec<Record>,
     by_id: HashMap<String, usize>,
     by_kind: HashMap<String, Vec<usize>>,
+    /// Ids of records in files that could not be parsed (see
+    /// [`load::Loaded::unreadable_ids`]).
+    unreadable: std::collections::HashSet<String>,
 }
 
 impl RecordSet {
@@ -92,7 +95,22 @@ impl RecordSet {
             records,
             by_id,
             by_kind,
+            unreadable: std::collections::HashSet::new(),
         }
+    }
+
+    /// The set, knowing that records with these ids exist in files that
+    /// could not be parsed.
+    #[must_use]
+    pub fn with_unreadable(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.unreadable.extend(ids);
+        self
+    }
+
+    /// Whether `id` names a record whose file could not be parsed: a
+    /// reference to it is neither dangling nor checkable.
+    pub fn is_unreadable(&self, id: &str) -> bool {
+        self.unreadable.contains(id)
     }
 
     pub fn len(&self) -> usize {

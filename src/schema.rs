@@ -78,6 +78,10 @@ pub struct Violation {
     /// For `additionalProperties` / `unevaluatedProperties`: the unknown key,
     /// so the finding can point at the key itself.
     pub unknown_key: Option<String>,
+    /// For `required`: the missing property.
+    pub missing: Option<String>,
+    /// Said by another finding already (a misspelt key names it).
+    pub folded: bool,
 }
 
 /// A schema source: a file name within the schema folder and its JSON text,
@@ -93,6 +97,18 @@ pub struct SchemaSource {
 /// Compiled record schemas by kind.
 pub struct SchemaSet {
     kinds: HashMap<String, Validator>,
+    /// Each kind's schema as written: the property names a misspelt key
+    /// is compared with.
+    texts: HashMap<String, Value>,
+}
+
+/// One record's validation: its `schema` findings, and the JSON Pointers
+/// of the values the schema rejected (a missing required property counts
+/// at its own pointer). Rules skip those values: the fault is reported once.
+#[derive(Debug, Default)]
+pub struct Validated {
+    pub findings: Vec<Finding>,
+    pub rejected: Vec<String>,
 }
 
 impl SchemaSet {
@@ -133,6 +149,7 @@ impl SchemaSet {
                 .collect(),
         );
         let mut kinds = HashMap::new();
+        let mut texts = HashMap::new();
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
         for name in names {
@@ -146,6 +163,7 @@ impl SchemaSet {
             match compile(&src.json, name, &documents) {
                 Ok(v) => {
                     kinds.insert(kind.to_owned(), v);
+                    texts.insert(kind.to_owned(), src.json.clone());
                 }
                 Err(message) => findings.push(config_finding(
                     src,
@@ -154,7 +172,7 @@ impl SchemaSet {
                 )),
             }
         }
-        (SchemaSet { kinds }, findings)
+        (SchemaSet { kinds, texts }, findings)
     }
 
     pub fn has_kind(&self, kind: &str) -> bool {
@@ -168,11 +186,71 @@ impl SchemaSet {
     /// `schema` findings for one record (empty when it validates, or when its
     /// kind has no schema: that is `record/unknown-kind`, reported elsewhere).
     pub fn validate(&self, record: &Record) -> Vec<Finding> {
+        self.check(record).findings
+    }
+
+    /// Validates one record. A misspelt key is one finding that names the
+    /// property it misspells (`ownr` → did you mean `owner`?), and when that
+    /// property is required its "missing" finding is folded into it.
+    pub fn check(&self, record: &Record) -> Validated {
         let Some(validator) = self.kinds.get(&record.kind) else {
-            return Vec::new();
+            return Validated::default();
         };
-        violations(validator, &record.value)
+        let mut found = violations(validator, &record.value);
+        let mut rejected = Vec::new();
+        for i in 0..found.len() {
+            let Some(key) = found[i].unknown_key.clone() else {
+                continue;
+            };
+            let at = found[i].pointer.clone();
+            let missing: Vec<(usize, String)> = found
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.pointer == at)
+                .filter_map(|(j, v)| v.missing.clone().map(|p| (j, p)))
+                .collect();
+            let required = crate::suggest::closest(&key, missing.iter().map(|(_, p)| p.as_str()))
+                .map(str::to_owned);
+            let hint = match &required {
+                Some(p) => format!(": did you mean `{p}`? (`{p}` is required and missing)"),
+                None => match self.texts.get(&record.kind).map(|t| known_keys(t, &at)) {
+                    Some(keys) => {
+                        match crate::suggest::closest(&key, keys.iter().map(String::as_str)) {
+                            Some(k) => {
+                                // Rules that want `k` hear of it through this finding.
+                                rejected.push(format!("{at}/{}", escape_pointer(k)));
+                                format!(": did you mean `{k}`?")
+                            }
+                            None => ": check its spelling against the kind's schema".to_owned(),
+                        }
+                    }
+                    None => ": check its spelling against the kind's schema".to_owned(),
+                },
+            };
+            found[i].message = format!("unknown property `{key}`{hint}");
+            if let Some(p) = required {
+                for (j, name) in &missing {
+                    if *name == p {
+                        found[*j].folded = true;
+                    }
+                }
+            }
+        }
+        let findings = found
             .into_iter()
+            .filter_map(|v| {
+                match &v.missing {
+                    Some(p) => rejected.push(format!("{}/{}", v.pointer, escape_pointer(p))),
+                    None if v.unknown_key.is_none() && !v.pointer.is_empty() => {
+                        rejected.push(v.pointer.clone());
+                    }
+                    None => {}
+                }
+                if v.folded {
+                    return None;
+                }
+                Some(v)
+            })
             .map(|v| {
                 let mut f = record.finding(
                     Code::Schema.id(),
@@ -189,8 +267,32 @@ impl SchemaSet {
                 }
                 f
             })
-            .collect()
+            .collect();
+        Validated { findings, rejected }
     }
+}
+
+/// The property names a schema allows for the mapping at `pointer` of a
+/// record: its `properties`, following `properties` and `items` down the
+/// pointer (references to other documents are not followed: no suggestion
+/// is better than a wrong one).
+fn known_keys(schema: &Value, pointer: &str) -> Vec<String> {
+    let mut node = schema;
+    for token in pointer.split('/').skip(1) {
+        let next = if token.parse::<usize>().is_ok() {
+            node.get("items")
+        } else {
+            node.get("properties").and_then(|p| p.get(token))
+        };
+        match next {
+            Some(n) => node = n,
+            None => return Vec::new(),
+        }
+    }
+    node.get("properties")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 /// Compiles one schema (draft 2020-12 unless it says otherwise) with format
@@ -219,10 +321,18 @@ pub fn violations(validator: &Validator, value: &Value) -> Vec<Violation> {
         .map(|e| {
             let pointer = e.instance_path().as_str().to_owned();
             let unknown_key = unknown_key(&e);
+            let missing = match e.kind() {
+                jsonschema::error::ValidationErrorKind::Required { property } => {
+                    property.as_str().map(str::to_owned)
+                }
+                _ => None,
+            };
             Violation {
                 pointer,
                 message: message(&e),
                 unknown_key,
+                missing,
+                folded: false,
             }
         })
         .collect();

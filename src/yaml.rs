@@ -28,6 +28,7 @@
 
 mod build;
 mod offsets;
+mod plain;
 mod resolve;
 
 use std::borrow::Cow;
@@ -250,6 +251,8 @@ pub struct YamlError {
     /// A second place that explains the first, with its label (the first
     /// definition of a duplicate key).
     pub related: Option<(String, Span)>,
+    /// How to fix it, when the message alone does not say.
+    pub help: Option<&'static str>,
 }
 
 /// Resource limits that bound the loader's time and memory on hostile input.

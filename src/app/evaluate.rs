@@ -3,7 +3,7 @@
 //! apply severity overrides. Returns an [`Evaluation`]; it prints nothing but
 //! `-v` stage timings.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -19,7 +19,7 @@ use crate::record::snapshot::{Content, ContentSource, Snapshot};
 use crate::record::RecordSet;
 use crate::report;
 use crate::rule::{Context, NoHistory, RuleSet};
-use crate::schema::{SchemaSet, SchemaSource};
+use crate::schema::{SchemaSet, SchemaSource, Validated};
 use crate::source::SourceFile;
 
 use super::{print_err, Fatal, Workspace};
@@ -64,6 +64,7 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         records,
         mut findings,
         mut files,
+        rejected,
     } = stage?;
     // Waivers are approved in git: a repository with waivers needs history
     // even when no rule asks for it.
@@ -90,6 +91,7 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
     let ctx =
         Context::new(&records, opts.today, evidence).with_minimum_strength(config.minimum_strength);
     let mut findings = ruleset.evaluate_with(&ctx, findings);
+    drop_rejected(&mut findings, &rejected);
     clock.lap("evaluate rules");
     apply_code_levels(&mut findings, &config.severity);
     for f in rule_files.iter().chain(&config.file) {
@@ -116,6 +118,8 @@ struct Stage {
     records: RecordSet,
     findings: Vec<Finding>,
     files: HashMap<String, Arc<SourceFile>>,
+    /// (record id, pointer) of every value a schema rejected.
+    rejected: HashSet<(String, String)>,
 }
 
 /// Loads the snapshot's records and validates them against their schemas,
@@ -137,17 +141,17 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
         .collect();
     let (schemas, schema_findings) = SchemaSet::build(repo_schemas(ws, snapshot));
     findings.extend(schema_findings);
-    let records = RecordSet::new(loaded.records);
-    let validated: Vec<Vec<Finding>> = records
+    let records = RecordSet::new(loaded.records).with_unreadable(loaded.unreadable_ids);
+    let validated: Vec<(&str, Validated)> = records
         .iter()
         .collect::<Vec<_>>()
         .par_iter()
         .map(|r| {
-            if schemas.has_kind(&r.kind) {
-                schemas.validate(r)
+            let checked = if schemas.has_kind(&r.kind) {
+                schemas.check(r)
             } else {
                 let code = Code::RecordUnknownKind;
-                vec![r.finding(
+                let findings = vec![r.finding(
                     code.id(),
                     code.default_severity(),
                     format!(
@@ -155,15 +159,25 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
                         r.kind, r.kind
                     ),
                     "/kind",
-                )]
-            }
+                )];
+                Validated {
+                    findings,
+                    rejected: Vec::new(),
+                }
+            };
+            (r.id.as_str(), checked)
         })
         .collect();
-    findings.extend(validated.into_iter().flatten());
+    let mut rejected = HashSet::new();
+    for (id, v) in validated {
+        findings.extend(v.findings);
+        rejected.extend(v.rejected.into_iter().map(|p| (id.to_owned(), p)));
+    }
     Ok(Stage {
         records,
         findings,
         files,
+        rejected,
     })
 }
 
@@ -233,6 +247,33 @@ impl Stopwatch {
             self.last = Some(now);
         }
     }
+}
+
+/// Drops rule findings about a value that the record's schema rejected
+/// (or under it): an impossible date is a `schema` finding, not also an
+/// "overdue" one with advice that no longer applies. Built-in codes stay.
+fn drop_rejected(findings: &mut Vec<Finding>, rejected: &HashSet<(String, String)>) {
+    if rejected.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let (Some(id), Some(pointer)) = (&f.record, &f.pointer) else {
+            return true;
+        };
+        if Code::from_id(&f.rule).is_some() {
+            return true;
+        }
+        let mut p = pointer.as_str();
+        loop {
+            if rejected.contains(&(id.clone(), p.to_owned())) {
+                return false;
+            }
+            match p.rfind('/') {
+                Some(i) if i > 0 => p = &p[..i],
+                _ => return true,
+            }
+        }
+    });
 }
 
 /// Severity overrides of built-in codes (`schema`, `history/*`, ...); the

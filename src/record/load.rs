@@ -21,6 +21,10 @@ use crate::yaml;
 pub struct Loaded {
     pub records: Vec<Record>,
     pub findings: Vec<Finding>,
+    /// Ids that files which failed to parse appear to define (their `id:`
+    /// lines): the records exist but cannot be read, so references to them
+    /// are not reported as dangling on top of the `parse` finding.
+    pub unreadable_ids: Vec<String>,
     /// Every file read as a record candidate (findings point into them).
     pub sources: Vec<Arc<SourceFile>>,
 }
@@ -107,7 +111,14 @@ pub fn load(
         .collect();
     let mut records = Vec::new();
     let mut sources = Vec::new();
+    let mut unreadable_ids = Vec::new();
     for r in per_file {
+        let broken = r.findings.iter().any(|f| f.rule == Code::Parse.id());
+        if let (true, Some(file)) = (broken, &r.source) {
+            unreadable_ids.extend(
+                ids_written_in(&file.text).filter(|id| !r.records.iter().any(|rec| rec.id == *id)),
+            );
+        }
         records.extend(r.records);
         findings.extend(r.findings);
         sources.extend(r.source);
@@ -116,8 +127,22 @@ pub fn load(
     Loaded {
         records,
         findings,
+        unreadable_ids,
         sources,
     }
+}
+
+/// The ids a file's text appears to define: its unindented `id:` lines
+/// (a best effort for files that do not parse, so a syntax error in one
+/// file does not also read as a missing record in every file that refers
+/// to it).
+fn ids_written_in(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().filter_map(|line| {
+        let value = line.strip_prefix("id:")?;
+        let value = value.split(" #").next()?.trim();
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        is_valid_id(value).then(|| value.to_owned())
+    })
 }
 
 /// The records and findings of one file, and the file as read.
@@ -275,6 +300,7 @@ fn records_of(file: &Arc<SourceFile>) -> (Vec<Record>, Vec<Finding>) {
 fn parse_finding(file: &SourceFile, err: &yaml::YamlError, offset: usize) -> Finding {
     let mut f = Finding::code(Code::Parse, err.message.clone())
         .at(Some(file.location(err.span.shifted(offset))));
+    f.help = err.help.map(str::to_owned);
     if let Some((message, span)) = &err.related {
         f.related.push(Related {
             message: message.clone(),

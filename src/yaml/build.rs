@@ -35,6 +35,7 @@ pub(super) fn load(text: &str, limits: &Limits) -> Loaded {
             message: "internal error in the YAML parser (please report this file)".to_owned(),
             span: Span::new(0, 0),
             related: None,
+            help: None,
         }),
     };
     Loaded {
@@ -144,6 +145,7 @@ impl Builder<'_> {
             message,
             span,
             related: None,
+            help: None,
         })?;
         let span = if text.is_empty() && style == ScalarStyle::Plain && anchor == 0 && tag.is_none()
         {
@@ -172,6 +174,7 @@ impl Builder<'_> {
                 message,
                 span,
                 related: None,
+                help: None,
             });
         };
         // Charge the whole copy before making it, so a bomb fails without
@@ -185,6 +188,7 @@ impl Builder<'_> {
                 ),
                 span,
                 related: None,
+                help: None,
             });
         }
         let size = anchored.size;
@@ -205,6 +209,7 @@ impl Builder<'_> {
                 message: format!("nesting deeper than {} levels", self.limits.max_depth),
                 span,
                 related: None,
+                help: None,
             });
         }
         let is_map = matches!(content, Content::Map { .. });
@@ -224,6 +229,7 @@ impl Builder<'_> {
                 ),
                 span,
                 related: None,
+                help: None,
             });
         }
         self.stack.push(Frame {
@@ -242,6 +248,7 @@ impl Builder<'_> {
                 message: "unbalanced end of collection".to_owned(),
                 span,
                 related: None,
+                help: None,
             });
         };
         // Flow collections end at their `]`/`}` (saphyr's end span also takes
@@ -324,22 +331,42 @@ impl Builder<'_> {
     }
 
     fn scan_error(&mut self, char_index: usize, info: &str) -> YamlError {
-        let start = self.offsets.byte(char_index);
+        let mut start = self.offsets.byte(char_index);
+        // The scanner reports a tab where the token before it began: point
+        // at the tab itself when it is within the next two lines.
+        if info.contains("tab") {
+            if let Some(rest) = self.text.get(start..) {
+                let window = rest
+                    .split_inclusive('\n')
+                    .take(3)
+                    .map(str::len)
+                    .sum::<usize>();
+                if let Some(i) = rest[..window].find('\t') {
+                    start += i;
+                }
+            }
+        }
         // Underline the offending character, unless it is a line break or EOF.
         let end = match self.text.get(start..).and_then(|rest| rest.chars().next()) {
             Some(c) if c != '\n' && c != '\r' => start + c.len_utf8(),
             _ => start,
         };
-        let message = if info == "recursion limit exceeded" {
+        let (message, help) = if info == "recursion limit exceeded" {
             // saphyr's own cap on flow nesting (a `u8` level counter).
-            "nesting too deep (more than 255 levels of flow collections)".to_owned()
+            (
+                "nesting too deep (more than 255 levels of flow collections)".to_owned(),
+                None,
+            )
+        } else if let Some((what, fix)) = super::plain::plain(info) {
+            (what.to_owned(), Some(fix))
         } else {
-            info.to_owned()
+            (format!("YAML syntax error: {info}"), None)
         };
         YamlError {
             message,
             span: Span::new(start, end),
             related: None,
+            help,
         }
     }
 }
@@ -368,5 +395,6 @@ fn duplicate_key(text: &str, key: &str, span: Span, first: Span) -> YamlError {
         message: format!("duplicate key `{shown}` (first defined {place})"),
         span,
         related: Some((format!("`{shown}` first defined here"), first)),
+        help: None,
     }
 }

@@ -7,6 +7,7 @@ mod check;
 mod fixtures;
 mod history;
 mod integrations;
+mod messages;
 mod modes;
 mod pack;
 mod rules;

@@ -128,8 +128,13 @@ pub struct Output {
 /// no git environment leaking in from a hook, and the history cache off so
 /// tests never write to the user's cache folder.
 pub fn govlint_in(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(cargo_bin("govlint"))
-        .current_dir(dir)
+    govlint_env(dir, args, &[])
+}
+
+/// [`govlint_in`] with extra environment variables (set after the defaults).
+pub fn govlint_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(cargo_bin("govlint"));
+    cmd.current_dir(dir)
         .env_remove("GOVLINT_TODAY")
         .env("GOVLINT_NO_CACHE", "1")
         .env("NO_COLOR", "1")
@@ -137,9 +142,11 @@ pub fn govlint_in(dir: &Path, args: &[&str]) -> Output {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
-        .args(args)
-        .output()
-        .expect("run govlint");
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run govlint");
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -152,6 +152,10 @@ impl Ref {
         let Some(id) = v.as_str() else {
             return Err(miss(format!("`{}` is not a record id", show_value(v))));
         };
+        if ctx.records.get(id).is_none() && ctx.records.is_unreadable(id) {
+            // Its file has a `parse` finding already; no second one here.
+            return Ok(());
+        }
         let Some(target) = ctx.records.get(id) else {
             return Err(miss(format!(
                 "`{id}` names no {} record",
