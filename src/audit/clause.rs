@@ -187,6 +187,41 @@ pub(super) fn rule_kinds(rule: &Rule) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The kinds whose records some enabled rule asks to be approved or
+/// reviewed: the kinds selected by rules that read history (an `approved`
+/// or `reviewed` assertion, or a reference that demands one), plus Waiver,
+/// whose approval is always checked. A rule applying to all records (or
+/// whose kinds cannot be read) makes every kind count: when in doubt, a
+/// missing approval is shown as a fault.
+pub(super) fn approved_kinds(rules: &[Rule]) -> Kinds {
+    let mut kinds = Kinds::Some(std::iter::once("Waiver".to_owned()).collect());
+    for rule in rules.iter().filter(|r| r.uses_history()) {
+        let selected = rule_kinds(rule);
+        match (&mut kinds, selected.is_empty()) {
+            (_, true) => kinds = Kinds::All,
+            (Kinds::Some(set), false) => set.extend(selected),
+            (Kinds::All, false) => {}
+        }
+    }
+    kinds
+}
+
+/// A set of record kinds that may be "every kind".
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Kinds {
+    All,
+    Some(std::collections::BTreeSet<String>),
+}
+
+impl Kinds {
+    pub(super) fn contains(&self, kind: &str) -> bool {
+        match self {
+            Kinds::All => true,
+            Kinds::Some(set) => set.contains(kind),
+        }
+    }
+}
+
 fn kinds_in_summary(line: &str) -> Vec<String> {
     let Some(rest) = line.strip_prefix("Applies to: ") else {
         return Vec::new();
