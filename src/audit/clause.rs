@@ -320,6 +320,41 @@ mod tests {
     }
 
     #[test]
+    fn approval_is_required_of_the_kinds_approval_rules_select() {
+        let rule = |selector: &str| {
+            crate::rule::testing::load_ok(&format!(
+                "rules:
+  - id: acme/approved
+    severity: error
+    message: not approved
+    for: {selector}
+    check:
+      - approved: {{ by: {{ field: /owner }} }}
+"
+            ))
+        };
+        let objectives = rule("{ kind: Objective }");
+        let kinds = approved_kinds(objectives.rules());
+        assert!(kinds.contains("Objective") && kinds.contains("Waiver"));
+        assert!(!kinds.contains("Policy"));
+        // A rule over every record leaves no kind out.
+        let all = rule("{}");
+        assert_eq!(approved_kinds(all.rules()), Kinds::All);
+        // Rules that read no history ask for no approval.
+        let none = crate::rule::testing::load_ok(
+            "rules:
+  - id: acme/owner
+    severity: error
+    message: no owner
+    for: { kind: Objective }
+    check:
+      - { field: /owner, required: true }
+",
+        );
+        assert!(!approved_kinds(none.rules()).contains("Objective"));
+    }
+
+    #[test]
     fn kinds_are_read_from_the_summary_line() {
         assert_eq!(
             kinds_in_summary("Applies to: Policy records where `status` is \"approved\"."),
