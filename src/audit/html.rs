@@ -67,7 +67,7 @@ svg.timeline { width: 100%; height: auto; display: block; margin: .6rem 0 1.2rem
   .grid th, .grid td { padding: 1.5pt 3pt; }
   .grid thead { display: table-header-group; }
   tr { break-inside: avoid; }
-  h2, h3 { break-after: avoid; }
+  h2, h3, h3 + p { break-after: avoid; }
   #clauses, #records, #trail, #other { break-before: page; }
   .status { border: 1px solid currentColor; padding: 0 2pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
