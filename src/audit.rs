@@ -21,6 +21,7 @@
 //! - which records evidence a clause item is decided by kind (`clause.rs`).
 
 mod clause;
+mod fingerprint;
 mod html;
 mod item;
 mod markdown;
@@ -28,6 +29,7 @@ mod record;
 mod render;
 #[cfg(test)]
 mod tests;
+mod timeline;
 
 use std::collections::BTreeSet;
 
@@ -39,6 +41,7 @@ use crate::finding::{Finding, Severity};
 use crate::record::Record;
 
 pub use crate::evidence::EventEntry;
+pub use fingerprint::RulesInForce;
 pub use item::{ClauseItem, ClauseRecord, ClauseRule, ClauseStatus};
 #[cfg(test)]
 use record::next_review;
@@ -54,8 +57,16 @@ pub struct Audit {
     pub generator: String,
     /// "Today" (`--today`): the date reviews are judged overdue against.
     pub generated_for: String,
-    /// The evaluated commit, when there is one.
+    /// The evaluated commit (its full id), when there is one.
     pub revision: Option<String>,
+    /// The repository's name (its work tree's folder), set by the caller;
+    /// shown in the HTML's running header.
+    pub repository: Option<String>,
+    /// The rules the records were judged by.
+    pub rules: RulesInForce,
+    /// `--since`: the trail (and the timeline) hold only events on or after
+    /// this date ([`Audit::limit_trail`]).
+    pub since: Option<String>,
     /// The `--clause` filter, as given.
     pub clause: Option<String>,
     /// Whether approvals and reviews were read from git.
@@ -100,6 +111,8 @@ pub struct ClauseCounts {
     pub evidenced: usize,
     pub findings: usize,
     pub no_evidence: usize,
+    /// Items no enabled rule cites.
+    pub not_checked: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,6 +179,10 @@ pub fn build(
         })
         .collect();
     management_review_cycle(&order, &mut records, today);
+    let approved_kinds = clause::approved_kinds(eval.ruleset.rules());
+    for r in &mut records {
+        r.approval_required = approved_kinds.contains(&r.kind);
+    }
 
     let clauses = item::clause_items(eval, &records, filter.as_deref());
     let mut notes = notes(eval, evidence.is_some());
@@ -208,6 +225,9 @@ pub fn build(
             .as_ref()
             .and_then(crate::history::History::head)
             .map(|c| c.to_string()),
+        repository: None,
+        rules: fingerprint::rules_in_force(eval.ruleset.rules()),
+        since: None,
         clause: clause.map(str::to_owned),
         history: evidence.is_some(),
         notes,
@@ -220,6 +240,16 @@ pub fn build(
 }
 
 impl Audit {
+    /// `--since DATE`: keeps only the trail's events on or after `since`
+    /// (by their date as shown). Records' last approvals and reviews, their
+    /// counts and the summary are not limited: they describe the state as
+    /// of the commit, whatever the window.
+    pub fn limit_trail(&mut self, since: jiff::civil::Date) {
+        self.trail
+            .retain(|t| crate::time::parse_date(&t.entry.signoff.date).is_none_or(|d| d >= since));
+        self.since = Some(since.to_string());
+    }
+
     /// The JSON format: the pack as one pretty-printed object.
     #[must_use]
     pub fn to_json(&self) -> String {
@@ -324,6 +354,7 @@ fn summary(
             ClauseStatus::Evidenced => clause_items.evidenced += 1,
             ClauseStatus::Findings => clause_items.findings += 1,
             ClauseStatus::NoEvidence => clause_items.no_evidence += 1,
+            ClauseStatus::NotChecked => clause_items.not_checked += 1,
         }
     }
     Summary {

@@ -124,6 +124,9 @@ pub struct AuditArgs {
     /// Run on a shallow clone: approvals are reported as unknown.
     #[arg(long)]
     pub allow_shallow: bool,
+    /// Only events on or after DATE (YYYY-MM-DD) in the trail and timeline.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -187,6 +187,41 @@ pub(super) fn rule_kinds(rule: &Rule) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The kinds whose records some enabled rule asks to be approved or
+/// reviewed: the kinds selected by rules that read history (an `approved`
+/// or `reviewed` assertion, or a reference that demands one), plus Waiver,
+/// whose approval is always checked. A rule applying to all records (or
+/// whose kinds cannot be read) makes every kind count: when in doubt, a
+/// missing approval is shown as a fault.
+pub(super) fn approved_kinds(rules: &[Rule]) -> Kinds {
+    let mut kinds = Kinds::Some(std::iter::once("Waiver".to_owned()).collect());
+    for rule in rules.iter().filter(|r| r.uses_history()) {
+        let selected = rule_kinds(rule);
+        match (&mut kinds, selected.is_empty()) {
+            (_, true) => kinds = Kinds::All,
+            (Kinds::Some(set), false) => set.extend(selected),
+            (Kinds::All, false) => {}
+        }
+    }
+    kinds
+}
+
+/// A set of record kinds that may be "every kind".
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Kinds {
+    All,
+    Some(std::collections::BTreeSet<String>),
+}
+
+impl Kinds {
+    pub(super) fn contains(&self, kind: &str) -> bool {
+        match self {
+            Kinds::All => true,
+            Kinds::Some(set) => set.contains(kind),
+        }
+    }
+}
+
 fn kinds_in_summary(line: &str) -> Vec<String> {
     let Some(rest) = line.strip_prefix("Applies to: ") else {
         return Vec::new();
@@ -282,6 +317,41 @@ mod tests {
         assert_eq!(select("9.3", Some("9.3.2")), Selected::Narrowed);
         assert_eq!(select("10.1", Some("0.1")), Selected::No);
         assert_eq!(select("7.4", None), Selected::All);
+    }
+
+    #[test]
+    fn approval_is_required_of_the_kinds_approval_rules_select() {
+        let rule = |selector: &str| {
+            crate::rule::testing::load_ok(&format!(
+                "rules:
+  - id: acme/approved
+    severity: error
+    message: not approved
+    for: {selector}
+    check:
+      - approved: {{ by: {{ field: /owner }} }}
+"
+            ))
+        };
+        let objectives = rule("{ kind: Objective }");
+        let kinds = approved_kinds(objectives.rules());
+        assert!(kinds.contains("Objective") && kinds.contains("Waiver"));
+        assert!(!kinds.contains("Policy"));
+        // A rule over every record leaves no kind out.
+        let all = rule("{}");
+        assert_eq!(approved_kinds(all.rules()), Kinds::All);
+        // Rules that read no history ask for no approval.
+        let none = crate::rule::testing::load_ok(
+            "rules:
+  - id: acme/owner
+    severity: error
+    message: no owner
+    for: { kind: Objective }
+    check:
+      - { field: /owner, required: true }
+",
+        );
+        assert!(!approved_kinds(none.rules()).contains("Objective"));
     }
 
     #[test]

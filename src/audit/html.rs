@@ -18,26 +18,59 @@ h2 { font-size: 1.35rem; border-bottom: 2px solid #d0d7de; padding-bottom: .2rem
 h3 { font-size: 1.1rem; margin-top: 1.6rem; }
 .meta { color: #57606a; }
 .note { background: #fff8c5; border-left: 4px solid #d4a72c; padding: .5rem .8rem; }
+.running { display: none; }
 nav ul { list-style: none; padding: 0; display: flex; gap: 1.2rem; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-size: .85rem; }
-th, td { border: 1px solid #d0d7de; padding: .3rem .45rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f6f8fa; }
-td.num { text-align: right; }
+table.sheet, table.sheet > * > tr > td { border: 0; padding: 0; margin: 0; width: 100%; border-collapse: collapse; }
+table.sheet { table-layout: fixed; }
+.nw { white-space: nowrap; }
+table.sheet > thead { display: none; }
+.grid { border-collapse: collapse; width: 100%; table-layout: fixed; margin: .6rem 0 1.2rem; font-size: .85rem; }
+.grid th, .grid td { box-sizing: border-box; border: 1px solid #d0d7de; padding: .3rem .45rem; text-align: left; vertical-align: top; }
+.grid th { background: #f6f8fa; }
+.grid td.num { text-align: right; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
+code.id { white-space: nowrap; }
 .status { font-weight: 600; padding: .05rem .4rem; border-radius: .6rem; white-space: nowrap; }
 .evidenced, .pass { background: #dafbe1; color: #116329; }
 .findings, .fail { background: #ffebe9; color: #a40e26; }
-.no-evidence { background: #eaeef2; color: #57606a; }
+.no-evidence, .not-checked { background: #eaeef2; color: #57606a; }
+.not-checked { border: 1px dashed #8c959f; }
 .warn { color: #a40e26; font-weight: 600; }
 .muted { color: #57606a; }
+.small { font-size: .9em; }
+svg.timeline { width: 100%; height: auto; display: block; margin: .6rem 0 1.2rem; font-family: inherit; }
+.t-summary { width: auto; min-width: 40%; }
+.t-summary th:nth-child(1) { width: 22em; } .t-summary th:nth-child(2) { width: 6em; }
+.t-clauses th:nth-child(1) { width: 9%; } .t-clauses th:nth-child(2) { width: 50%; } .t-clauses th:nth-child(3) { width: 14%; }
+.t-rules th:nth-child(1) { width: 32%; } .t-rules th:nth-child(2) { width: 7%; } .t-rules th:nth-child(3) { width: 8%; } .t-rules th:nth-child(4) { width: 7%; }
+.t-evidence th:nth-child(1) { width: 15%; } .t-evidence th:nth-child(2) { width: 13%; } .t-evidence th:nth-child(3) { width: 10%; } .t-evidence th:nth-child(5) { width: 10%; } .t-evidence th:nth-child(6) { width: 8%; }
+.t-records th:nth-child(1) { width: 17%; } .t-records th:nth-child(2) { width: 15%; } .t-records th:nth-child(3) { width: 8%; } .t-records th:nth-child(4) { width: 17%; } .t-records th:nth-child(5) { width: 14%; } .t-records th:nth-child(6) { width: 9%; } .t-records th:nth-child(7) { width: 8%; }
+.t-trail th:nth-child(1) { width: 10%; } .t-trail th:nth-child(2) { width: 8%; } .t-trail th:nth-child(3) { width: 11%; } .t-trail th:nth-child(4) { width: 11%; } .t-trail th:nth-child(5) { width: 14%; } .t-trail th:nth-child(6) { width: 11%; } .t-trail th:nth-child(7) { width: 17%; } .t-trail th:nth-child(8) { width: 11%; }
+.t-other th:nth-child(1) { width: 25%; } .t-other th:nth-child(2) { width: 10%; }
+@page { size: A4; margin: 10mm 12mm 12mm 12mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 9pt; }
+  html, body { margin: 0; padding: 0; max-width: none; font-size: 8.5pt; line-height: 1.3; }
+  /* Chromium repeats a fixed element on every printed page (CSS running
+     headers are not supported). The page's content sits in one table whose
+     head, an empty band as tall as the running header, repeats on every
+     page too, so the header never covers the text. */
+  .running { display: block; position: fixed; top: 0; left: 0; right: 0; height: 5mm; font-size: 7pt; line-height: 5mm; color: #57606a; border-bottom: .5pt solid #afb8c1; white-space: nowrap; overflow: hidden; background: #ffffff; }
+  table.sheet > thead { display: table-header-group; }
+  .sheet-space { height: 8mm; }
+  h1 { font-size: 15pt; margin: 0 0 2pt; }
+  h2 { font-size: 12pt; margin-top: 0; }
+  h3 { font-size: 10pt; margin: 9pt 0 3pt; }
+  p { margin: 3pt 0; }
   nav { display: none; }
   a { color: inherit; text-decoration: none; }
-  thead { display: table-header-group; }
+  .grid { font-size: 7pt; margin: 3pt 0 6pt; }
+  .grid th, .grid td { padding: 1.5pt 3pt; }
+  .grid thead { display: table-header-group; }
   tr { break-inside: avoid; }
-  h2, h3 { break-after: avoid; }
-  .status { border: 1px solid currentColor; }
+  h2, h3, h3 + p { break-after: avoid; }
+  #clauses, #records, #trail, #other { break-before: page; }
+  .status { border: 1px solid currentColor; padding: 0 2pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 ";
 
@@ -45,19 +78,46 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 pub(super) struct Html;
 
 impl Markup for Html {
-    const WHOLE_REVISION: bool = true;
+    const TIMELINE: bool = true;
+    const WIDE_TABLES: bool = false;
     const SPLIT_COUNTS: bool = true;
 
+    /// Dates (`2026-10-31`) stay on one line; an email address may wrap
+    /// before its `@`.
     fn text(&self, text: &str) -> String {
-        esc(text)
+        keep_dates_whole(&esc(text)).replace('@', "<wbr>@")
     }
 
     fn commit(&self, id: &str) -> String {
-        self.ident(id)
+        format!("<code>{}</code>", esc(id))
     }
 
+    /// Paths and rule ids may wrap after a `/`, and after a `-` as
+    /// browsers do; never inside a word.
     fn ident(&self, text: &str) -> String {
-        format!("<code>{}</code>", esc(text))
+        format!("<code>{}</code>", esc(text).replace('/', "/<wbr>"))
+    }
+
+    fn record_id(&self, id: &str) -> String {
+        format!("<code class=\"id\">{}</code>", esc(id))
+    }
+
+    fn with_note(&self, markup: &str, note: &str) -> String {
+        format!("{markup}<br><span class=\"muted small\">{note}</span>")
+    }
+
+    /// `ResponsibilityMatrix` may wrap between its words.
+    fn kind(&self, kind: &str) -> String {
+        let mut out = String::new();
+        let mut prev_lower = false;
+        for c in kind.chars() {
+            if prev_lower && c.is_ascii_uppercase() {
+                out.push_str("<wbr>");
+            }
+            prev_lower = c.is_ascii_lowercase();
+            out.push_str(&esc(c.encode_utf8(&mut [0; 4])));
+        }
+        out
     }
 
     fn link(&self, id: &str, markup: &str) -> String {
@@ -81,6 +141,7 @@ impl Markup for Html {
             ClauseStatus::Evidenced => "evidenced",
             ClauseStatus::Findings => "findings",
             ClauseStatus::NoEvidence => "no-evidence",
+            ClauseStatus::NotChecked => "not-checked",
         };
         format!("<span class=\"status {class}\">{}</span>", status.as_str())
     }
@@ -89,16 +150,41 @@ impl Markup for Html {
         format!("<span class=\"status {0}\">{0}</span>", esc(result))
     }
 
+    fn timeline(&self, out: &mut String, audit: &Audit) {
+        let Some(svg) = super::timeline::svg(audit) else {
+            return;
+        };
+        self.section(out, "timeline");
+        self.heading(out, 2, "Timeline");
+        self.paragraph(
+            out,
+            Paragraph::Muted,
+            "Approvals and reviews of each clause item's records over the eighteen months before today, by strength, and the records' next review dates (six months ahead included).",
+        );
+        out.push_str(&svg);
+        self.section_end(out);
+    }
+
     fn begin(&self, out: &mut String, audit: &Audit) {
         out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
         out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         let _ = writeln!(
             out,
-            "<meta name=\"generator\" content=\"{}\">\n<title>ISMS evidence pack — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>",
+            "<meta name=\"generator\" content=\"{}\">\n<title>ISMS evidence pack — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
             esc(&audit.generator),
             esc(&audit.generated_for)
         );
+        // The running header of every printed page (hidden on screen).
+        let _ = write!(out, "<div class=\"running\">ISMS evidence pack");
+        if let Some(repo) = &audit.repository {
+            let _ = write!(out, " · {}", esc(repo));
+        }
+        if let Some(commit) = &audit.revision {
+            let _ = write!(out, " · commit <code>{}</code>", esc(commit));
+        }
+        let _ = writeln!(out, " · today {}</div>", esc(&audit.generated_for));
+        out.push_str("<table class=\"sheet\" role=\"presentation\"><thead><tr><td><div class=\"sheet-space\"></div></td></tr></thead><tbody><tr><td>\n<header>");
     }
 
     fn header_end(&self, out: &mut String, contents: &[(&str, &str)]) {
@@ -110,7 +196,7 @@ impl Markup for Html {
     }
 
     fn end(&self, out: &mut String) {
-        out.push_str("</body>\n</html>\n");
+        out.push_str("</td></tr></tbody></table>\n</body>\n</html>\n");
     }
 
     fn section(&self, out: &mut String, id: &str) {
@@ -139,8 +225,8 @@ impl Markup for Html {
         self.paragraph(out, Paragraph::Muted, "None.");
     }
 
-    fn table_start(&self, out: &mut String, headers: &[&str]) {
-        out.push_str("<table>\n<thead><tr>");
+    fn table_start(&self, out: &mut String, class: &str, headers: &[&str]) {
+        let _ = write!(out, "<table class=\"grid {}\">\n<thead><tr>", esc(class));
         for h in headers {
             let _ = write!(out, "<th>{}</th>", esc(h));
         }
@@ -164,8 +250,38 @@ impl Markup for Html {
     }
 }
 
+/// Wraps every `YYYY-MM-DD` in escaped text in a no-wrap span, so that a
+/// line never breaks inside a date.
+fn keep_dates_whole(escaped: &str) -> String {
+    let b = escaped.as_bytes();
+    let is_date = |i: usize| {
+        b.get(i..i + 10).is_some_and(|d| {
+            d.iter().enumerate().all(|(n, c)| match n {
+                4 | 7 => *c == b'-',
+                _ => c.is_ascii_digit(),
+            })
+        }) && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && b.get(i + 10).is_none_or(|c| !c.is_ascii_alphanumeric())
+    };
+    let mut out = String::with_capacity(escaped.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        if is_date(i) {
+            out.push_str(&escaped[copied..i]);
+            let _ = write!(out, "<span class=\"nw\">{}</span>", &escaped[i..i + 10]);
+            i += 10;
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&escaped[copied..]);
+    out
+}
+
 /// Text for HTML content and quoted attribute values.
-fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -183,6 +299,36 @@ fn esc(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_stay_whole_and_other_text_is_untouched() {
+        assert_eq!(
+            Html.text("due 2026-10-31: overdue"),
+            "due <span class=\"nw\">2026-10-31</span>: overdue"
+        );
+        assert_eq!(
+            Html.text("2026-10-31"),
+            "<span class=\"nw\">2026-10-31</span>"
+        );
+        assert_eq!(
+            Html.text("MR-2026-09 x12026-10-311"),
+            "MR-2026-09 x12026-10-311"
+        );
+        assert_eq!(
+            Html.text("é 2026-01-02."),
+            "é <span class=\"nw\">2026-01-02</span>."
+        );
+    }
+
+    #[test]
+    fn kinds_wrap_between_words_and_paths_after_slashes() {
+        assert_eq!(
+            Html.kind("ResponsibilityMatrix"),
+            "Responsibility<wbr>Matrix"
+        );
+        assert_eq!(Html.kind("Role"), "Role");
+        assert_eq!(Html.ident("a/b"), "<code>a/<wbr>b</code>");
+    }
 
     #[test]
     fn text_and_attributes_are_escaped() {

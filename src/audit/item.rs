@@ -25,17 +25,25 @@ pub struct ClauseItem {
     pub records: Vec<ClauseRecord>,
 }
 
+/// A clause item's verdict. Only [`ClauseStatus::Evidenced`] says the item
+/// is met, and only when a rule checked it: records alone prove nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ClauseStatus {
-    /// Records present, no active error finding.
+    /// At least one enabled rule cites the item, every such rule passes
+    /// (no active finding, waived ones aside), and records of its kinds
+    /// exist.
     #[serde(rename = "evidenced")]
     Evidenced,
-    /// An active error finding of a rule citing the item.
+    /// A rule citing the item has an active finding (any severity).
     #[serde(rename = "findings")]
     Findings,
-    /// No record of the kinds that evidence the item.
+    /// Rules cite the item and pass, but no record of the kinds that
+    /// evidence it exists.
     #[serde(rename = "no evidence")]
     NoEvidence,
+    /// No enabled rule cites the item: its records are listed, not judged.
+    #[serde(rename = "not_checked")]
+    NotChecked,
 }
 
 impl ClauseStatus {
@@ -45,6 +53,7 @@ impl ClauseStatus {
             ClauseStatus::Evidenced => "evidenced",
             ClauseStatus::Findings => "findings",
             ClauseStatus::NoEvidence => "no evidence",
+            ClauseStatus::NotChecked => "not checked",
         }
     }
 }
@@ -69,6 +78,9 @@ pub struct ClauseRecord {
     pub kind: String,
     pub status: Option<String>,
     pub last_approval: Option<EventEntry>,
+    /// An enabled rule asks records of this kind to be approved (see
+    /// [`RecordEntry::approval_required`]).
+    pub approval_required: bool,
     pub changed_since_approval: bool,
     pub finding_count: usize,
 }
@@ -153,7 +165,7 @@ fn clause_item(
 ) -> ClauseItem {
     let mut kinds: BTreeSet<String> = static_kinds.into_iter().collect();
     let mut entries = Vec::new();
-    let mut errors = false;
+    let mut failed = false;
     for (rule, rule_clause) in rules {
         kinds.extend(clause::rule_kinds(rule));
         let findings = by_rule.get(rule.id.as_str()).map_or(&[][..], Vec::as_slice);
@@ -163,7 +175,7 @@ fn clause_item(
             }
         }
         let active: Vec<&&Finding> = findings.iter().filter(|f| f.is_active()).collect();
-        errors |= active.iter().any(|f| f.severity == Severity::Error);
+        failed |= !active.is_empty();
         let mut listed: Vec<FindingEntry> = findings.iter().map(|f| finding_entry(f)).collect();
         listed.sort_by(|a, b| (&a.record, &a.message).cmp(&(&b.record, &b.message)));
         entries.push(ClauseRule {
@@ -182,12 +194,16 @@ fn clause_item(
             kind: r.kind.clone(),
             status: r.status.clone(),
             last_approval: r.last_approval.clone(),
+            approval_required: r.approval_required,
             changed_since_approval: r.changed_since_approval,
             finding_count: r.finding_count,
         })
         .collect();
-    let status = if errors {
+    // A verdict needs a judge: without a rule, records prove nothing.
+    let status = if failed {
         ClauseStatus::Findings
+    } else if entries.is_empty() {
+        ClauseStatus::NotChecked
     } else if evidence.is_empty() {
         ClauseStatus::NoEvidence
     } else {

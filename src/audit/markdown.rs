@@ -12,7 +12,8 @@ use super::{Audit, ClauseStatus};
 pub(super) struct Markdown;
 
 impl Markup for Markdown {
-    const WHOLE_REVISION: bool = false;
+    const TIMELINE: bool = false;
+    const WIDE_TABLES: bool = true;
     const SPLIT_COUNTS: bool = false;
 
     fn text(&self, text: &str) -> String {
@@ -25,6 +26,18 @@ impl Markup for Markdown {
 
     fn ident(&self, text: &str) -> String {
         esc(text)
+    }
+
+    fn record_id(&self, id: &str) -> String {
+        esc(id)
+    }
+
+    fn kind(&self, kind: &str) -> String {
+        esc(kind)
+    }
+
+    fn with_note(&self, markup: &str, note: &str) -> String {
+        format!("{markup} ({note})")
     }
 
     fn link(&self, _id: &str, markup: &str) -> String {
@@ -49,6 +62,8 @@ impl Markup for Markdown {
     fn result(&self, result: &str) -> String {
         result.to_owned()
     }
+
+    fn timeline(&self, _out: &mut String, _audit: &Audit) {}
 
     fn begin(&self, _out: &mut String, _audit: &Audit) {}
 
@@ -76,7 +91,7 @@ impl Markup for Markdown {
         out.push_str("_None._\n\n");
     }
 
-    fn table_start(&self, out: &mut String, headers: &[&str]) {
+    fn table_start(&self, out: &mut String, _class: &str, headers: &[&str]) {
         let _ = writeln!(out, "| {} |", headers.join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(headers.len()));
     }
@@ -139,10 +154,10 @@ mod tests {
     #[test]
     fn empty_tables_say_none() {
         let mut out = String::new();
-        table(&mut out, &Markdown, &["A"], &[], &[]);
+        table(&mut out, &Markdown, "t", &["A"], &[], &[]);
         assert_eq!(out, "_None._\n\n");
         let rows = [vec!["1".to_owned(), "2".to_owned()]];
-        table(&mut out, &Markdown, &["A", "B"], &[1], &rows);
+        table(&mut out, &Markdown, "t", &["A", "B"], &[1], &rows);
         assert!(
             out.ends_with("| A | B |\n|---|---|\n| 1 | 2 |\n\n"),
             "{out}"

@@ -21,6 +21,10 @@ pub struct RecordEntry {
     /// The `status` field, where the kind has one.
     pub status: Option<String>,
     pub last_approval: Option<EventEntry>,
+    /// An enabled rule with an `approved` or `reviewed` assertion selects
+    /// this kind (a Waiver always needs one). When false, a missing
+    /// approval is no fault and the pack says "approval not required".
+    pub approval_required: bool,
     pub last_review: Option<EventEntry>,
     pub approvals: usize,
     pub reviews: usize,
@@ -116,6 +120,8 @@ pub(super) fn record_entry(
         next_review: next_review(r, last_approval.as_ref().map(|(_, d)| *d), today, history),
         changed_since_approval: last_approval.as_ref().is_some_and(|(e, _)| !e.unchanged),
         last_approval: last_approval.map(|(e, _)| e),
+        // Set by the caller, who knows the rule set.
+        approval_required: true,
         last_review: last(true).map(|(e, _)| e),
         approvals: judged.iter().filter(|(_, a, _)| !a.review).count(),
         reviews: judged.iter().filter(|(_, a, _)| a.review).count(),

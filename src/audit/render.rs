@@ -14,9 +14,12 @@ use super::{Audit, ClauseItem, ClauseStatus, EventEntry, NextReview, RecordEntry
 /// `text` escape it; methods taking `markup` wrap what other methods have
 /// already rendered. Block methods append to `out`, ending with a newline.
 pub(super) trait Markup {
-    /// The evaluated commit in full in the header (HTML), or abbreviated
-    /// like every other commit (Markdown).
-    const WHOLE_REVISION: bool;
+    /// The format draws the timeline picture ([`Markup::timeline`]).
+    const TIMELINE: bool;
+    /// Tables may be as wide as their content (Markdown); otherwise (HTML,
+    /// which must fit an A4 page) a record's file is shown under its id
+    /// rather than in a column of its own.
+    const WIDE_TABLES: bool;
     /// Each summary count on a row of its own (HTML), or the counts of one
     /// measure together on one row (`2 / 0 / 1`, Markdown).
     const SPLIT_COUNTS: bool;
@@ -28,6 +31,12 @@ pub(super) trait Markup {
     /// A rule id, record id or path: code in HTML; escaped text in Markdown,
     /// whose code spans cannot hold any text safely.
     fn ident(&self, text: &str) -> String;
+    /// A record id: like [`Markup::ident`], kept on one line (HTML).
+    fn record_id(&self, id: &str) -> String;
+    /// A record kind (`ResponsibilityMatrix` may wrap between its words).
+    fn kind(&self, kind: &str) -> String;
+    /// `markup` with `note` under it, smaller (HTML only).
+    fn with_note(&self, markup: &str, note: &str) -> String;
     /// `markup` linking to the fragment `id` (HTML only).
     fn link(&self, id: &str, markup: &str) -> String;
     /// `markup` as the target of the fragment `id` (HTML only).
@@ -37,6 +46,9 @@ pub(super) trait Markup {
     fn status(&self, status: ClauseStatus) -> String;
     /// A rule's result: `pass` or `fail`.
     fn result(&self, result: &str) -> String;
+    /// The timeline picture of approvals, reviews and review-due dates
+    /// (HTML only), as a section with its heading.
+    fn timeline(&self, out: &mut String, audit: &Audit);
 
     /// What precedes the title.
     fn begin(&self, out: &mut String, audit: &Audit);
@@ -51,7 +63,8 @@ pub(super) trait Markup {
     fn paragraph(&self, out: &mut String, kind: Paragraph, markup: &str);
     /// In place of an empty table or list.
     fn none(&self, out: &mut String);
-    fn table_start(&self, out: &mut String, headers: &[&str]);
+    /// A table of kind `class` (which sets its column widths in HTML).
+    fn table_start(&self, out: &mut String, class: &str, headers: &[&str]);
     /// Columns whose index is in `numeric` hold numbers.
     fn table_row(&self, out: &mut String, cells: &[String], numeric: &[usize]);
     fn table_end(&self, out: &mut String);
@@ -81,8 +94,9 @@ pub(super) enum Paragraph {
 }
 
 /// The top-level sections: fragment id and name.
-const CONTENTS: [(&str, &str); 4] = [
+const CONTENTS: [(&str, &str); 5] = [
     ("summary", "Summary"),
+    ("timeline", "Timeline"),
     ("clauses", "Clause items"),
     ("records", "Records"),
     ("trail", "Trail"),
@@ -92,28 +106,46 @@ pub(super) fn render<M: Markup>(audit: &Audit, m: &M) -> String {
     let mut out = String::new();
     m.begin(&mut out, audit);
     m.heading(&mut out, 1, "ISMS evidence pack");
+    // Everything needed to make the same pack again (SPEC 4.2).
     let revision = audit.revision.as_deref().map_or_else(
         || "no commit".to_owned(),
-        |c| {
-            let shown = if M::WHOLE_REVISION { c } else { abbrev(c) };
-            format!("commit {}", m.commit(shown))
-        },
+        |c| format!("commit {}", m.commit(c)),
     );
+    let of = audit
+        .repository
+        .as_deref()
+        .map(|r| format!(" of {}", m.ident(r)))
+        .unwrap_or_default();
     let mut meta = format!(
-        "Generated for {} from {revision} by {}.",
+        "Generated for {} (\"today\") from {revision}{of} by {}. Rules in force: {}, fingerprint {} ({}).",
         m.tone(Tone::Strong, &m.text(&audit.generated_for)),
         m.text(&audit.generator),
+        audit.rules.count,
+        m.commit(&audit.rules.fingerprint),
+        m.text(super::fingerprint::BASIS),
     );
     if let Some(c) = &audit.clause {
         let _ = write!(meta, " Filtered to clause {}.", m.text(c));
+    }
+    if let Some(since) = &audit.since {
+        let _ = write!(
+            meta,
+            " Trail and timeline limited to events on or after {}.",
+            m.text(since)
+        );
     }
     m.paragraph(&mut out, Paragraph::Meta, &meta);
     for note in &audit.notes {
         let note = format!("{} {}", m.tone(Tone::Strong, "Note:"), m.text(note));
         m.paragraph(&mut out, Paragraph::Note, &note);
     }
-    m.header_end(&mut out, &CONTENTS);
+    let contents: Vec<(&str, &str)> = CONTENTS
+        .into_iter()
+        .filter(|(id, _)| M::TIMELINE || *id != "timeline")
+        .collect();
+    m.header_end(&mut out, &contents);
     summary(&mut out, m, &audit.summary);
+    m.timeline(&mut out, audit);
     clauses(&mut out, m, &audit.clauses);
     records(&mut out, m, &audit.records);
     trail(&mut out, m, audit);
@@ -131,7 +163,8 @@ pub(super) fn render<M: Markup>(audit: &Audit, m: &M) -> String {
                 ]
             })
             .collect();
-        table(&mut out, m, &["Rule", "Severity", "Message"], &[], &rows);
+        let headers = ["Rule", "Severity", "Message"];
+        table(&mut out, m, "t-other", &headers, &[], &rows);
         m.section_end(&mut out);
     }
     m.end(&mut out);
@@ -160,6 +193,7 @@ fn summary<M: Markup>(out: &mut String, m: &M, s: &Summary) {
             ("Clause items evidenced", c.evidenced.to_string()),
             ("Clause items with findings", c.findings.to_string()),
             ("Clause items without evidence", c.no_evidence.to_string()),
+            ("Clause items no rule checks", c.not_checked.to_string()),
         ]);
     } else {
         rows.extend([
@@ -169,8 +203,11 @@ fn summary<M: Markup>(out: &mut String, m: &M, s: &Summary) {
             ),
             ("Findings waived", f.waived.to_string()),
             (
-                "Clause items: evidenced / with findings / no evidence",
-                format!("{} / {} / {}", c.evidenced, c.findings, c.no_evidence),
+                "Clause items: evidenced / with findings / no evidence / not checked",
+                format!(
+                    "{} / {} / {} / {}",
+                    c.evidenced, c.findings, c.no_evidence, c.not_checked
+                ),
             ),
         ]);
     }
@@ -178,7 +215,7 @@ fn summary<M: Markup>(out: &mut String, m: &M, s: &Summary) {
         .into_iter()
         .map(|(k, v)| vec![k.to_owned(), v])
         .collect();
-    table(out, m, &["Measure", "Count"], &[1], &rows);
+    table(out, m, "t-summary", &["Measure", "Count"], &[1], &rows);
     m.section_end(out);
 }
 
@@ -206,7 +243,7 @@ fn clauses<M: Markup>(out: &mut String, m: &M, clauses: &[ClauseItem]) {
         "Rules failed",
         "Records",
     ];
-    table(out, m, &headers, &[3, 4, 5], &rows);
+    table(out, m, "t-clauses", &headers, &[3, 4, 5], &rows);
     for c in clauses {
         clause(out, m, c);
     }
@@ -222,7 +259,10 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
     } else {
         m.text(&c.kinds.join(", "))
     };
-    let status = format!("Status: {}. Evidenced by: {kinds}.", m.status(c.status));
+    let mut status = format!("Status: {}. Evidenced by: {kinds}.", m.status(c.status));
+    if c.status == ClauseStatus::NotChecked {
+        status.push_str(" No enabled rule checks this item: its records are listed, not judged.");
+    }
     m.paragraph(out, Paragraph::Plain, &status);
     let mut rows = Vec::new();
     for r in &c.rules {
@@ -251,7 +291,7 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
         m.paragraph(out, Paragraph::Muted, "No rule cites this clause.");
     } else {
         let headers = ["Rule", "Cites", "Severity", "Result", "Finding"];
-        table(out, m, &headers, &[], &rows);
+        table(out, m, "t-rules", &headers, &[], &rows);
     }
     let rows: Vec<Vec<String>> = c
         .records
@@ -259,9 +299,9 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
         .map(|r| {
             vec![
                 record_link(m, &r.id),
-                m.text(&r.kind),
+                m.kind(&r.kind),
                 opt(m, r.status.as_deref()),
-                last_approval(m, r.last_approval.as_ref()),
+                last_approval(m, r.last_approval.as_ref(), r.approval_required),
                 yes_no(m, r.changed_since_approval),
                 r.finding_count.to_string(),
             ]
@@ -275,7 +315,7 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
         "Changed since approval",
         "Findings",
     ];
-    table(out, m, &headers, &[5], &rows);
+    table(out, m, "t-evidence", &headers, &[5], &rows);
     m.section_end(out);
 }
 
@@ -294,29 +334,41 @@ fn records<M: Markup>(out: &mut String, m: &M, records: &[RecordEntry]) {
             .iter()
             .map(|r| {
                 let id = if anchored.insert(r.id.as_str()) {
-                    m.target(&record_anchor(&r.id), &m.ident(&r.id))
+                    m.target(&record_anchor(&r.id), &m.record_id(&r.id))
                 } else {
-                    m.ident(&r.id)
+                    m.record_id(&r.id)
                 };
-                vec![
-                    id,
-                    opt(m, r.title.as_deref()),
-                    m.ident(&r.file),
+                let mut row = if M::WIDE_TABLES {
+                    vec![id, opt(m, r.title.as_deref()), m.ident(&r.file)]
+                } else {
+                    vec![
+                        m.with_note(&id, &m.ident(&r.file)),
+                        opt(m, r.title.as_deref()),
+                    ]
+                };
+                row.extend([
                     opt(m, r.status.as_deref()),
-                    last_approval(m, r.last_approval.as_ref()),
+                    last_approval(m, r.last_approval.as_ref(), r.approval_required),
                     r.last_review
                         .as_ref()
                         .map_or_else(|| "—".to_owned(), |e| signoff(m, e)),
                     next_review(m, r.next_review.as_ref()),
                     yes_no(m, r.changed_since_approval),
-                    m.text(&r.findings.join(", ")),
-                ]
+                    r.findings
+                        .iter()
+                        .map(|f| m.ident(f))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]);
+                row
             })
             .collect();
-        let headers = [
-            "ID",
-            "Title",
-            "File",
+        let first: &[&str] = if M::WIDE_TABLES {
+            &["ID", "Title", "File"]
+        } else {
+            &["ID and file", "Title"]
+        };
+        let rest = [
             "Status",
             "Last approval",
             "Last review",
@@ -324,7 +376,8 @@ fn records<M: Markup>(out: &mut String, m: &M, records: &[RecordEntry]) {
             "Changed since approval",
             "Findings",
         ];
-        table(out, m, &headers, &[], &rows);
+        let headers = [first, &rest].concat();
+        table(out, m, "t-records", &headers, &[], &rows);
     }
     m.section_end(out);
 }
@@ -343,7 +396,7 @@ fn trail<M: Markup>(out: &mut String, m: &M, audit: &Audit) {
                 m.text(&s.date),
                 m.text(t.entry.kind),
                 record_link(m, &t.record),
-                m.text(&t.kind),
+                m.kind(&t.kind),
                 person(m, e),
                 m.text(&s.roles.join(", ")),
                 format!("{} {}", m.text(s.strength), m.tone(Tone::Muted, &note)),
@@ -355,7 +408,7 @@ fn trail<M: Markup>(out: &mut String, m: &M, audit: &Audit) {
     let headers = [
         "Date", "Event", "Record", "Kind", "Person", "Roles", "Strength", "Commit", "Tag",
     ];
-    table(out, m, &headers, &[], &rows);
+    table(out, m, "t-trail", &headers, &[], &rows);
     m.section_end(out);
 }
 
@@ -378,8 +431,14 @@ fn signoff<M: Markup>(m: &M, e: &EventEntry) -> String {
     out
 }
 
-fn last_approval<M: Markup>(m: &M, e: Option<&EventEntry>) -> String {
-    e.map_or_else(|| m.tone(Tone::Warn, "never approved"), |e| signoff(m, e))
+/// The last approval; its absence is a fault only where a rule asks for
+/// one (`required`).
+fn last_approval<M: Markup>(m: &M, e: Option<&EventEntry>, required: bool) -> String {
+    match (e, required) {
+        (Some(e), _) => signoff(m, e),
+        (None, true) => m.tone(Tone::Warn, "never approved"),
+        (None, false) => format!("— {}", m.tone(Tone::Muted, "(approval not required)")),
+    }
 }
 
 /// `Mia Hoffmann (mia-hoffmann; top-management, ceo)`.
@@ -442,11 +501,11 @@ fn opt<M: Markup>(m: &M, s: Option<&str>) -> String {
     s.map_or_else(|| "—".to_owned(), |s| m.text(s))
 }
 
-fn record_link<M: Markup>(m: &M, id: &str) -> String {
-    m.link(&record_anchor(id), &m.text(id))
+pub(super) fn record_link<M: Markup>(m: &M, id: &str) -> String {
+    m.link(&record_anchor(id), &m.record_id(id))
 }
 
-fn abbrev(commit: &str) -> &str {
+pub(super) fn abbrev(commit: &str) -> &str {
     commit.get(..10).unwrap_or(commit)
 }
 
@@ -454,6 +513,7 @@ fn abbrev(commit: &str) -> &str {
 pub(super) fn table<M: Markup>(
     out: &mut String,
     m: &M,
+    class: &str,
     headers: &[&str],
     numeric: &[usize],
     rows: &[Vec<String>],
@@ -462,7 +522,7 @@ pub(super) fn table<M: Markup>(
         m.none(out);
         return;
     }
-    m.table_start(out, headers);
+    m.table_start(out, class, headers);
     for row in rows {
         m.table_row(out, row, numeric);
     }

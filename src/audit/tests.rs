@@ -122,7 +122,10 @@ fn clause_items_group_rules_and_records() {
     let keys: Vec<&str> = audit.clauses.iter().map(|c| c.clause.as_str()).collect();
     assert_eq!(keys, fixed, "the pack cites no clause outside the table");
     let s = &audit.summary.clause_items;
-    assert_eq!(s.evidenced + s.findings + s.no_evidence, fixed.len());
+    assert_eq!(
+        s.evidenced + s.findings + s.no_evidence + s.not_checked,
+        fixed.len()
+    );
 }
 
 #[test]
@@ -220,7 +223,7 @@ fn hostile_titles_are_escaped_in_markdown_and_html() {
     assert!(!html.contains("<script"), "a script in the HTML");
     assert!(html.contains("Access &lt;script&gt;alert(1)&lt;/script&gt; | R&amp;D"));
     assert_eq!(
-        html.matches("<table>").count(),
+        html.matches("<table ").count(),
         html.matches("</table>").count()
     );
     assert_eq!(html.matches("<tr>").count(), html.matches("</tr>").count());
@@ -263,4 +266,121 @@ fn json_is_deterministic_and_versioned() {
     assert!(json["clauses"]
         .as_array()
         .is_some_and(|c| c.iter().any(|c| c["status"] == "no evidence")));
+}
+
+/// An evaluation of `text` under the whole built-in pack, with no finding:
+/// every rule passes.
+fn passing_evaluation(text: &str) -> Evaluation {
+    let records = records("isms.yaml", text);
+    let ruleset = RuleSet::load(&["iso27001-2022".to_owned()], &[], &BTreeMap::new())
+        .expect("the built-in pack loads");
+    Evaluation {
+        findings: Vec::new(),
+        records,
+        files: HashMap::new(),
+        rules: Vec::new(),
+        ruleset,
+        history: None,
+        prefix: String::new(),
+    }
+}
+
+#[test]
+fn an_item_no_rule_checks_is_not_checked_and_never_evidenced() {
+    let text = format!("{RECORDS}---\nkind: Communication\nid: COM-1\ntopic: Kick-off\n");
+    let audit = build(&passing_evaluation(&text), None, today(), None);
+    // 7.3 (awareness) has records but no rule of the pack cites it.
+    let awareness = item(&audit, "7.3");
+    assert!(awareness.rules.is_empty());
+    assert!(awareness.records.iter().any(|r| r.id == "COM-1"));
+    assert_eq!(awareness.status, ClauseStatus::NotChecked);
+    let json: serde_json::Value = serde_json::from_str(&audit.to_json()).expect("JSON");
+    let item_json = json["clauses"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["clause"] == "7.3"))
+        .expect("7.3");
+    assert_eq!(item_json["status"], "not_checked");
+    assert!(audit.summary.clause_items.not_checked >= 1);
+    assert!(audit
+        .to_markdown()
+        .contains("No enabled rule checks this item"));
+    // An evidenced item always has a rule, and all its rules pass.
+    for c in &audit.clauses {
+        if c.status == ClauseStatus::Evidenced {
+            assert!(!c.rules.is_empty(), "{} evidenced without a rule", c.clause);
+            assert!(c.rules.iter().all(|r| r.result == "pass"), "{}", c.clause);
+        }
+        if c.rules.is_empty() {
+            assert_eq!(c.status, ClauseStatus::NotChecked, "{}", c.clause);
+        }
+    }
+}
+
+#[test]
+fn a_failing_warning_rule_keeps_an_item_from_being_evidenced() {
+    let mut eval = passing_evaluation(RECORDS);
+    let pol = eval.records.get("POL-1").expect("POL-1");
+    let mut f = pol.finding(
+        "iso27001/policy-strategy-alignment",
+        Severity::Warning,
+        "Policy POL-1 names no strategy",
+        "",
+    );
+    f.clause = Some("ISO/IEC 27001:2022 5.1(a)".to_owned());
+    eval.findings.push(f);
+    let audit = build(&eval, None, today(), None);
+    assert_eq!(item(&audit, "5.1(a)").status, ClauseStatus::Findings);
+}
+
+#[test]
+fn kinds_no_rule_asks_to_approve_show_no_never_approved() {
+    let audit = build(&passing_evaluation(RECORDS), None, today(), None);
+    let required = |id: &str| {
+        audit
+            .records
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.approval_required)
+            .unwrap_or_else(|| panic!("no record {id}"))
+    };
+    // The pack's approval rules select Policy, ResourceAllocation and
+    // ManagementReview; no rule asks for an approval of an Objective or a
+    // Role.
+    assert!(required("POL-1"));
+    assert!(required("MR-1"));
+    assert!(!required("OBJ-1"));
+    assert!(!required("top"));
+    let md = audit.to_markdown();
+    let row = |id: &str| {
+        md.lines()
+            .find(|l| l.starts_with(&format!("| {id} ")) && l.contains("isms.yaml"))
+            .unwrap_or_else(|| panic!("no row of {id}"))
+            .to_owned()
+    };
+    assert!(row("POL-1").contains("never approved"));
+    assert!(row("OBJ-1").contains("approval not required"));
+    assert!(!row("OBJ-1").contains("never approved"));
+    let html = audit.to_html();
+    assert!(html.contains("(approval not required)"));
+    assert!(clause::approved_kinds(&[]).contains("Waiver"));
+    assert!(!clause::approved_kinds(&[]).contains("Objective"));
+}
+
+#[test]
+fn the_pack_states_what_makes_it_again() {
+    let mut audit = build(&evaluation(), None, today(), None);
+    audit.repository = Some("acme-isms".to_owned());
+    let json: serde_json::Value = serde_json::from_str(&audit.to_json()).expect("JSON");
+    let fingerprint = json["rules"]["fingerprint"].as_str().expect("fingerprint");
+    assert!(fingerprint.starts_with("fnv1a64:"), "{fingerprint}");
+    assert_eq!(json["rules"]["count"], audit.rules.count);
+    for text in [audit.to_markdown(), audit.to_html()] {
+        assert!(text.contains(fingerprint));
+        assert!(text.contains(&audit.generator));
+        assert!(text.contains("2026-11-15"));
+        assert!(text.contains("acme-isms"));
+    }
+    let html = audit.to_html();
+    assert!(html.contains("<svg class=\"timeline\""));
+    assert!(html.contains("class=\"running\""));
 }

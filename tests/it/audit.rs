@@ -47,7 +47,15 @@ fn pack(dir: &Path, clause: Option<&str>) -> Audit {
         .as_ref()
         .expect("the example is a git repository");
     let evidence = GitEvidence::new(history, &eval.records, eval.prefix.clone(), false);
-    govlint::audit::build(&eval, Some(&evidence), today, clause)
+    let mut audit = govlint::audit::build(&eval, Some(&evidence), today, clause);
+    // As `govlint audit` names it: the work tree's folder.
+    audit.repository = ws
+        .repo
+        .as_ref()
+        .and_then(|r| r.workdir())
+        .and_then(|d| d.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    audit
 }
 
 fn json(audit: &Audit) -> serde_json::Value {
@@ -309,4 +317,188 @@ fn cli_audit_writes_each_format() {
     let out = repo.govlint(&["audit", "--clause", "42", "--today", TODAY]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("42"), "{out:?}");
+}
+
+/// Issue 11: a clause item no rule checks is "not checked", never
+/// "evidenced"; kinds no rule asks to be approved show no "never approved".
+#[test]
+fn issue_11_verdicts_do_not_claim_what_no_rule_checked() {
+    let repo = example();
+    let j = json(&pack(repo.path(), None));
+    // No rule of the pack cites 7.3 (awareness): it used to say "evidenced".
+    let awareness = clause(&j, "7.3");
+    assert_eq!(awareness["status"], "not_checked");
+    assert_eq!(awareness["rules"].as_array().map(Vec::len), Some(0));
+    assert!(j["summary"]["clause_items"]["not_checked"].as_u64() >= Some(1));
+    for c in j["clauses"].as_array().expect("clauses") {
+        let rules = c["rules"].as_array().expect("rules");
+        if c["status"] == "evidenced" {
+            assert!(
+                !rules.is_empty(),
+                "{} evidenced without a rule",
+                c["clause"]
+            );
+            assert!(rules.iter().all(|r| r["result"] == "pass"), "{c}");
+        }
+    }
+    // Roles, Persons and Objectives are never asked to be approved.
+    for id in ["ceo", "mia-hoffmann", "OBJ-001", "COM-2026-001"] {
+        assert_eq!(record(&j, id)["approval_required"], false, "{id}");
+    }
+    assert_eq!(record(&j, "POL-IS-001")["approval_required"], true);
+    let html = pack(repo.path(), None).to_html();
+    for id in ["ceo", "OBJ-001"] {
+        let row = html
+            .lines()
+            .find(|l| l.contains(&format!("id=\"record-{id}\"")))
+            .unwrap_or_else(|| panic!("no row of {id}"));
+        assert!(!row.contains("never approved"), "{row}");
+        assert!(row.contains("approval not required"), "{row}");
+    }
+}
+
+/// Issue 11: the same commit and `--today` make a byte-identical pack.
+#[test]
+fn issue_11_packs_are_byte_identical_for_the_same_commit_and_today() {
+    let repo = example();
+    for format in ["html", "markdown", "json"] {
+        let run = |n: u32| {
+            let file = repo.path().join(format!("pack-{n}.{format}"));
+            let out = repo.govlint(&[
+                "audit",
+                "--format",
+                format,
+                "--today",
+                TODAY,
+                "-q",
+                "--output",
+                &file.to_string_lossy(),
+            ]);
+            assert_eq!(out.code, 0, "{out:?}");
+            std::fs::read(&file).expect("the pack")
+        };
+        let (a, b) = (run(1), run(2));
+        assert!(!a.is_empty());
+        assert!(a == b, "two {format} packs of one commit differ");
+        let text = String::from_utf8(a).expect("UTF-8");
+        let head = repo.git(&["rev-parse", "HEAD"]);
+        assert!(text.contains(head.trim()), "{format}: no full commit id");
+        assert!(text.contains("fnv1a64:"), "{format}: no rules fingerprint");
+        assert!(text.contains(TODAY), "{format}: no today");
+    }
+    // Another day is another pack.
+    let out = repo.govlint(&["audit", "--format", "json", "--today", "2026-11-16"]);
+    let other: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(other["generated_for"], "2026-11-16");
+}
+
+#[test]
+fn issue_11_since_limits_the_trail_and_the_timeline() {
+    let repo = example();
+    let out = repo.govlint(&["audit", "--format", "json", "--today", TODAY]);
+    let all: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let out = repo.govlint(&[
+        "audit",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+        "--since",
+        "2026-06-01",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let since: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(since["since"], "2026-06-01");
+    let dates = |j: &serde_json::Value| -> Vec<String> {
+        j["trail"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["date"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (before, after) = (dates(&all), dates(&since));
+    assert!(!after.is_empty() && after.len() < before.len());
+    assert!(
+        after.iter().all(|d| d.as_str() >= "2026-06-01"),
+        "{after:?}"
+    );
+    let expected: Vec<&String> = before
+        .iter()
+        .filter(|d| d.as_str() >= "2026-06-01")
+        .collect();
+    assert_eq!(after.iter().collect::<Vec<_>>(), expected);
+    // The records still show their last approval, whenever it was.
+    assert_eq!(
+        record(&since, "POL-IS-001")["last_approval"]["date"],
+        "2026-03-19"
+    );
+
+    let out = repo.govlint(&[
+        "audit",
+        "--format",
+        "html",
+        "--today",
+        TODAY,
+        "--since",
+        "2026-06-01",
+    ]);
+    assert!(out.stdout.contains("limited to events on or after"));
+    assert!(!out
+        .stdout
+        .contains("<title>2026-03-19 approval of POL-IS-001"));
+    let out = repo.govlint(&["audit", "--format", "html", "--today", TODAY]);
+    assert!(out
+        .stdout
+        .contains("<title>2026-03-19 approval of POL-IS-001"));
+
+    let out = repo.govlint(&["audit", "--today", TODAY, "--since", "June"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("--since June"), "{out:?}");
+}
+
+#[test]
+fn issue_11_audit_output_says_where_it_wrote() {
+    let repo = example();
+    let file = repo.path().join("pack.html");
+    let path = file.to_string_lossy();
+    let out = repo.govlint(&[
+        "audit", "--format", "html", "--today", TODAY, "--output", &path,
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+    let size = std::fs::metadata(&file).expect("pack.html").len();
+    let kib = (size as f64 / 1024.0).round();
+    assert_eq!(
+        out.stderr,
+        format!("wrote the audit pack to {path} (html, {kib} KiB)\n")
+    );
+    let out = repo.govlint(&[
+        "-q", "audit", "--format", "json", "--today", TODAY, "--output", &path,
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stderr, "", "-q writes nothing on stderr");
+    // To stdout, nothing is said.
+    let out = repo.govlint(&["audit", "--today", TODAY]);
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn issue_11_html_has_a_timeline_and_a_print_style() {
+    let repo = example();
+    let html = pack(repo.path(), None).to_html();
+    assert!(html.contains("<svg class=\"timeline\""));
+    assert!(html.contains("@page { size: A4;"));
+    assert!(!html.contains("overflow-wrap: anywhere") && !html.contains("word-break"));
+    // One mark per trail event and clause item it evidences: spot-check one.
+    assert!(
+        html.contains("<title>2026-09-24 approval of MR-2026-09 by Mia Hoffmann (claimed)</title>")
+    );
+    // Every clause item of 5.1 has a verdict.
+    for item in ["a", "b", "c", "d", "e", "f", "g", "h"] {
+        assert!(
+            html.contains(&format!("<h3>5.1({item}) — ")),
+            "no section for 5.1({item})"
+        );
+    }
 }
