@@ -44,7 +44,7 @@ pub(super) fn audit(cli: &Cli, args: &AuditArgs) -> Result<u8, Fatal> {
     pack.repository = ws
         .repo
         .as_ref()
-        .and_then(|r| r.workdir())
+        .and_then(|r| r.work_dir())
         .and_then(|d| d.file_name())
         .map(|n| n.to_string_lossy().into_owned());
     if let Some(since) = since {

@@ -282,6 +282,7 @@ fn passing_evaluation(text: &str) -> Evaluation {
         ruleset,
         history: None,
         prefix: String::new(),
+        listed: Vec::new(),
     }
 }
 

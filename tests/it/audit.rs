@@ -52,7 +52,7 @@ fn pack(dir: &Path, clause: Option<&str>) -> Audit {
     audit.repository = ws
         .repo
         .as_ref()
-        .and_then(|r| r.workdir())
+        .and_then(|r| r.work_dir())
         .and_then(|d| d.file_name())
         .map(|n| n.to_string_lossy().into_owned());
     audit
