@@ -272,27 +272,65 @@ impl SchemaSet {
     }
 }
 
-/// The property names a schema allows for the mapping at `pointer` of a
-/// record: its `properties`, following `properties` and `items` down the
-/// pointer (references to other documents are not followed: no suggestion
-/// is better than a wrong one).
-fn known_keys(schema: &Value, pointer: &str) -> Vec<String> {
-    let mut node = schema;
+/// The property names a schema allows for the mapping at `pointer` of an
+/// instance: its `properties`, following `properties`, `items` and
+/// `additionalProperties` down the pointer, through local `$ref`s
+/// (`#/$defs/…`) and the branches of `allOf` / `anyOf` / `oneOf`.
+/// References to other documents are not followed: no suggestion is better
+/// than a wrong one.
+pub fn known_keys(schema: &Value, pointer: &str) -> Vec<String> {
+    let mut nodes = expand(schema, schema);
     for token in pointer.split('/').skip(1) {
-        let next = if token.parse::<usize>().is_ok() {
-            node.get("items")
-        } else {
-            node.get("properties").and_then(|p| p.get(token))
-        };
-        match next {
-            Some(n) => node = n,
-            None => return Vec::new(),
+        let index = token.parse::<usize>().is_ok();
+        nodes = nodes
+            .into_iter()
+            .filter_map(|n| {
+                if index {
+                    n.get("items")
+                } else {
+                    n.get("properties")
+                        .and_then(|p| p.get(token))
+                        .or_else(|| n.get("additionalProperties").filter(|a| a.is_object()))
+                }
+            })
+            .flat_map(|n| expand(schema, n))
+            .collect();
+    }
+    let mut keys: Vec<String> = nodes
+        .iter()
+        .filter_map(|n| n.get("properties").and_then(Value::as_object))
+        .flat_map(|m| m.keys().cloned())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// `node` and what it stands for: its local `$ref` target and the
+/// branches of its combinators, recursively (bounded against cycles).
+fn expand<'a>(root: &'a Value, node: &'a Value) -> Vec<&'a Value> {
+    let mut out = Vec::new();
+    let mut todo = vec![(node, 0u8)];
+    while let Some((n, depth)) = todo.pop() {
+        if depth > 16 {
+            continue;
+        }
+        out.push(n);
+        if let Some(target) = n
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| root.pointer(p))
+        {
+            todo.push((target, depth + 1));
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(list) = n.get(key).and_then(Value::as_array) {
+                todo.extend(list.iter().map(|b| (b, depth + 1)));
+            }
         }
     }
-    node.get("properties")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
+    out
 }
 
 /// Compiles one schema (draft 2020-12 unless it says otherwise) with format
@@ -355,10 +393,7 @@ fn message(e: &jsonschema::ValidationError<'_>) -> String {
             None => e.to_string(),
         },
         K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
-            format!(
-                "unknown property `{}`: check its spelling against the kind's schema",
-                unexpected.join("`, `")
-            )
+            format!("unknown property `{}`", unexpected.join("`, `"))
         }
         K::Format { format } if format == "date" => {
             format!("{shown} is not a calendar date: write YYYY-MM-DD, e.g. 2026-09-15")

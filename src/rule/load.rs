@@ -165,10 +165,18 @@ impl Loader<'_> {
                     }
                     None => (v.pointer.clone(), doc.root.nearest_span(&v.pointer)),
                 };
+                let hint = v.unknown_key.as_ref().map_or_else(String::new, |key| {
+                    let known = self
+                        .docs
+                        .get("rules.schema.json")
+                        .map(|s| crate::schema::known_keys(s, &v.pointer))
+                        .unwrap_or_default();
+                    crate::suggest::did_you_mean(key, known.iter().map(String::as_str))
+                });
                 let message = if pointer.is_empty() {
-                    v.message.clone()
+                    format!("{}{hint}", v.message)
                 } else {
-                    format!("at `{}`: {}", show_pointer(&pointer), v.message)
+                    format!("at `{}`: {}{hint}", show_pointer(&pointer), v.message)
                 };
                 let err = RuleError::Invalid { message };
                 self.errors
@@ -379,7 +387,7 @@ fn config(err: &RuleError, location: Option<Location>, pointer: &str) -> Finding
 fn help(err: &RuleError) -> Option<&'static str> {
     match err {
         RuleError::Invalid { .. } | RuleError::Yaml { .. } | RuleError::UnknownAssertion { .. } => {
-            Some("rule files are described by schemas/rules.schema.json; `govlint explain config` shows the rule language")
+            Some("`govlint explain config` summarises the rule language (every assertion, selector and aggregate); govlint's docs/rules.md has an example of each")
         }
         RuleError::UnknownPack { .. } => Some("fix `packs:` in govlint.yaml"),
         RuleError::UnknownOverride { .. } => Some("fix or remove the entry under `severity:` in govlint.yaml"),
