@@ -132,7 +132,7 @@ impl<'a> GitEvidence<'a> {
             review: event.kind == EventKind::Review,
             person: person.map(|p| p.id.clone()),
             email: event.who.email.to_lowercase(),
-            date: crate::time::date_of_unix(event.commit.time),
+            date: crate::time::date_of_commit(event.commit.time, event.commit.offset_minutes),
             strength,
             unchanged: current.is(event.blob),
             roles,

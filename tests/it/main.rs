@@ -9,6 +9,7 @@ mod history;
 mod integrations;
 mod modes;
 mod pack;
+mod real_repo;
 mod rules;
 mod support;
 mod yaml_suite;
