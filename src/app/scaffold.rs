@@ -15,21 +15,35 @@ pub(super) fn init(cli: &Cli, args: &InitArgs) -> Result<u8, Fatal> {
         .dir
         .as_ref()
         .map_or_else(|| cwd.clone(), |d| cwd.join(d));
-    let report = crate::init::init(&dir, args.example, today(cli)?)?;
+    let report = crate::init::init(&dir, args.example, today(cli)?, args.commit)?;
     if !cli.quiet {
         let what = if args.example {
             "example ISMS"
         } else {
             "governance repository"
         };
-        print_err(&format!(
-            "created the {what} in {} ({} files, {} commit{})\nnext: cd {} && govlint check\n",
-            report.dir.display(),
-            report.files.len(),
-            report.commits,
-            if report.commits == 1 { "" } else { "s" },
-            report.dir.display(),
-        ));
+        let dir_text = report.dir.display();
+        if report.commits == 0 {
+            print_err(&format!(
+                "wrote the {what}'s {} files into {dir_text} and left them uncommitted: \
+                 govlint never adds a commit on top of your history unasked \
+                 (`govlint init --commit` does)\n\
+                 next: review them, then commit them and check:\n\
+                 \x20 cd {dir_text}\n\
+                 \x20 git add {}\n\
+                 \x20 git commit -m \"Create the ISMS governance repository\"\n\
+                 \x20 govlint check\n",
+                report.files.len(),
+                top_level(&report.files).join(" "),
+            ));
+        } else {
+            print_err(&format!(
+                "created the {what} in {dir_text} ({} files, {} commit{})\nnext: cd {dir_text} && govlint check\n",
+                report.files.len(),
+                report.commits,
+                if report.commits == 1 { "" } else { "s" },
+            ));
+        }
     }
     Ok(CLEAN)
 }
@@ -78,6 +92,21 @@ pub(super) fn demo(cli: &Cli, args: &DemoArgs) -> Result<u8, Fatal> {
     }
     // The demo did its job whether or not the example has findings.
     Ok(if code == FAILED { FAILED } else { CLEAN })
+}
+
+/// The distinct first path components of `files` (`policies/`, `govlint.yaml`),
+/// for a `git add` line.
+fn top_level(files: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = files
+        .iter()
+        .map(|f| match f.split_once('/') {
+            Some((dir, _)) => format!("{dir}/"),
+            None => f.clone(),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A new, empty folder under the system's temporary directory.
