@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-pub use example::build_example;
+pub use example::{build_example, EXAMPLE_TODAY};
 
 /// What `init` wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]

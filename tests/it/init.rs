@@ -1,5 +1,6 @@
-//! Issue #11: `init` never adds a commit on top of a user's history unasked.
-//! Real `git` and the built `govlint`.
+//! Issue #11: `init` never adds a commit on top of a user's history unasked,
+//! and `demo` shows the example's planted findings whatever today is. Real
+//! `git` and the built `govlint`.
 
 use std::path::Path;
 
@@ -96,4 +97,78 @@ fn init_in_a_new_folder_or_a_repository_without_commits_makes_the_first_commit()
     let out = unborn.govlint(&["init"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(count(unborn.path()), "1");
+}
+
+/// `check --today DATE` in `dir`: (stdout, JSON report).
+fn check_as_of(dir: &Path, date: &str) -> (String, serde_json::Value) {
+    let human = govlint_in(dir, &["check", "--today", date]).stdout;
+    let json = govlint_in(dir, &["check", "--format", "json", "--today", date]).stdout;
+    (human, serde_json::from_str(&json).expect("JSON"))
+}
+
+#[test]
+fn demo_checks_the_example_as_of_its_own_date_unless_today_is_pinned() {
+    let tmp = Repo::new();
+    // GOVLINT_TODAY is unset: the machine's date (any date) must not matter.
+    let out = govlint_in(tmp.path(), &["demo", "acme"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let dir = tmp.path().join("acme");
+    let (human, json) = check_as_of(&dir, "2026-11-15");
+    assert_eq!(
+        out.stdout, human,
+        "the demo shows the example as of 2026-11-15"
+    );
+    let mut planted: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["waived"].is_null())
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or_default().to_owned(),
+                d["record"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    planted.sort();
+    let want = [
+        ("iso27001/improvement-overdue", "IMP-003"),
+        ("iso27001/management-review-approval", "MR-2026-09"),
+        ("iso27001/objective-has-resources", "OBJ-004"),
+        ("iso27001/policy-approval", "POL-AC-001"),
+    ]
+    .map(|(r, id)| (r.to_owned(), id.to_owned()));
+    assert_eq!(
+        planted, want,
+        "exactly the findings EXAMPLE.md lists: {json:#}"
+    );
+    assert!(
+        out.stderr
+            .contains("as of 2026-11-15, the example's own date"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("To see the example as of today"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("govlint check                             # as of today"),
+        "{}",
+        out.stderr
+    );
+
+    // A date the user pins wins.
+    let out = govlint_in(tmp.path(), &["demo", "later", "--today", "2030-01-01"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let (later, _) = check_as_of(&tmp.path().join("later"), "2030-01-01");
+    assert_eq!(out.stdout, later);
+    assert_ne!(out.stdout, human);
+    assert!(
+        out.stderr.contains("as of 2030-01-01, the date you pinned"),
+        "{}",
+        out.stderr
+    );
 }
