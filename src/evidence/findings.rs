@@ -32,10 +32,10 @@ pub fn history_findings(
             "history/non-monotonic-time",
             Severity::Warning,
             format!(
-                "commit {} ({}) claims a committer time earlier than its parent {}: a backdated commit, so its approvals count only as `claimed`",
+                "commit {} ({}) claims a committer time earlier than its parent {}: a backdated commit, so its approvals and reviews count only as `claimed`",
                 short_commit(&n.commit.id.to_string()), n.commit.summary, short_commit(&n.parent.id.to_string())
             ),
-        ).with_help("find out why the clock ran backwards; approvals made in that commit should be given again in a new commit"));
+        ).with_help("find out why the clock ran backwards; approvals and reviews made in that commit should be given again in a new commit"));
     }
     // A trailer concerns govlint only when its commit (or tag) changes a
     // record's file or names a record: the `Reviewed-by:` lines on a code

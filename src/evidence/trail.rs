@@ -230,9 +230,14 @@ impl Trail {
 
 /// Why an event's strength is what it is, in words.
 fn strength_note(evidence: &GitEvidence<'_>, event: &Event, approval: &Approval) -> String {
+    // A review is called a review: "the reviewer", "who reviewed".
+    let (who, did) = if approval.review {
+        ("reviewer", "reviewed")
+    } else {
+        ("approver", "approved")
+    };
     if event.commit.forge {
-        return "made by a forge on merge: its trailers prove nothing about who approved"
-            .to_owned();
+        return format!("made by a forge on merge: its trailers prove nothing about who {did}");
     }
     if evidence.is_backdated(event.commit.id) {
         return "the commit is dated before its parent (backdated): not trusted".to_owned();
@@ -244,9 +249,9 @@ fn strength_note(evidence: &GitEvidence<'_>, event: &Event, approval: &Approval)
             format!("{format} signature present but not verified")
         }
         (SignatureStatus::Verified { .. }, _) => {
-            "signed, but the key is not listed for the approver's email".to_owned()
+            format!("signed, but the key is not listed for the {who}'s email")
         }
-        (SignatureStatus::Unsigned, Strength::SelfMade) => "committed by the approver".to_owned(),
+        (SignatureStatus::Unsigned, Strength::SelfMade) => format!("committed by the {who}"),
         (SignatureStatus::Unsigned, _) => format!(
             "the trailer was committed by {} <{}>",
             event.commit.committer.name, event.commit.committer.raw_email

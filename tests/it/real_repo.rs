@@ -92,6 +92,7 @@ fn trailers_on_commits_that_touch_no_record_and_ci_files_make_no_findings() {
     let review = repo
         .commit("Review the policy", JANE, "2026-03-02T09:00:00+01:00")
         .trailer(EVE)
+        .trailer("Reviewed-by: Jane Doe <jane@acme.example>")
         .run();
     let (_, json) = repo.check_json(&[]);
     let found = diagnostics(&json, "history/unknown-approver");
@@ -104,6 +105,16 @@ fn trailers_on_commits_that_touch_no_record_and_ci_files_make_no_findings() {
         "{message}"
     );
     assert!(!message.contains("approval"), "{message}");
+    let log = repo.govlint(&["log", "POL-IS-001", "--format", "json"]);
+    let log: serde_json::Value = serde_json::from_str(&log.stdout).expect("JSON");
+    let jane = log["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["email"] == JANE.1)
+        .unwrap_or_else(|| panic!("Jane's review: {log:#}"));
+    assert_eq!(jane["kind"], "review", "{jane:#}");
+    assert_eq!(jane["note"], "committed by the reviewer", "{jane:#}");
 }
 
 /// `commit → %cs` for the commits that changed `file`, as git shows them.
