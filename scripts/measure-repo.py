@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Measures govlint's noise and dates on a repository: counts of
 `history/unknown-approver` warnings and `record/*` findings from
-`govlint check`, and whether every date `govlint log` prints equals the
-commit's date as `git log --format=%cs` shows it.
+`govlint check`, and whether every date `govlint log` and the
+`govlint audit` trail print equals the commit's date as
+`git log --format=%cs` shows it.
 
 Usage: scripts/measure-repo.py [--govlint PATH] REPO
 No network; reads only REPO (any git repository holding govlint records,
@@ -71,7 +72,13 @@ def main():
             else:
                 print(f"  {rid}: {entry['commit'][:10]} govlint {entry['date']} git %cs {want}")
     print(f"log dates equal to git log --format=%cs: {agree}/{total} over {len(ids)} records")
-    return 0 if agree == total else 1
+
+    audit = run([a.govlint, "audit", "--format", "json"], a.repo)
+    trail = json.loads(audit.stdout).get("trail", []) if audit.returncode == 0 else []
+    trail = [e for e in trail if not e.get("tag")]
+    audit_agree = sum(1 for e in trail if cs.get(e["commit"]) == e["date"])
+    print(f"audit trail dates equal to git log --format=%cs: {audit_agree}/{len(trail)}")
+    return 0 if agree == total and audit_agree == len(trail) else 1
 
 
 if __name__ == "__main__":
