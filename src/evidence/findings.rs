@@ -12,8 +12,9 @@ use crate::rule::short_commit;
 
 use super::GitEvidence;
 
-/// The history's own findings: backdated commits, trailers naming nobody,
-/// and a note when the history is truncated.
+/// The history's own findings: backdated commits and trailers naming
+/// nobody (both only where they concern a record), and a note when the
+/// history is truncated.
 pub fn history_findings(
     history: &History,
     records: &RecordSet,
@@ -27,7 +28,26 @@ pub fn history_findings(
             "the repository is a shallow clone: its history is truncated, so every approval and review check reports \"unknown\"",
         ).with_help("fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout"));
     }
-    for n in history.non_monotonic() {
+    // A backdated commit matters when it changes a record's file or carries
+    // a trailer that counts for a record; a code commit's clock is not
+    // govlint's business.
+    let touching: HashSet<CommitId> = if history.non_monotonic().is_empty() {
+        HashSet::new()
+    } else {
+        let mut ids: HashSet<CommitId> = record_commits(history, records, evidence)
+            .into_keys()
+            .map(|(id, _)| id)
+            .collect();
+        for r in records.iter() {
+            ids.extend(evidence.changes(r).into_iter().map(|c| c.commit.id));
+        }
+        ids
+    };
+    for n in history
+        .non_monotonic()
+        .iter()
+        .filter(|n| touching.contains(&n.commit.id))
+    {
         out.push(Finding::new(
             "history/non-monotonic-time",
             Severity::Warning,

@@ -53,6 +53,11 @@ fn code_project_with_isms() -> Repo {
             .trailer("Signed-off-by: Jane Doe <jane@acme.example>")
             .run();
     }
+    // A code commit with a clock that ran backwards: no record's business.
+    repo.write("src/main.c", "int main(void) { return 9; }\n");
+    repo.commit("Backdated fix", JANE, "2025-12-01T10:00:00Z")
+        .trailer(EVE)
+        .run();
     repo.write("govlint.yaml", "version: 1\npacks: []\n")
         .write(
             "isms/roles/top-management.yaml",
@@ -75,6 +80,10 @@ fn trailers_on_commits_that_touch_no_record_and_ci_files_make_no_findings() {
     let (_, json) = repo.check_json(&[]);
     assert!(
         diagnostics(&json, "history/unknown-approver").is_empty(),
+        "{json:#}"
+    );
+    assert!(
+        diagnostics(&json, "history/non-monotonic-time").is_empty(),
         "{json:#}"
     );
     let record_findings: Vec<_> = json["diagnostics"]
