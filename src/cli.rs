@@ -169,6 +169,10 @@ pub struct InitArgs {
     /// Make the realistic "Acme" sample ISMS with a few months of git history.
     #[arg(long)]
     pub example: bool,
+    /// In a repository that already has commits, commit the new files on top
+    /// of HEAD (without it they are written and left for you to commit).
+    #[arg(long, conflicts_with = "example")]
+    pub commit: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,8 +16,76 @@ use crate::source::SourceFile;
 /// The configuration file's name.
 pub const FILE_NAME: &str = "govlint.yaml";
 
-/// Paths never treated as records, whatever `records.exclude` says.
-pub const ALWAYS_EXCLUDED: &[&str] = &["govlint.yaml", "rules/**", "schemas/**", ".github/**"];
+/// Paths never treated as records, whatever `records.exclude` says: the
+/// configuration, and the CI and tool configuration files that real code
+/// repositories hold beside an ISMS folder, at any depth (a vendored
+/// project's `.github/workflows/ci.yml` is no record either). The README's
+/// configuration section lists them; keep the two in step.
+pub const ALWAYS_EXCLUDED: &[&str] = &[
+    "govlint.yaml",
+    "rules/**",
+    "schemas/**",
+    // CI services.
+    "**/.github/**",
+    "**/.gitlab/**",
+    "**/.gitlab-ci.yml",
+    "**/.gitea/**",
+    "**/.forgejo/**",
+    "**/.cirrus.yml",
+    "**/.circleci/**",
+    "**/.travis.yml",
+    "**/azure-pipelines.yml",
+    "**/.azure-pipelines/**",
+    "**/appveyor.yml",
+    "**/.appveyor.yml",
+    "**/bitbucket-pipelines.yml",
+    "**/.drone.yml",
+    "**/.woodpecker.yml",
+    "**/.woodpecker/**",
+    "**/.buildkite/**",
+    "**/cloudbuild.yaml",
+    "**/.semaphore/**",
+    // Tool configuration.
+    "**/.pre-commit-config.yaml",
+    "**/.pre-commit-hooks.yaml",
+    "**/.golangci.yml",
+    "**/.golangci.yaml",
+    "**/.goreleaser.yml",
+    "**/.goreleaser.yaml",
+    "**/.readthedocs.yml",
+    "**/.readthedocs.yaml",
+    "**/.clang-format",
+    "**/.clang-tidy",
+    "**/.yamllint*",
+    "**/.markdownlint*",
+    "**/.editorconfig",
+    "**/.codecov.yml",
+    "**/codecov.yml",
+    "**/dependabot.yml",
+    "**/.mergify.yml",
+    "**/.gitpod.yml",
+    "**/.rubocop*.yml",
+    "**/.eslintrc.yml",
+    "**/.eslintrc.yaml",
+    "**/.prettierrc.yaml",
+    "**/.prettierrc.yml",
+    "**/.swiftlint.yml",
+    "**/.hadolint.yaml",
+    "**/.yarnrc.yml",
+    "**/pnpm-lock.yaml",
+    "**/pnpm-workspace.yaml",
+    "**/docker-compose*.yml",
+    "**/docker-compose*.yaml",
+    "**/compose.yml",
+    "**/compose.yaml",
+    "**/mkdocs.yml",
+    "**/mkdocs.yaml",
+    "**/.devcontainer/**",
+    "**/.vscode/**",
+    "**/.idea/**",
+    "**/.husky/**",
+    "**/.changeset/**",
+];
 
 pub use crate::finding::Level;
 

@@ -12,9 +12,12 @@
 //! ([`InitError::Exists`]). Files are then created with `create_new`, so a
 //! file that appears in between is not overwritten either.
 //!
-//! `init` in a directory that already is the top of a git work tree adds the
-//! scaffold in a commit on top of `HEAD`, leaving whatever the user had staged
-//! staged and uncommitted. Anywhere else it creates a new repository in the
+//! `init` in a directory that already is the top of a git work tree with
+//! commits writes the scaffold's files and leaves committing them to the
+//! user: it never adds a commit on top of someone's history unasked. Asked to
+//! (`--commit`), it adds them in a commit on top of `HEAD`, leaving whatever
+//! the user had staged staged and uncommitted. A repository without commits
+//! gets the scaffold as its first commit. Anywhere else it creates a new repository in the
 //! directory, as `git init DIR` would, even inside another work tree (the
 //! governance repository is then a repository of its own). `init --example`
 //! builds a history of its own and so refuses a directory that already is a
@@ -30,7 +33,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-pub use example::build_example;
+pub use example::{build_example, EXAMPLE_TODAY};
 
 /// What `init` wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +42,8 @@ pub struct InitReport {
     pub dir: PathBuf,
     /// The files written, relative to `dir`, `/`-separated, sorted.
     pub files: Vec<String>,
-    /// How many commits were made.
+    /// How many commits were made: 0 when the files were written into an
+    /// existing history without committing them.
     pub commits: usize,
 }
 
@@ -101,15 +105,22 @@ pub enum InitError {
 
 /// Scaffolds a governance repository in `dir` (created when missing): the
 /// clause 5.1 templates, dated from `today`, committed as the first commit of
-/// a new repository or on top of `HEAD` when `dir` already is the top of a
-/// work tree. With `example`, builds the example ISMS instead
+/// a new repository (or of one without commits). When `dir` already is the
+/// top of a work tree with commits, the files are written and left
+/// uncommitted (`commits: 0`) unless `commit_on_top`, which commits them on
+/// top of `HEAD`. With `example`, builds the example ISMS instead
 /// ([`build_example`]; `today` is then unused: the example is fixed in time).
 ///
 /// # Errors
 ///
 /// [`InitError::Exists`] when a target file exists (nothing is written), else
 /// an I/O or git failure while writing.
-pub fn init(dir: &Path, example: bool, today: Date) -> Result<InitReport, InitError> {
+pub fn init(
+    dir: &Path,
+    example: bool,
+    today: Date,
+    commit_on_top: bool,
+) -> Result<InitReport, InitError> {
     if example {
         return build_example(dir);
     }
@@ -126,15 +137,21 @@ pub fn init(dir: &Path, example: bool, today: Date) -> Result<InitReport, InitEr
     for (path, text) in &files {
         write_new(dir, path, text)?;
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    repo::commit_scaffold(&repo, &refs)?;
+    let has_history = repo::head_commit(&repo)?.is_some();
+    let commits = if has_history && !commit_on_top {
+        0
+    } else {
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        repo::commit_scaffold(&repo, &refs)?;
+        1
+    };
     Ok(InitReport {
         dir: dir.to_path_buf(),
         files: sorted(paths.iter().map(|p| (*p).to_owned()).collect()),
-        commits: 1,
+        commits,
     })
 }
 

@@ -121,16 +121,47 @@ pub fn today(pinned: Option<Date>) -> Date {
     pinned.unwrap_or_else(|| jiff::Zoned::now().date())
 }
 
-/// The calendar date (UTC) of a unix timestamp (commit times).
+/// The calendar date (UTC) of a unix timestamp. Commit and tag dates use
+/// [`date_of_commit`] instead.
 pub fn date_of_unix(seconds: i64) -> Date {
+    date_of_commit(seconds, 0)
+}
+
+/// A commit's (tag's) calendar date in its own time zone: `seconds` since
+/// the epoch, shown at the committer's (tagger's) UTC offset, as
+/// `git log --format=%cs` shows it. An offset git could not have written
+/// (beyond ±25:59) counts as UTC.
+pub fn date_of_commit(seconds: i64, offset_minutes: i32) -> Date {
+    let zone = jiff::tz::Offset::from_seconds(offset_minutes.saturating_mul(60))
+        .map_or(jiff::tz::TimeZone::UTC, jiff::tz::TimeZone::fixed);
     jiff::Timestamp::from_second(seconds)
-        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+        .map(|t| t.to_zoned(zone).date())
         .unwrap_or(Date::MIN)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commit_dates_are_calendar_dates_in_the_commits_zone() {
+        // 2026-03-02T07:30:00Z: 23:30 the day before at -08:00, 21:30 the
+        // day itself at +14:00.
+        let t = 1_772_436_600;
+        assert_eq!(
+            date_of_commit(t, -8 * 60),
+            parse_date("2026-03-01").unwrap_or(Date::MIN)
+        );
+        assert_eq!(
+            date_of_commit(t, 0),
+            parse_date("2026-03-02").unwrap_or(Date::MAX)
+        );
+        assert_eq!(
+            date_of_commit(t + 3 * 3600, 14 * 60),
+            parse_date("2026-03-03").unwrap_or(Date::MIN)
+        );
+        assert_eq!(date_of_commit(t, 99_999), date_of_unix(t));
+    }
 
     #[test]
     fn dates() {

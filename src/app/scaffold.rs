@@ -15,21 +15,35 @@ pub(super) fn init(cli: &Cli, args: &InitArgs) -> Result<u8, Fatal> {
         .dir
         .as_ref()
         .map_or_else(|| cwd.clone(), |d| cwd.join(d));
-    let report = crate::init::init(&dir, args.example, today(cli)?)?;
+    let report = crate::init::init(&dir, args.example, today(cli)?, args.commit)?;
     if !cli.quiet {
         let what = if args.example {
             "example ISMS"
         } else {
             "governance repository"
         };
-        print_err(&format!(
-            "created the {what} in {} ({} files, {} commit{})\nnext: cd {} && govlint check\n",
-            report.dir.display(),
-            report.files.len(),
-            report.commits,
-            if report.commits == 1 { "" } else { "s" },
-            report.dir.display(),
-        ));
+        let dir_text = report.dir.display();
+        if report.commits == 0 {
+            print_err(&format!(
+                "wrote the {what}'s {} files into {dir_text} and left them uncommitted: \
+                 govlint never adds a commit on top of your history unasked \
+                 (`govlint init --commit` does)\n\
+                 next: review them, then commit them and check:\n\
+                 \x20 cd {dir_text}\n\
+                 \x20 git add {}\n\
+                 \x20 git commit -m \"Create the ISMS governance repository\"\n\
+                 \x20 govlint check\n",
+                report.files.len(),
+                top_level(&report.files).join(" "),
+            ));
+        } else {
+            print_err(&format!(
+                "created the {what} in {dir_text} ({} files, {} commit{})\nnext: cd {dir_text} && govlint check\n",
+                report.files.len(),
+                report.commits,
+                if report.commits == 1 { "" } else { "s" },
+            ));
+        }
     }
     Ok(CLEAN)
 }
@@ -44,30 +58,56 @@ pub(super) fn demo(cli: &Cli, args: &DemoArgs) -> Result<u8, Fatal> {
     };
     let built = crate::init::build_example(&dir)?;
     let dir_text = built.dir.display().to_string();
+    // The example's findings are planted for its own date; a date the user
+    // pinned (`--today`, `GOVLINT_TODAY`) wins.
+    let pinned = cli.today.is_some();
+    let as_of = if pinned {
+        today(cli)?
+    } else {
+        crate::init::EXAMPLE_TODAY
+    };
+    let why = if pinned {
+        "the date you pinned"
+    } else {
+        "the example's own date"
+    };
     print_err(&format!(
-        "Built the example ISMS of \"Acme\" in {dir_text}\n({} files, {} commits of history). Checking it:\n\n",
+        "Built the example ISMS of \"Acme\" in {dir_text}\n({} files, {} commits of history). \
+         Checking it as of {as_of}, {why}:\n\n",
         built.files.len(),
         built.commits
     ));
     let ws = Workspace::open_in(built.dir.clone(), None)?;
     let global = super::check::Global {
-        today: today(cli)?,
+        today: as_of,
         color: use_color(cli.color),
         // Never quiet: showing the findings is the demo's point.
         quiet: false,
         verbose: cli.verbose,
     };
     let code = super::check::run(&ws, &global, &CheckArgs::default())?;
+    let planted = if pinned {
+        format!(
+            "\nThat was the example as of {as_of}. EXAMPLE.md in the repository explains the \
+             findings planted for {}.\n",
+            crate::init::EXAMPLE_TODAY
+        )
+    } else {
+        "\nThe findings above are planted: EXAMPLE.md in the repository explains each.\n".to_owned()
+    };
     print_err(&format!(
-        "\nThe findings above are planted: EXAMPLE.md in the repository explains each.\n\
-         Try next:\n\
+        "{planted}\
+         To see the example as of today (its approvals age and its reviews fall due):\n\
          \x20 cd {dir_text}\n\
-         \x20 govlint check --today 2026-11-15          # the example as of its own date\n\
+         \x20 govlint check                             # as of today\n\
+         Try next:\n\
+         \x20 govlint check --today {}          # the example as of its own date\n\
          \x20 govlint log POL-IS-001                    # who approved the policy, when, how strongly\n\
          \x20 govlint show policies/information-security-policy.md\n\
          \x20 govlint rules                             # the ISO 27001:2022 pack\n\
          \x20 govlint explain iso27001/policy-approval\n\
-         \x20 govlint check --format sarif -o govlint.sarif\n"
+         \x20 govlint check --format sarif -o govlint.sarif\n",
+        crate::init::EXAMPLE_TODAY
     ));
     // After `cargo run -- demo`, `govlint` is not on PATH yet: say where it is.
     if let Ok(exe) = std::env::current_exe() {
@@ -78,6 +118,21 @@ pub(super) fn demo(cli: &Cli, args: &DemoArgs) -> Result<u8, Fatal> {
     }
     // The demo did its job whether or not the example has findings.
     Ok(if code == FAILED { FAILED } else { CLEAN })
+}
+
+/// The distinct first path components of `files` (`policies/`, `govlint.yaml`),
+/// for a `git add` line.
+fn top_level(files: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = files
+        .iter()
+        .map(|f| match f.split_once('/') {
+            Some((dir, _)) => format!("{dir}/"),
+            None => f.clone(),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A new, empty folder under the system's temporary directory.

@@ -132,7 +132,7 @@ impl<'a> GitEvidence<'a> {
             review: event.kind == EventKind::Review,
             person: person.map(|p| p.id.clone()),
             email: event.who.email.to_lowercase(),
-            date: crate::time::date_of_unix(event.commit.time),
+            date: crate::time::date_of_commit(event.commit.time, event.commit.offset_minutes),
             strength,
             unchanged: current.is(event.blob),
             roles,
@@ -147,11 +147,16 @@ impl<'a> GitEvidence<'a> {
         }
     }
 
-    /// Why an event's strength is what it is, in words.
+    /// Why an event's strength is what it is, in words. A review is
+    /// called a review: "the reviewer", "who reviewed".
     fn why(&self, event: &Event, strength: Strength) -> String {
+        let (who, did) = if event.kind == EventKind::Review {
+            ("reviewer", "reviewed")
+        } else {
+            ("approver", "approved")
+        };
         if event.commit.forge {
-            return "made by a forge on merge: its trailers prove nothing about who approved"
-                .to_owned();
+            return format!("made by a forge on merge: its trailers prove nothing about who {did}");
         }
         if self.is_backdated(event.commit.id) {
             return "the commit is dated before its parent (backdated): not trusted".to_owned();
@@ -167,11 +172,9 @@ impl<'a> GitEvidence<'a> {
                 format!("{format} signature present but not verified")
             }
             (SignatureStatus::Verified { .. }, _) => {
-                "signed, but the key is not listed for the approver's email".to_owned()
+                format!("signed, but the key is not listed for the {who}'s email")
             }
-            (SignatureStatus::Unsigned, Strength::SelfMade) => {
-                "committed by the approver".to_owned()
-            }
+            (SignatureStatus::Unsigned, Strength::SelfMade) => format!("committed by the {who}"),
             (SignatureStatus::Unsigned, _) => format!(
                 "the trailer was committed by {} <{}>",
                 event.commit.committer.name, event.commit.committer.raw_email

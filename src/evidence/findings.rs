@@ -3,17 +3,18 @@
 //! history, not about one rule, so they are made here, beside the adapter
 //! that knows who is who.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::finding::{Code, Finding};
-use crate::history::{EventKind, History, Via};
-use crate::record::RecordSet;
+use crate::history::{CommitId, EventKind, History, Via};
+use crate::record::{Record, RecordSet};
 use crate::rule::short_commit;
 
 use super::GitEvidence;
 
-/// The history's own findings: backdated commits, trailers naming nobody,
-/// and a note when the history is truncated.
+/// The history's own findings: backdated commits and trailers naming
+/// nobody (both only where they concern a record), and a note when the
+/// history is truncated.
 pub fn history_findings(
     history: &History,
     records: &RecordSet,
@@ -26,15 +27,38 @@ pub fn history_findings(
             "the repository is a shallow clone: its history is truncated, so every approval and review check reports \"unknown\"",
         ).with_help("fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout"));
     }
-    for n in history.non_monotonic() {
+    // A backdated commit matters when it changes a record's file or carries
+    // a trailer that counts for a record; a code commit's clock is not
+    // govlint's business.
+    let touching: HashSet<CommitId> = if history.non_monotonic().is_empty() {
+        HashSet::new()
+    } else {
+        let mut ids: HashSet<CommitId> = record_commits(history, records, evidence)
+            .into_keys()
+            .map(|(id, _)| id)
+            .collect();
+        for r in records.iter() {
+            ids.extend(evidence.changes(r).into_iter().map(|c| c.commit.id));
+        }
+        ids
+    };
+    for n in history
+        .non_monotonic()
+        .iter()
+        .filter(|n| touching.contains(&n.commit.id))
+    {
         out.push(Finding::code(
             Code::HistoryNonMonotonicTime,
             format!(
-                "commit {} ({}) claims a committer time earlier than its parent {}: a backdated commit, so its approvals count only as `claimed`",
+                "commit {} ({}) claims a committer time earlier than its parent {}: a backdated commit, so its approvals and reviews count only as `claimed`",
                 short_commit(&n.commit.id.to_string()), n.commit.summary, short_commit(&n.parent.id.to_string())
             ),
-        ).with_help("find out why the clock ran backwards; approvals made in that commit should be given again in a new commit"));
+        ).with_help("find out why the clock ran backwards; approvals and reviews made in that commit should be given again in a new commit"));
     }
+    // A trailer concerns govlint only when its commit (or tag) changes a
+    // record's file or names a record: the `Reviewed-by:` lines on a code
+    // project's other commits are none of its business.
+    let mut concerned: Option<HashMap<(CommitId, Option<String>), &Record>> = None;
     let mut seen = HashSet::new();
     for e in history.all_events() {
         if evidence.person(&e.who).is_some()
@@ -42,31 +66,32 @@ pub fn history_findings(
         {
             continue;
         }
-        let trailer = if e.kind == EventKind::Approval {
-            "Approved-by"
+        let named = e.record_id.as_deref().and_then(|id| records.get(id));
+        let changed = if e.record_id.is_some() {
+            None
         } else {
-            "Reviewed-by"
+            let map = concerned.get_or_insert_with(|| record_commits(history, records, evidence));
+            match map.get(&(e.commit.id, tag_name(&e.via))) {
+                Some(r) => Some(*r),
+                None => continue,
+            }
+        };
+        let (trailer, what) = if e.kind == EventKind::Approval {
+            ("Approved-by", "approval")
+        } else {
+            ("Reviewed-by", "review")
         };
         let mut f = Finding::code(
             Code::HistoryUnknownApprover,
             format!(
-                "`{trailer}: {} <{}>` in commit {} names an email that no Person record lists; the approval counts for nobody",
+                "`{trailer}: {} <{}>` in commit {} names an email that no Person record lists; the {what} counts for nobody",
                 e.who.name, e.who.raw_email, short_commit(&e.commit.id.to_string())
             ),
         )
-        .with_help("add the email to the Person's `email`/`emails`, or correct the trailer in a new approval commit");
-        // The record the trailer names, else the file the commit changed.
-        let place = e
-            .record_id
-            .as_deref()
-            .and_then(|id| records.get(id))
-            .or_else(|| match &e.via {
-                Via::Changed { path } if !path.is_empty() => {
-                    records.iter().find(|r| evidence.repo_path(r) == *path)
-                }
-                _ => None,
-            });
-        if let Some(r) = place {
+        .with_help(format!("add the email to the Person's `email`/`emails`, or correct the trailer in a new {what} commit"));
+        // The record the trailer names, else the record whose file the
+        // commit changed.
+        if let Some(r) = named.or(changed) {
             f.location = Some(r.location(""));
             f.record = Some(r.id.clone());
             f.kind = Some(r.kind.clone());
@@ -75,4 +100,28 @@ pub fn history_findings(
         out.push(f);
     }
     out
+}
+
+/// The commits (and tags, by name) whose trailers count for some record
+/// because they changed its file, each with the first such record.
+fn record_commits<'r>(
+    history: &History,
+    records: &'r RecordSet,
+    evidence: &GitEvidence<'_>,
+) -> HashMap<(CommitId, Option<String>), &'r Record> {
+    let mut out = HashMap::new();
+    for r in records.iter() {
+        for e in history.events(&r.id, &evidence.repo_path(r)) {
+            out.entry((e.commit.id, tag_name(&e.via))).or_insert(r);
+        }
+    }
+    out
+}
+
+/// The tag's name for tag events, `None` for commits.
+fn tag_name(via: &Via) -> Option<String> {
+    match via {
+        Via::Tag { name } => Some(name.clone()),
+        _ => None,
+    }
 }

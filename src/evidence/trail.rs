@@ -105,7 +105,7 @@ impl ChangeEntry {
         };
         ChangeEntry {
             commit: c.commit.id.to_string(),
-            date: crate::time::date_of_unix(c.commit.time).to_string(),
+            date: crate::time::date_of_commit(c.commit.time, c.commit.offset_minutes).to_string(),
             author: format!("{} <{}>", c.commit.author.name, c.commit.author.email),
             summary: c.commit.summary,
             path: c.path,

@@ -199,7 +199,7 @@ impl Code {
             },
             Code::HistoryUnknownApprover => Docs {
                 summary: "An `Approved-by` / `Reviewed-by` trailer names an email that matches no Person.",
-                description: "An approval counts only when its email (after `.mailmap`) matches the `email` or `emails` of a Person record, because roles are read from that record. Add the email to the right Person record, or correct the trailer in future approvals (old commits cannot be changed; approve again).",
+                description: "An approval or review counts only when its email (after `.mailmap`) matches the `email` or `emails` of a Person record, because roles are read from that record. Only trailers of commits (and tags) that change a record's file or name a record (`Approves:` / `Reviews:`) are checked: the `Reviewed-by:` lines of a code project's other commits are not govlint's business. Add the email to the right Person record, or correct the trailer in future approvals (old commits cannot be changed; approve again).",
             },
             Code::WaiverExpired => Docs {
                 summary: "A Waiver is past its `expires` date and silences nothing any more.",

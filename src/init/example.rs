@@ -12,6 +12,11 @@ use std::path::Path;
 
 use super::{repo, InitError, InitReport};
 
+/// The example's own date: the day its planted findings, as `EXAMPLE.md`
+/// lists them, are seen on. `demo` checks the example as of this date
+/// unless the user pins another.
+pub const EXAMPLE_TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 15);
+
 /// Builds the example ISMS in `dir` (created when missing): a new repository
 /// whose branch `main` holds the whole history, with the work tree checked
 /// out. Refuses a directory that already is a git repository or that holds

@@ -101,6 +101,39 @@ fn warm_runs_match_fresh_walks_and_walk_only_new_commits() {
 }
 
 #[test]
+fn a_warm_run_keeps_each_commits_utc_offset() {
+    let cache = tempfile::tempdir().expect("tempdir");
+    let repo = TestRepo::new();
+    repo.write("a.yaml", "id: A\n");
+    super::super::testing::CommitBuilder::at_date(
+        repo.path(),
+        "Add",
+        "2026-03-01T23:30:00-08:00".to_owned(),
+    )
+    .run();
+    repo.write("a.yaml", "id: A\nv: 2\n");
+    super::super::testing::CommitBuilder::at_date(
+        repo.path(),
+        "Edit",
+        "2026-03-03T00:30:00+14:00".to_owned(),
+    )
+    .trailer(JANE)
+    .run();
+    let (history, _) = build_counted(&open(&repo), &opts(), Some(cache.path())).expect("builds");
+    let (cached, walked) =
+        build_counted(&open(&repo), &opts(), Some(cache.path())).expect("builds");
+    assert_eq!(walked, 0, "the second run reads the cache");
+    let offsets = |h: &History| -> Vec<i32> {
+        h.changes("a.yaml")
+            .iter()
+            .map(|c| c.commit.offset_minutes)
+            .collect()
+    };
+    assert_eq!(offsets(&history), [14 * 60, -8 * 60]);
+    assert_eq!(offsets(&cached), offsets(&history));
+}
+
+#[test]
 fn a_damaged_cache_file_is_ignored() {
     let cache = tempfile::tempdir().expect("tempdir");
     let repo = TestRepo::new();

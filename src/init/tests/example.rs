@@ -114,7 +114,8 @@ fn planted_findings_are_in_the_records() {
             .find(|r| r["id"] == id)
             .unwrap_or_else(|| panic!("{id}"))
     };
-    let today = "2026-11-15";
+    let today = example::EXAMPLE_TODAY.to_string();
+    let today = today.as_str();
     let covering: Vec<&Value> = recs
         .iter()
         .filter(|r| r["kind"] == "ResourceAllocation")
@@ -244,4 +245,25 @@ fn example_refuses_an_existing_repository_or_file() {
         "mine\n"
     );
     assert!(!tmp.path().join(".git").exists());
+}
+
+/// `demo` checks the example as of `EXAMPLE_TODAY`, so EXAMPLE.md must list
+/// the findings of that very date.
+#[test]
+fn example_md_lists_the_findings_of_the_examples_own_date() {
+    let files = example::final_files();
+    let text = files
+        .iter()
+        .find(|(p, _)| *p == "EXAMPLE.md")
+        .map(|(_, t)| *t)
+        .unwrap_or_default();
+    let date = example::EXAMPLE_TODAY.to_string();
+    assert!(
+        text.contains(&format!("## Planted findings, seen on {date}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("govlint check --today {date}")),
+        "{text}"
+    );
 }

@@ -58,7 +58,7 @@ fn placeholders_are_filled_in_paths_and_contents() {
 fn init_writes_the_scaffold_and_commits_it() {
     let tmp = tempdir();
     let dir = tmp.path().join("isms");
-    let report = init(&dir, false, today()).expect("init");
+    let report = init(&dir, false, today(), false).expect("init");
     let expected: Vec<String> = {
         let mut v: Vec<String> = scaffold::render(today())
             .into_iter()
@@ -111,7 +111,7 @@ fn init_refuses_existing_files_and_writes_nothing() {
     .expect("write");
     let before = read_tree(dir);
 
-    let err = init(dir, false, today()).expect_err("must refuse");
+    let err = init(dir, false, today(), false).expect_err("must refuse");
     let InitError::Exists { paths } = &err else {
         panic!("{err:?}")
     };
@@ -135,7 +135,7 @@ fn init_refuses_a_path_tracked_but_deleted_in_the_work_tree() {
     std::fs::write(tmp.path().join("README.md"), "ours\n").expect("write");
     commit_all(&repo, "Add readme");
     std::fs::remove_file(tmp.path().join("README.md")).expect("rm");
-    let err = init(tmp.path(), false, today()).expect_err("must refuse");
+    let err = init(tmp.path(), false, today(), false).expect_err("must refuse");
     assert!(
         matches!(&err, InitError::Exists { paths } if paths == &["README.md"]),
         "{err:?}"
@@ -143,7 +143,23 @@ fn init_refuses_a_path_tracked_but_deleted_in_the_work_tree() {
 }
 
 #[test]
-fn init_in_an_existing_repository_commits_on_top_and_leaves_staged_work_alone() {
+fn init_in_an_existing_history_writes_but_never_commits_unasked() {
+    let tmp = tempdir();
+    let repo = Repository::init(tmp.path()).expect("init");
+    std::fs::write(tmp.path().join("notes.txt"), "notes\n").expect("write");
+    let first = commit_all(&repo, "Start");
+
+    let report = init(tmp.path(), false, today(), false).expect("init");
+    assert_eq!(report.commits, 0);
+    let head = repo.head().expect("head").peel_to_commit().expect("commit");
+    assert_eq!(head.id(), first, "no commit on top of the user's history");
+    assert!(tmp.path().join("govlint.yaml").is_file());
+    let status = repo.status_file(Path::new("govlint.yaml")).expect("status");
+    assert_eq!(status, Status::WT_NEW, "written, not staged");
+}
+
+#[test]
+fn init_commit_in_an_existing_repository_commits_on_top_and_leaves_staged_work_alone() {
     let tmp = tempdir();
     let repo = Repository::init(tmp.path()).expect("init");
     std::fs::write(tmp.path().join("notes.txt"), "notes\n").expect("write");
@@ -153,7 +169,7 @@ fn init_in_an_existing_repository_commits_on_top_and_leaves_staged_work_alone() 
     index.add_path(Path::new("staged.txt")).expect("stage");
     index.write().expect("write index");
 
-    let report = init(tmp.path(), false, today()).expect("init");
+    let report = init(tmp.path(), false, today(), true).expect("init");
     assert_eq!(report.commits, 1);
     let head = repo.head().expect("head").peel_to_commit().expect("commit");
     assert_eq!(head.parent_ids().collect::<Vec<_>>(), vec![first]);
@@ -198,7 +214,7 @@ fn commit_all(repo: &Repository, message: &str) -> git2::Oid {
 fn init_refuses_a_file_where_a_folder_should_be() {
     let tmp = tempdir();
     std::fs::write(tmp.path().join("policies"), "a file, not a folder\n").expect("write");
-    let err = init(tmp.path(), false, today()).expect_err("must refuse");
+    let err = init(tmp.path(), false, today(), false).expect_err("must refuse");
     assert!(
         matches!(&err, InitError::Exists { paths } if paths == &["policies/information-security-policy.md"]),
         "{err:?}"
@@ -206,6 +222,6 @@ fn init_refuses_a_file_where_a_folder_should_be() {
     assert_eq!(read_tree(tmp.path()).len(), 1, "nothing written");
 
     let file = tmp.path().join("policies");
-    let err = init(&file, false, today()).expect_err("not a directory");
+    let err = init(&file, false, today(), false).expect_err("not a directory");
     assert!(matches!(err, InitError::Io { .. }), "{err:?}");
 }
