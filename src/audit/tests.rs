@@ -8,6 +8,7 @@ use jiff::civil::Date;
 
 use super::*;
 use crate::evaluation::Evaluation;
+use crate::record::RecordSet;
 use crate::rule::testing::{records, today};
 use crate::rule::RuleSet;
 
@@ -54,8 +55,13 @@ fn evaluation() -> Evaluation {
         "",
     );
     f.clause = Some("ISO/IEC 27001:2022 5.1(c)".to_owned());
+    evaluation_of(records, ruleset, vec![f])
+}
+
+/// An evaluation without history or files: what the pack is built from.
+fn evaluation_of(records: RecordSet, ruleset: RuleSet, findings: Vec<Finding>) -> Evaluation {
     Evaluation {
-        findings: vec![f],
+        findings,
         records,
         files: HashMap::new(),
         rules: Vec::new(),
@@ -274,16 +280,7 @@ fn passing_evaluation(text: &str) -> Evaluation {
     let records = records("isms.yaml", text);
     let ruleset = RuleSet::load(&["iso27001-2022".to_owned()], &[], &BTreeMap::new())
         .expect("the built-in pack loads");
-    Evaluation {
-        findings: Vec::new(),
-        records,
-        files: HashMap::new(),
-        rules: Vec::new(),
-        ruleset,
-        history: None,
-        prefix: String::new(),
-        listed: Vec::new(),
-    }
+    evaluation_of(records, ruleset, Vec::new())
 }
 
 #[test]

@@ -18,13 +18,6 @@ use crate::support::Repo;
 
 const TODAY: &str = "2026-11-15";
 
-fn example() -> Repo {
-    let repo = Repo::new();
-    let out = repo.govlint(&["init", "--example", "."]);
-    assert_eq!(out.code, 0, "{out:?}");
-    repo
-}
-
 /// The pack of the repository at `dir`, built as `govlint audit` builds it.
 fn pack(dir: &Path, clause: Option<&str>) -> Audit {
     let dir = dir.to_string_lossy();
@@ -78,7 +71,7 @@ fn clause<'a>(json: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
 
 #[test]
 fn json_pack_of_the_example() {
-    let repo = example();
+    let repo = Repo::example();
     let audit = pack(repo.path(), None);
     let j = json(&audit);
     assert_eq!(j["version"], 1);
@@ -124,7 +117,7 @@ fn json_pack_of_the_example() {
 
 #[test]
 fn clause_items_carry_their_rules_and_records() {
-    let repo = example();
+    let repo = Repo::example();
     let j = json(&pack(repo.path(), None));
     let c = clause(&j, "5.1(c)");
     assert_eq!(c["status"], "findings");
@@ -159,7 +152,7 @@ fn clause_items_carry_their_rules_and_records() {
 
 #[test]
 fn trail_is_chronological_and_matches_log() {
-    let repo = example();
+    let repo = Repo::example();
     let j = json(&pack(repo.path(), None));
     let trail = j["trail"].as_array().expect("trail");
     let dates: Vec<&str> = trail.iter().filter_map(|t| t["date"].as_str()).collect();
@@ -208,7 +201,7 @@ fn trail_is_chronological_and_matches_log() {
 
 #[test]
 fn clause_filter_keeps_5_1_and_its_items() {
-    let repo = example();
+    let repo = Repo::example();
     let j = json(&pack(repo.path(), Some("5.1")));
     let keys: Vec<&str> = j["clauses"]
         .as_array()
@@ -241,7 +234,7 @@ fn clause_filter_keeps_5_1_and_its_items() {
 
 #[test]
 fn html_is_self_contained_and_balanced() {
-    let repo = example();
+    let repo = Repo::example();
     let html = pack(repo.path(), None).to_html();
     assert!(html.starts_with("<!DOCTYPE html>"));
     let lower = html.to_lowercase();
@@ -263,7 +256,7 @@ fn html_is_self_contained_and_balanced() {
 
 #[test]
 fn markdown_tables_keep_their_shape() {
-    let repo = example();
+    let repo = Repo::example();
     let md = pack(repo.path(), None).to_markdown();
     assert!(md.starts_with("# ISMS evidence pack\n"));
     for heading in ["## Summary", "## Clause items", "## Records", "## Trail"] {
@@ -287,7 +280,7 @@ fn markdown_tables_keep_their_shape() {
 
 #[test]
 fn cli_audit_writes_each_format() {
-    let repo = example();
+    let repo = Repo::example();
     let out = repo.govlint(&["audit", "--format", "json", "--today", TODAY]);
     // A report, not a gate: written means exit 0, findings or not.
     assert_eq!(out.code, 0, "{out:?}");
@@ -323,7 +316,7 @@ fn cli_audit_writes_each_format() {
 /// "evidenced"; kinds no rule asks to be approved show no "never approved".
 #[test]
 fn issue_11_verdicts_do_not_claim_what_no_rule_checked() {
-    let repo = example();
+    let repo = Repo::example();
     let j = json(&pack(repo.path(), None));
     // No rule of the pack cites 7.3 (awareness): it used to say "evidenced".
     let awareness = clause(&j, "7.3");
@@ -360,7 +353,7 @@ fn issue_11_verdicts_do_not_claim_what_no_rule_checked() {
 /// Issue 11: the same commit and `--today` make a byte-identical pack.
 #[test]
 fn issue_11_packs_are_byte_identical_for_the_same_commit_and_today() {
-    let repo = example();
+    let repo = Repo::example();
     for format in ["html", "markdown", "json"] {
         let run = |n: u32| {
             let file = repo.path().join(format!("pack-{n}.{format}"));
@@ -394,7 +387,7 @@ fn issue_11_packs_are_byte_identical_for_the_same_commit_and_today() {
 
 #[test]
 fn issue_11_since_limits_the_trail_and_the_timeline() {
-    let repo = example();
+    let repo = Repo::example();
     let out = repo.govlint(&["audit", "--format", "json", "--today", TODAY]);
     let all: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     let out = repo.govlint(&[
@@ -459,7 +452,7 @@ fn issue_11_since_limits_the_trail_and_the_timeline() {
 
 #[test]
 fn issue_11_audit_output_says_where_it_wrote() {
-    let repo = example();
+    let repo = Repo::example();
     let file = repo.path().join("pack.html");
     let path = file.to_string_lossy();
     let out = repo.govlint(&[
@@ -485,7 +478,7 @@ fn issue_11_audit_output_says_where_it_wrote() {
 
 #[test]
 fn issue_11_html_has_a_timeline_and_a_print_style() {
-    let repo = example();
+    let repo = Repo::example();
     let html = pack(repo.path(), None).to_html();
     assert!(html.contains("<svg class=\"timeline\""));
     assert!(html.contains("@page { size: A4;"));

@@ -10,13 +10,6 @@ use crate::support::Repo;
 
 const OBJECTIVE: &str = "objectives/obj-004.yaml";
 
-fn example() -> Repo {
-    let repo = Repo::new();
-    let out = repo.govlint(&["init", "--example", "."]);
-    assert_eq!(out.code, 0, "{out:?}");
-    repo
-}
-
 /// (rule, file, line, pointer, message) of every active finding.
 type Seen = (String, String, u64, String, String);
 
@@ -63,7 +56,7 @@ fn edit(repo: &Repo, rel: &str, from: &str, to: &str) {
 
 #[test]
 fn a_path_that_matches_nothing_fails_with_the_nearest_one() {
-    let repo = example();
+    let repo = Repo::example();
     for path in ["objectivs/obj-004.yaml", "nothere/"] {
         let out = repo.govlint(&["check", path, "--today", "2026-11-15"]);
         assert_eq!(out.code, 2, "{out:?}");
@@ -84,7 +77,7 @@ fn a_path_that_matches_nothing_fails_with_the_nearest_one() {
 
 #[test]
 fn an_impossible_date_is_only_a_schema_finding_at_its_line() {
-    let repo = example();
+    let repo = Repo::example();
     let added = added_by(&repo, |r| {
         edit(r, OBJECTIVE, "due: 2027-02-28", "due: 2027-02-30")
     });
@@ -102,7 +95,7 @@ fn an_impossible_date_is_only_a_schema_finding_at_its_line() {
 
 #[test]
 fn a_misspelt_key_is_one_finding_that_names_the_right_key() {
-    let repo = example();
+    let repo = Repo::example();
     let added = added_by(&repo, |r| edit(r, OBJECTIVE, "\nowner:", "\nownr:"));
     assert_eq!(added.len(), 1, "{added:#?}");
     let (rule, file, line, pointer, message) = &added[0];
@@ -114,7 +107,7 @@ fn a_misspelt_key_is_one_finding_that_names_the_right_key() {
     assert!(message.contains("did you mean `owner`?"), "{message}");
 
     // An optional key a rule asks for: the misspelling is still the one finding.
-    let repo = example();
+    let repo = Repo::example();
     let added = added_by(&repo, |r| edit(r, OBJECTIVE, "\npolicy:", "\npolcy:"));
     assert_eq!(added.len(), 1, "{added:#?}");
     assert!(added[0].4.contains("did you mean `policy`?"), "{added:#?}");
@@ -122,7 +115,7 @@ fn a_misspelt_key_is_one_finding_that_names_the_right_key() {
 
 #[test]
 fn broken_yaml_is_one_plain_parse_finding_and_no_cascade() {
-    let repo = example();
+    let repo = Repo::example();
     let before = findings(&repo);
     edit(&repo, OBJECTIVE, "title: Critical", "title: \"Critical");
     let after = findings(&repo);
@@ -159,7 +152,7 @@ fn broken_yaml_is_one_plain_parse_finding_and_no_cascade() {
 
 #[test]
 fn wrong_case_ids_and_rule_ids_get_a_suggestion() {
-    let repo = example();
+    let repo = Repo::example();
     let out = repo.govlint(&["log", "pol-is-001"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
@@ -188,7 +181,7 @@ fn wrong_case_ids_and_rule_ids_get_a_suggestion() {
 
 #[test]
 fn help_texts_say_what_is_true() {
-    let repo = example();
+    let repo = Repo::example();
     // `explain` works while the configuration is broken.
     edit(
         &repo,

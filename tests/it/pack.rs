@@ -45,13 +45,6 @@ fn key(rule: &str, record: &str) -> Key {
     (rule.to_owned(), record.to_owned(), "error".to_owned())
 }
 
-fn example() -> Repo {
-    let repo = Repo::new();
-    let out = repo.govlint(&["init", "--example", "."]);
-    assert_eq!(out.code, 0, "{out:?}");
-    repo
-}
-
 const TODAY: &str = "2026-11-15";
 
 fn planted() -> BTreeSet<Key> {
@@ -75,7 +68,7 @@ fn delta(before: &BTreeSet<Key>, after: &BTreeSet<Key>) -> (Vec<Key>, Vec<Key>) 
 
 #[test]
 fn the_example_has_exactly_its_planted_findings() {
-    let repo = example();
+    let repo = Repo::example();
     assert_eq!(findings(&repo, TODAY), planted());
     // The waived objective is still reported, marked as waived.
     let out = repo.govlint(&["check", "--format", "json", "--today", TODAY]);
@@ -93,7 +86,7 @@ fn the_example_has_exactly_its_planted_findings() {
 
 #[test]
 fn removing_the_only_allocation_of_objectives_flags_each_of_them() {
-    let repo = example();
+    let repo = Repo::example();
     std::fs::remove_file(repo.path().join("resources/2026-h2.yaml")).expect("rm");
     let (added, removed) = delta(&planted(), &findings(&repo, TODAY));
     assert!(removed.is_empty(), "{removed:?}");
@@ -106,7 +99,7 @@ fn removing_the_only_allocation_of_objectives_flags_each_of_them() {
 
 #[test]
 fn a_management_review_lapsing_past_twelve_months_is_flagged() {
-    let repo = example();
+    let repo = Repo::example();
     // The last review was on 2026-09-24: on 2027-09-24 it is twelve months old.
     let before = findings(&repo, "2027-09-24");
     let after = findings(&repo, "2027-09-25");
@@ -123,7 +116,7 @@ fn a_management_review_lapsing_past_twelve_months_is_flagged() {
 
 #[test]
 fn dropping_the_accountable_role_of_a_raci_activity_is_flagged() {
-    let repo = example();
+    let repo = Repo::example();
     let path = repo.path().join("raci/isms-raci.yaml");
     let text = std::fs::read_to_string(&path).expect("read");
     let first = text.find("    accountable: ").expect("an accountable line");
@@ -147,7 +140,7 @@ fn dropping_the_accountable_role_of_a_raci_activity_is_flagged() {
 
 #[test]
 fn an_owner_pointing_at_an_unknown_person_is_flagged_at_the_owner() {
-    let repo = example();
+    let repo = Repo::example();
     let path = repo.path().join("objectives/obj-001.yaml");
     let text = std::fs::read_to_string(&path).expect("read");
     let owner_line = text

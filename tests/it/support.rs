@@ -32,6 +32,14 @@ impl Repo {
         }
     }
 
+    /// The example ISMS of `govlint init --example`, with its git history.
+    pub fn example() -> Repo {
+        let repo = Repo::new();
+        let out = repo.govlint(&["init", "--example", "."]);
+        assert_eq!(out.code, 0, "{out:?}");
+        repo
+    }
+
     /// A copy of `fixtures/repos/<name>`.
     pub fn fixture(name: &str) -> Repo {
         let repo = Repo::new();
