@@ -9,6 +9,7 @@
 pub mod app;
 pub mod audit;
 pub mod cli;
+pub mod color;
 pub mod config;
 pub mod evidence;
 pub mod finding;

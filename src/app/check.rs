@@ -67,21 +67,17 @@ pub(super) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
         rules: &eval.rules,
     };
     let color = args.output.is_none() && use_color(cli.color);
-    let text = match args.format {
-        CheckFormat::Human => report::human::render(&rep, color, cli.quiet),
-        CheckFormat::Json => report::json::render(&rep),
-        CheckFormat::Sarif => report::sarif::render(&rep),
-        CheckFormat::Junit => report::junit::render(&rep),
-        CheckFormat::Github => {
-            // GitHub shows only the first annotations of a step: the job
-            // summary holds them all.
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                append(&PathBuf::from(path), &report::github::step_summary(&rep))?;
-            }
-            report::github::render(&rep)
-        }
-    };
+    let text = render(&rep, args.format, color, cli.quiet, true)?;
     emit(args.output.as_deref(), &text)?;
+    // `--report FORMAT=FILE`: more reports from the same evaluation. The
+    // job summary is written once, by whichever github report comes first.
+    let mut summary_written = args.format == CheckFormat::Github;
+    for target in &args.reports {
+        let summary = target.format == CheckFormat::Github && !summary_written;
+        summary_written |= summary;
+        let text = render(&rep, target.format, false, cli.quiet, summary)?;
+        emit(Some(&target.path), &text)?;
+    }
     let s = rep.summary();
     // The process ends right after this: freeing every record tree and the
     // history index one by one would cost a pre-commit hook tens of
@@ -93,6 +89,33 @@ pub(super) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Fatal> {
         FINDINGS
     } else {
         CLEAN
+    })
+}
+
+/// One report of `rep` in `format`; for `github`, also the job summary
+/// when `summary` is set.
+fn render(
+    rep: &Report<'_>,
+    format: CheckFormat,
+    color: bool,
+    quiet: bool,
+    summary: bool,
+) -> Result<String, Fatal> {
+    Ok(match format {
+        CheckFormat::Human => report::human::render(rep, color, quiet),
+        CheckFormat::Json => report::json::render(rep),
+        CheckFormat::Sarif => report::sarif::render(rep),
+        CheckFormat::Junit => report::junit::render(rep),
+        CheckFormat::Github => {
+            // GitHub shows only the first annotations of a step: the job
+            // summary holds them all.
+            if let Some(path) =
+                std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty() && summary)
+            {
+                append(&PathBuf::from(path), &report::github::step_summary(rep))?;
+            }
+            report::github::render(rep)
+        }
     })
 }
 

@@ -57,6 +57,7 @@ pub(super) fn demo(cli: &Cli, args: &DemoArgs) -> Result<u8, Fatal> {
             changed_since: None,
             format: CheckFormat::Human,
             output: None,
+            reports: Vec::new(),
             allow_shallow: false,
             deny_warnings: false,
         }),

@@ -6,6 +6,7 @@ mod audit;
 mod check;
 mod fixtures;
 mod history;
+mod install;
 mod integrations;
 mod modes;
 mod pack;
