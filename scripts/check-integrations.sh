@@ -373,7 +373,7 @@ install_step() {
   (
     export HOME=$home GITHUB_OUTPUT=$home/output GITHUB_PATH=$home/path GITHUB_ACTION_PATH=$ROOT
     export RUNNER_OS=${RUNNER[0]} RUNNER_ARCH=${RUNNER[1]}
-    export GOVLINT_VERSION= GOVLINT_INSTALL=auto GOVLINT_RELEASE_URL="file://$WORK/release"
+    export GOVLINT_VERSION='' GOVLINT_INSTALL=auto GOVLINT_RELEASE_URL="file://$WORK/release"
     for kv in "$@"; do export "${kv?}"; done
     bash -e "$WORK/step-key.sh" || exit $?
     RESOLVED_VERSION=$(sed -n 's/^version=//p' "$home/output")
@@ -387,7 +387,7 @@ release_fixture() {
   action_step install "$WORK/step-install.sh"
   local target
   target=$(RUNNER_OS=${RUNNER[0]} RUNNER_ARCH=${RUNNER[1]} GITHUB_OUTPUT=/dev/stdout GITHUB_ACTION_PATH=$ROOT \
-    GOVLINT_VERSION= GOVLINT_INSTALL=auto bash -e "$WORK/step-key.sh" | sed -n 's/^target=//p')
+    GOVLINT_VERSION='' GOVLINT_INSTALL=auto bash -e "$WORK/step-key.sh" | sed -n 's/^target=//p')
   [ -n "$target" ] || { echo "no release target for ${RUNNER[*]}"; return 1; }
   # The archive as the release workflow lays it out.
   local name="govlint-v$VERSION-$target" dir="$WORK/release/v$VERSION"
@@ -535,7 +535,7 @@ record = []
 with zipfile.ZipFile(os.path.join(out, name), "w", zipfile.ZIP_DEFLATED) as z:
     for path, data in files.items():
         info = zipfile.ZipInfo(path)
-        info.external_attr = (0o755 if "scripts" in path else 0o644) << 16
+        info.external_attr = (0o100755 if "scripts" in path else 0o100644) << 16
         z.writestr(info, data)
         digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
         record.append(f"{path},sha256={digest},{len(data)}")
