@@ -251,3 +251,18 @@ fn issue_12_windows_1252_commit_messages() {
         "{summaries:?}"
     );
 }
+
+#[test]
+fn issue_12_pre_commit_mirror_pins_this_version() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Not part of the crates.io package (scripts/check-integrations.sh
+    // checks it too).
+    let Ok(text) = std::fs::read_to_string(root.join("packaging/pre-commit/pyproject.toml")) else {
+        return;
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        text.contains(&format!("version = \"{version}\"")) && text.contains(&format!("\"govlint=={version}\"")),
+        "packaging/pre-commit/pyproject.toml must install govlint {version}: set its version and pin"
+    );
+}
