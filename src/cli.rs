@@ -14,7 +14,7 @@ pub struct Cli {
     /// Run as if govlint was started in DIR.
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub chdir: Option<PathBuf>,
-    /// When to use colour (NO_COLOR is honoured).
+    /// When to use colour; auto honours FORCE_COLOR, CLICOLOR_FORCE, NO_COLOR and CLICOLOR.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// Print only findings (no summary line or notes).
