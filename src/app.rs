@@ -9,9 +9,11 @@
 //! - `evaluate`: the pipeline (snapshot → rules → records and schemas, with
 //!   the git history read alongside → findings);
 //! - `check`, `show`, `rules` (`rules`, `explain`), `log`, `audit`,
-//!   `scaffold` (`init`, `demo`), `hook` (`hook install`): one module per
-//!   command or command family.
+//!   `scaffold` (`init`, `demo`), `hook` (`hook install`), `artifacts`
+//!   (`schema`, `completions`, `manpage`): one module per command or
+//!   command family.
 
+mod artifacts;
 mod audit;
 mod check;
 mod evaluate;
@@ -23,7 +25,7 @@ mod show;
 mod workspace;
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -99,7 +101,12 @@ pub enum Fatal {
 
 /// Runs one command and returns its exit code.
 pub fn run(cli: Cli) -> u8 {
-    let color = use_color(cli.color);
+    let color = crate::color::enabled(cli.color, crate::color::Stream::Stderr);
+    // miette's own terminal sniffing would disagree with `--color` and
+    // FORCE_COLOR: fatal reports follow the one policy.
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(miette::MietteHandlerOpts::new().color(color).build())
+    }));
     match dispatch(&cli) {
         Ok(code) => code,
         Err(Fatal::InvalidConfig(findings, files)) => {
@@ -134,6 +141,9 @@ fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
         }
         Command::Explain(args) => rules::explain(cli, args),
         Command::Audit(args) => audit::audit(cli, args),
+        Command::Schema(args) => artifacts::schema(args),
+        Command::Completions(args) => artifacts::completions(args),
+        Command::Manpage => artifacts::manpage(cli),
     }
 }
 
@@ -200,14 +210,8 @@ fn print_err(text: &str) {
     let _ = err.write_all(text.as_bytes());
 }
 
-/// Colour on a terminal unless `NO_COLOR` or `--color never`.
+/// Whether the report on stdout is coloured (the policy is in
+/// [`crate::color`]).
 fn use_color(choice: Color) -> bool {
-    match choice {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    }
+    crate::color::enabled(choice, crate::color::Stream::Stdout)
 }

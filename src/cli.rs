@@ -9,12 +9,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Exit codes: 0 no error-severity finding; 1 findings at error severity;
 /// 2 govlint could not do its job (usage, config, repository, shallow history, unreadable input).
 #[derive(Debug, Parser)]
-#[command(name = "govlint", version, max_term_width = 100)]
+#[command(name = "govlint", version = env!("GOVLINT_LONG_VERSION"), max_term_width = 100)]
 pub struct Cli {
     /// Run as if govlint was started in DIR.
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub chdir: Option<PathBuf>,
-    /// When to use colour (NO_COLOR is honoured).
+    /// When to use colour; auto honours FORCE_COLOR, CLICOLOR_FORCE, NO_COLOR and CLICOLOR.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// Print only findings (no summary line or notes).
@@ -61,6 +61,13 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain a rule or built-in diagnostic.
     Explain(ExplainArgs),
+    /// Print a JSON Schema for editors (a record kind, `config` or `rules`); without an argument, list them.
+    Schema(SchemaArgs),
+    /// Print a shell completion script (e.g. `source <(govlint completions bash)`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), as shipped in the release archives.
+    #[command(hide = true)]
+    Manpage,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -92,6 +99,9 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write a report in FORMAT to FILE, from the same evaluation (repeatable), e.g. `--report sarif=govlint.sarif`.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub reports: Vec<ReportTarget>,
     /// Run on a shallow clone: history results become "unknown" warnings.
     #[arg(long)]
     pub allow_shallow: bool,
@@ -201,4 +211,40 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// A rule id (`iso27001/policy-approved`) or built-in code (`schema`).
     pub rule: String,
+}
+
+/// One `--report FORMAT=FILE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTarget {
+    pub format: CheckFormat,
+    pub path: PathBuf,
+}
+
+fn parse_report(value: &str) -> Result<ReportTarget, String> {
+    let (format, path) = value
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE (e.g. sarif=govlint.sarif), got `{value}`"))?;
+    let format = CheckFormat::from_str(format.trim(), true).map_err(|_| {
+        format!("unknown report format `{format}`: expected human, json, sarif, github or junit")
+    })?;
+    if path.is_empty() {
+        return Err(format!("no file after `{value}`"));
+    }
+    Ok(ReportTarget {
+        format,
+        path: PathBuf::from(path),
+    })
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// A record kind (`Objective`), `config` (govlint.yaml) or `rules` (rule files).
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

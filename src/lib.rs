@@ -14,6 +14,7 @@
 pub mod app;
 pub mod audit;
 pub mod cli;
+pub mod color;
 pub mod config;
 pub mod evaluation;
 pub mod evidence;

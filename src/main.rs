@@ -3,10 +3,21 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let cli = match govlint::cli::Cli::try_parse() {
+    // clap's help and errors follow the same colour policy as everything else.
+    let choice = govlint::color::choice_from_args(std::env::args_os());
+    let clap_color = if govlint::color::enabled(choice, govlint::color::Stream::Stderr) {
+        clap::ColorChoice::Always
+    } else {
+        clap::ColorChoice::Never
+    };
+    let parsed = govlint::cli::Cli::command()
+        .color(clap_color)
+        .try_get_matches()
+        .and_then(|m| govlint::cli::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

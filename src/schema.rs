@@ -20,6 +20,20 @@ use crate::source::SourceFile;
 /// `$ref`s between them resolve without touching the file system.
 const BASE: &str = "file:///govlint-schemas/";
 
+/// Where the built-in schemas say they live (their `$id`s), so editors and
+/// `# yaml-language-server: $schema=` lines name them by one stable URL.
+/// References under it are served from the binary, never fetched.
+pub const ID_BASE: &str = "https://govlint.dev/schemas/";
+
+/// A built-in schema by file name (`Objective.schema.json`).
+pub fn builtin(name: &str) -> Option<&'static str> {
+    BUILTIN_KINDS
+        .iter()
+        .find(|(kind, _)| name.strip_suffix(".schema.json") == Some(kind))
+        .or_else(|| BUILTIN_SUPPORT.iter().find(|(n, _)| *n == name))
+        .map(|(_, text)| *text)
+}
+
 /// The record schemas compiled into the binary, by kind.
 pub const BUILTIN_KINDS: &[(&str, &str)] = &[
     ("Person", include_str!("../schemas/Person.schema.json")),
@@ -496,7 +510,7 @@ fn refused_refs(schema: &Value, pointer: &str) -> Vec<(String, String)> {
 /// folder (`common.schema.json#/$defs/date`), with no scheme and no `..`.
 fn is_local_ref(target: &str) -> bool {
     let path = target.split('#').next().unwrap_or("");
-    if path.is_empty() || path.starts_with(BASE) {
+    if path.is_empty() || path.starts_with(BASE) || path.starts_with(ID_BASE) {
         return true;
     }
     !(path.contains(':')
@@ -516,6 +530,7 @@ impl Retrieve for LocalSchemas {
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let text = uri.as_str();
         text.strip_prefix(BASE)
+            .or_else(|| text.strip_prefix(ID_BASE))
             .and_then(|name| self.0.get(name))
             .cloned()
             .ok_or_else(|| format!("refused to resolve `{text}`: not a schema of this set").into())

@@ -88,21 +88,17 @@ pub(super) fn run(ws: &Workspace, global: &Global, args: &CheckArgs) -> Result<u
         rules: &eval.rules,
     };
     let color = args.output.is_none() && global.color;
-    let text = match args.format {
-        CheckFormat::Human => report::human::render(&rep, color, global.quiet),
-        CheckFormat::Json => report::json::render(&rep),
-        CheckFormat::Sarif => report::sarif::render(&rep),
-        CheckFormat::Junit => report::junit::render(&rep),
-        CheckFormat::Github => {
-            // GitHub shows only the first annotations of a step: the job
-            // summary holds them all.
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                append(&PathBuf::from(path), &report::github::step_summary(&rep))?;
-            }
-            report::github::render(&rep)
-        }
-    };
+    let text = render(&rep, args.format, color, global.quiet, true)?;
     emit(args.output.as_deref(), &text)?;
+    // `--report FORMAT=FILE`: more reports from the same evaluation. The
+    // job summary is written once, by whichever github report comes first.
+    let mut summary_written = args.format == CheckFormat::Github;
+    for target in &args.reports {
+        let summary = target.format == CheckFormat::Github && !summary_written;
+        summary_written |= summary;
+        let text = render(&rep, target.format, false, global.quiet, summary)?;
+        emit(Some(&target.path), &text)?;
+    }
     let s = rep.summary();
     // The process ends right after this: freeing every record tree and the
     // history index one by one would cost a pre-commit hook tens of
@@ -114,6 +110,33 @@ pub(super) fn run(ws: &Workspace, global: &Global, args: &CheckArgs) -> Result<u
         FINDINGS
     } else {
         CLEAN
+    })
+}
+
+/// One report of `rep` in `format`; for `github`, also the job summary
+/// when `summary` is set.
+fn render(
+    rep: &Report<'_>,
+    format: CheckFormat,
+    color: bool,
+    quiet: bool,
+    summary: bool,
+) -> Result<String, Fatal> {
+    Ok(match format {
+        CheckFormat::Human => report::human::render(rep, color, quiet),
+        CheckFormat::Json => report::json::render(rep),
+        CheckFormat::Sarif => report::sarif::render(rep),
+        CheckFormat::Junit => report::junit::render(rep),
+        CheckFormat::Github => {
+            // GitHub shows only the first annotations of a step: the job
+            // summary holds them all.
+            if let Some(path) =
+                std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty() && summary)
+            {
+                append(&PathBuf::from(path), &report::github::step_summary(rep))?;
+            }
+            report::github::render(rep)
+        }
     })
 }
 

@@ -1,27 +1,38 @@
 //! Text from git objects: decoding, summaries and `Name <email>` values.
 //!
 //! Commit messages and names are bytes in the encoding the `encoding`
-//! header names (UTF-8 when absent). Latin-1 is decoded exactly; any other
-//! encoding, and invalid UTF-8, is decoded lossily: odd encodings never stop
-//! the walk.
+//! header names (UTF-8 when absent). Labels are those of the WHATWG Encoding
+//! Standard (encoding_rs): `cp1252`, `windows-1252`, `ISO-8859-2`,
+//! `Shift_JIS`, … Latin-1 is decoded exactly (bytes 0x80–0x9F are C1
+//! controls there, not the windows-1252 characters the WHATWG label maps
+//! it to); an unknown encoding, and invalid UTF-8, is decoded lossily: odd
+//! encodings never stop the walk.
 
 /// Decodes `bytes` written in `encoding` (the commit's `encoding` header).
 pub(super) fn decode(bytes: &[u8], encoding: Option<&str>) -> String {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return text.to_owned();
     }
-    let latin1 = encoding.is_some_and(|e| {
-        let e = e.trim().to_ascii_lowercase().replace(['-', '_'], "");
-        matches!(
-            e.as_str(),
-            "iso88591" | "latin1" | "l1" | "cp1252" | "windows1252"
-        )
-    });
-    if latin1 {
+    let Some(label) = encoding.map(str::trim) else {
+        return String::from_utf8_lossy(bytes).into_owned();
+    };
+    let key = label.to_ascii_lowercase().replace(['-', '_'], "");
+    if matches!(key.as_str(), "iso88591" | "latin1" | "l1") {
         // Every Latin-1 byte is the Unicode code point of the same value.
-        bytes.iter().map(|&b| char::from(b)).collect()
-    } else {
-        String::from_utf8_lossy(bytes).into_owned()
+        return bytes.iter().map(|&b| char::from(b)).collect();
+    }
+    // git writes what `i18n.commitEncoding` says, and people spell it
+    // `cp1252` as often as `windows-1252`; encoding_rs knows the WHATWG
+    // labels only.
+    let label = match key.as_str() {
+        "cp1252" | "windows1252" => "windows-1252",
+        "cp1250" | "windows1250" => "windows-1250",
+        "cp1251" | "windows1251" => "windows-1251",
+        _ => label,
+    };
+    match encoding_rs::Encoding::for_label(label.as_bytes()) {
+        Some(enc) => enc.decode_without_bom_handling(bytes).0.into_owned(),
+        None => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 
@@ -62,6 +73,28 @@ mod tests {
         assert_eq!(decode(b"Jos\xe9", Some("ISO-8859-1")), "José");
         assert_eq!(decode(b"Jos\xe9", None), "Jos\u{fffd}");
         assert_eq!(decode("José".as_bytes(), Some("ISO-8859-1")), "José");
+        // 0x80 and 0x9C are C1 controls in Latin-1.
+        assert_eq!(decode(b"\x80\x9c", Some("latin1")), "\u{80}\u{9c}");
+    }
+
+    #[test]
+    fn cp1252_bytes_0x80_to_0x9f_are_its_own_characters() {
+        // "€ 5 – “Café” ‰" in windows-1252: 0x80, 0x96, 0x93, 0x94, 0x89 are
+        // not Latin-1 (C1 controls there).
+        let bytes = b"\x80 5 \x96 \x93Caf\xe9\x94 \x89";
+        for label in [
+            "cp1252",
+            "CP1252",
+            "windows-1252",
+            "Windows-1252",
+            "windows1252",
+        ] {
+            assert_eq!(decode(bytes, Some(label)), "€ 5 – “Café” ‰", "{label}");
+        }
+        assert_eq!(decode(b"\x8a", Some("cp1250")), "Š");
+        assert_eq!(decode(b"\xc1", Some("cp1251")), "Б");
+        assert_eq!(decode(b"\x82\xa0", Some("Shift_JIS")), "あ");
+        assert_eq!(decode(b"Jos\xe9", Some("no-such-encoding")), "Jos\u{fffd}");
     }
 
     #[test]

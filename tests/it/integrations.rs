@@ -305,10 +305,11 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     let out = repo.govlint(&["check", "--format", "sarif"]);
     assert_eq!(out.code, 1, "{out:?}");
     let log: serde_json::Value = serde_json::from_str(&out.stdout).expect("SARIF is JSON");
-    let schema_path = std::env::var_os("GOVLINT_SARIF_SCHEMA").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/sarif/sarif-schema-2.1.0.json"),
-        PathBuf::from,
-    );
+    let Some(schema_path) =
+        crate::support::shared_data("GOVLINT_SARIF_SCHEMA", "sarif/sarif-schema-2.1.0.json")
+    else {
+        return;
+    };
     let schema_text = std::fs::read_to_string(&schema_path).unwrap_or_else(|e| {
         panic!(
             "SARIF 2.1.0 schema not found at {} ({e}); set GOVLINT_SARIF_SCHEMA to the file",

@@ -7,6 +7,7 @@ mod check;
 mod fixtures;
 mod history;
 mod init;
+mod install;
 mod integrations;
 mod messages;
 mod modes;

@@ -8,6 +8,7 @@
 
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -146,6 +147,8 @@ pub fn govlint_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("GOVLINT_TODAY")
         .env("GOVLINT_NO_CACHE", "1")
         .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("GIT_DIR")
@@ -196,4 +199,38 @@ pub fn diagnostics<'a>(json: &'a serde_json::Value, rule: &str) -> Vec<&'a serde
         .as_array()
         .map(|a| a.iter().filter(|d| d["rule"] == rule).collect())
         .unwrap_or_default()
+}
+
+/// Test data kept outside the repository, in the `shared` folder beside it
+/// (`rel` inside it), or where the environment variable `var` says.
+///
+/// `None` when it is absent, after a notice on stderr (written past the test
+/// harness's capture, so it shows on a passing run): a fresh clone with
+/// nothing beside it passes `cargo test`. With `GOVLINT_REQUIRE_SHARED=1`
+/// (set by `.ci/run`, which has the folder) absence is a failure instead, so
+/// the gate cannot skip these tests silently.
+pub fn shared_data(var: &str, rel: &str) -> Option<PathBuf> {
+    let path = std::env::var_os(var).map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared")
+                .join(rel)
+        },
+        PathBuf::from,
+    );
+    if path.exists() {
+        return Some(path);
+    }
+    let required = std::env::var_os("GOVLINT_REQUIRE_SHARED").is_some_and(|v| v == "1");
+    assert!(
+        !required,
+        "{} not found and GOVLINT_REQUIRE_SHARED=1; set {var} to it",
+        path.display()
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "note: skipping a test: {} not found (set {var} to run it)",
+        path.display()
+    );
+    None
 }

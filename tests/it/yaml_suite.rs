@@ -44,7 +44,9 @@ enum Outcome {
 
 #[test]
 fn yaml_test_suite() {
-    let suite = suite_dir();
+    let Some(suite) = suite_dir() else {
+        return;
+    };
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&suite)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", suite.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -137,17 +139,9 @@ fn yaml_test_suite() {
     );
 }
 
-fn suite_dir() -> PathBuf {
-    let dir = std::env::var_os("GOVLINT_YAML_SUITE").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/yaml-test-suite"),
-        PathBuf::from,
-    );
-    assert!(
-        dir.is_dir(),
-        "YAML test suite not found at {}; set GOVLINT_YAML_SUITE to its folder",
-        dir.display()
-    );
-    dir
+/// The suite's folder; `None` (the test skips) when it is not there.
+fn suite_dir() -> Option<PathBuf> {
+    crate::support::shared_data("GOVLINT_YAML_SUITE", "yaml-test-suite")
 }
 
 /// Runs one case in a thread, so a panic or a hang is a failure of that case.
