@@ -44,6 +44,7 @@ mod cache;
 mod encoding;
 mod facts;
 mod index;
+mod mailmap;
 mod query;
 mod rename;
 mod repo;

@@ -6,6 +6,7 @@ use super::*;
 
 mod cached;
 mod follow;
+mod mailmap;
 mod signed;
 
 const JANE: &str = "Approved-by: Jane Doe <jane@acme.example>";
