@@ -73,21 +73,72 @@ fn contact(name: &str, email: &str) -> String {
 
 #[test]
 fn mailmap_agrees_with_git_check_mailmap() {
+    let lookups: Vec<(String, String)> = LOOKUPS
+        .iter()
+        .map(|(n, e)| ((*n).to_owned(), (*e).to_owned()))
+        .collect();
+    compare(MAILMAP, &lookups);
+}
+
+/// A real-world `.mailmap` (git's own, say) given by path in
+/// `GOVLINT_MAILMAP_FILE`: every line's commit identity is looked up as
+/// written, upper-cased, lower-cased and under another name. Without the
+/// variable there is nothing to do.
+#[test]
+fn a_given_mailmap_agrees_with_git_check_mailmap() {
+    let Some(path) = std::env::var_os("GOVLINT_MAILMAP_FILE") else {
+        return;
+    };
+    let text =
+        String::from_utf8_lossy(&std::fs::read(path).expect("GOVLINT_MAILMAP_FILE")).into_owned();
+    let mut lookups = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        // The commit identity is the last `Name <email>` of the line.
+        let Some(right) = line.rfind('>') else {
+            continue;
+        };
+        let Some(left) = line[..right].rfind('<') else {
+            continue;
+        };
+        let email = &line[left + 1..right];
+        if email.is_empty() {
+            continue;
+        }
+        let before = line[..left].trim_end();
+        let name = before
+            .rfind('>')
+            .map_or(before, |i| before[i + 1..].trim_start())
+            .trim();
+        let name = if name.is_empty() { "Someone" } else { name };
+        for (n, e) in [
+            (name.to_owned(), email.to_owned()),
+            (name.to_uppercase(), email.to_uppercase()),
+            (name.to_lowercase(), email.to_lowercase()),
+            ("Someone Else".to_owned(), email.to_owned()),
+        ] {
+            lookups.push((n, e));
+        }
+    }
+    compare(&text, &lookups);
+}
+
+/// Looks every `(name, email)` up with govlint and with `git
+/// check-mailmap --stdin` in a repository holding `mailmap`; fails on any
+/// disagreement, with the table.
+fn compare(mailmap: &str, lookups: &[(String, String)]) {
     let repo = TestRepo::new();
-    repo.write(".mailmap", MAILMAP);
-    let contacts: Vec<String> = LOOKUPS.iter().map(|(n, e)| contact(n, e)).collect();
-    let mut args = vec!["check-mailmap"];
-    args.extend(contacts.iter().map(String::as_str));
-    let git_says = repo.git(&args);
+    repo.write(".mailmap", mailmap);
+    let contacts: String = lookups.iter().map(|(n, e)| contact(n, e) + "\n").collect();
+    let git_says = repo.git_stdin(&["check-mailmap", "--stdin"], contacts.as_bytes());
     let git_lines: Vec<&str> = git_says.lines().collect();
-    assert_eq!(git_lines.len(), LOOKUPS.len(), "git printed: {git_says}");
-    let map = Mailmap::parse(MAILMAP);
+    assert_eq!(git_lines.len(), lookups.len(), "git printed: {git_says}");
+    let map = Mailmap::parse(mailmap);
     let mut table = String::from("| lookup | git check-mailmap | govlint | |\n|---|---|---|---|\n");
     let mut disagree = 0;
-    for ((name, email), git) in LOOKUPS.iter().zip(&git_lines) {
+    for ((name, email), git) in lookups.iter().zip(&git_lines) {
         let (n, e) = map
             .map(name, email)
-            .unwrap_or_else(|| ((*name).to_owned(), (*email).to_owned()));
+            .unwrap_or_else(|| (name.clone(), email.clone()));
         let ours = contact(&n, &e);
         let same = ours == *git;
         disagree += usize::from(!same);
@@ -102,7 +153,7 @@ fn mailmap_agrees_with_git_check_mailmap() {
         reason = "the comparison table is this test's report (`-- --nocapture`)"
     )]
     {
-        eprintln!("{table}");
+        eprintln!("{table}{} lookups, {disagree} different", lookups.len());
     }
     assert_eq!(
         disagree, 0,
