@@ -226,3 +226,34 @@ fn a_key_that_an_unapproved_change_added_cannot_approve_the_next_change() {
         "{about_second}"
     );
 }
+
+#[test]
+fn a_key_added_on_a_merged_branch_is_judged_at_its_own_commit() {
+    let (repo, _jane, carol, carol_public) = rooted(GOVERNED);
+    repo.git(&["checkout", "-q", "-b", "add-carol"]);
+    let added = add_carols_key(&repo, &carol_public, None);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("roles/legal.yaml", "kind: Role\nid: legal\nname: Legal\n");
+    commit(&repo, "Add the legal role", CLERK, "2026-09-11").run();
+    git_as(
+        &repo,
+        CLERK,
+        "2026-09-12",
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge add-carol",
+            "add-carol",
+        ],
+    );
+    carol_approves(&repo, &carol);
+
+    let (_, json) = check(&repo, &[]);
+    // The branch's commit is the change; the clean merge only brings it in.
+    let found = diagnostics(&json, "trust/unapproved-change");
+    assert_eq!(found.len(), 1, "{json:#}");
+    assert!(message(found[0]).contains(short(&added)), "{json:#}");
+    assert_eq!(strength_and_note(&repo).0, "self");
+}
