@@ -74,6 +74,10 @@ pub struct Audit {
     /// What the reader must know to read the pack right (no history, a
     /// shallow clone, a filter that matched nothing).
     pub notes: Vec<String>,
+    /// The root of trust (SPEC 2.3): the commit that introduced the
+    /// allowed-signers file, for the auditor to confirm out of band.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_root: Option<crate::evidence::TrustRoot>,
     pub summary: Summary,
     /// Every record (with `--clause`: those that evidence the selected
     /// items), by kind in SPEC 1.2's order, then id.
@@ -191,6 +195,13 @@ pub fn build(
             "no clause item matches `--clause {c}`; items are 5.1, 5.1(a)–(h), 5.2, 5.3, 6.2, 7.1, 7.3, 7.4, 7.5, 9.3, 10.1 and clauses that repository rules cite"
         ));
     }
+    let trust_root = evidence.and_then(|e| e.trust_root().cloned());
+    if let Some(root) = &trust_root {
+        notes.push(format!(
+            "trust root: {}; every signature is only as good as that first version of the allowed-signers file, so confirm its keys with their owners",
+            root.sentence()
+        ));
+    }
     let mut other_findings = Vec::new();
     if filter.is_some() {
         let shown: BTreeSet<&str> = clauses
@@ -231,6 +242,7 @@ pub fn build(
         clause: clause.map(str::to_owned),
         history: evidence.is_some(),
         notes,
+        trust_root,
         summary,
         records,
         clauses,

@@ -111,6 +111,13 @@ pub struct Config {
     pub allowed_signers: String,
     /// Default strength demanded by approval checks (`self` when unset).
     pub minimum_strength: Strength,
+    /// Repo-relative path of the revoked keys (`trust.revoked_keys`), if any.
+    pub revoked_keys: Option<String>,
+    /// Repo-relative path of the OpenPGP keys (`trust.openpgp_keys`), if any.
+    pub openpgp_keys: Option<String>,
+    /// The role whose members must sign every change to the trust files
+    /// (`trust.key_admins`, SPEC 2.3); `None`: changes are not governed.
+    pub key_admins: Option<String>,
     pub allow_shallow: bool,
     /// Files larger than this are reported, not parsed.
     pub max_file_bytes: u64,
@@ -164,6 +171,9 @@ impl Config {
                 .allowed_signers
                 .unwrap_or_else(|| ".govlint/allowed_signers".to_owned()),
             minimum_strength: trust.minimum_strength.unwrap_or_default(),
+            revoked_keys: trust.revoked_keys,
+            openpgp_keys: trust.openpgp_keys,
+            key_admins: trust.key_admins,
             allow_shallow: raw.history.and_then(|h| h.allow_shallow).unwrap_or(false),
             max_file_bytes: raw
                 .limits
@@ -329,6 +339,9 @@ struct RawRecords {
 struct RawTrust {
     allowed_signers: Option<String>,
     minimum_strength: Option<Strength>,
+    revoked_keys: Option<String>,
+    openpgp_keys: Option<String>,
+    key_admins: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,6 +5,9 @@
 //!   [`crate::history::History`] into the approvals the rule layer's
 //!   [`crate::rule::Evidence`] port asks for (who, when, how strongly);
 //! - `findings`: the history's own findings (`history/*`);
+//! - `trust`: the governed trust root (SPEC 2.3): the root of trust, the
+//!   trust changes no key admin signed (`trust/unapproved-change`) and the
+//!   keys they added, which sign nothing;
 //! - [`trail`]: a record's trail of changes, approvals and reviews, the data
 //!   that `govlint log` prints and `govlint audit` reuses.
 //!
@@ -14,7 +17,9 @@
 mod adapter;
 mod findings;
 pub mod trail;
+mod trust;
 
 pub use adapter::GitEvidence;
 pub use findings::history_findings;
 pub use trail::{trail, ChangeEntry, EventEntry, Signoff, Trail};
+pub use trust::{TrustRoot, Unapproved};

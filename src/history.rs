@@ -44,6 +44,7 @@ mod cache;
 mod encoding;
 mod facts;
 mod index;
+mod mailmap;
 mod query;
 mod rename;
 mod repo;
@@ -54,6 +55,7 @@ mod testing;
 mod tests;
 mod trailer;
 mod treediff;
+mod trust;
 mod walk;
 
 use std::collections::HashMap;
@@ -63,6 +65,7 @@ use std::sync::Mutex;
 
 use allowed_signers::principal_matches;
 pub use repo::{BlobContent, Blobs, Entry, Repo, Side};
+pub use trust::TrustChange;
 
 /// What to index.
 #[derive(Debug, Clone, Default)]
@@ -74,6 +77,11 @@ pub struct HistoryOptions {
     /// (`trust.allowed_signers` in `govlint.yaml`). `None`: signatures are
     /// never verified (they are reported as rejected, with that reason).
     pub allowed_signers: Option<String>,
+    /// Repository-relative paths of the trust files (SPEC 2.3): the
+    /// allowed-signers file, the revoked keys, the OpenPGP keys and
+    /// `govlint.yaml`. Their changes are listed by
+    /// [`History::trust_changes`]; empty: none are.
+    pub trust_files: Vec<String>,
 }
 
 /// A commit's id. Displays as the full hexadecimal id.
@@ -369,6 +377,8 @@ pub struct History {
     parent_list: Vec<u32>,
     /// No merge in the walk: every older commit is an ancestor.
     linear: bool,
+    /// Changes to the trust files, oldest first.
+    trust_changes: Vec<TrustChange>,
 }
 
 impl History {

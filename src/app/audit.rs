@@ -39,7 +39,8 @@ pub(super) fn audit(cli: &Cli, args: &AuditArgs) -> Result<u8, Fatal> {
     let evidence = eval
         .history
         .as_ref()
-        .map(|h| GitEvidence::new(h, &eval.records, eval.prefix.clone(), false));
+        .map(|h| GitEvidence::new(h, &eval.records, eval.prefix.clone(), false))
+        .map(|e| e.with_trust(&ws.config.allowed_signers, ws.config.key_admins.as_deref()));
     let mut pack = crate::audit::build(&eval, evidence.as_ref(), today, args.clause.as_deref());
     pack.repository = ws
         .repo

@@ -71,6 +71,8 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
     let history = match history {
         Some(h) => h?,
         None if ruleset.needs_history_for(&records) => job.run()?,
+        // A governed trust root is checked on every run.
+        None if config.key_admins.is_some() => job.run()?,
         None => None,
     };
     let prefix = ws
@@ -80,7 +82,8 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         .unwrap_or_default();
     let evidence = history
         .as_ref()
-        .map(|h| GitEvidence::new(h, &records, prefix.clone(), *source == ContentSource::Index));
+        .map(|h| GitEvidence::new(h, &records, prefix.clone(), *source == ContentSource::Index))
+        .map(|e| e.with_trust(&config.allowed_signers, config.key_admins.as_deref()));
     if let (Some(h), Some(e)) = (&history, &evidence) {
         findings.extend(crate::evidence::history_findings(h, &records, e));
     }
@@ -202,6 +205,7 @@ impl HistoryJob {
                     _ => None,
                 },
                 allowed_signers: Some(ws.config.allowed_signers.clone()),
+                trust_files: trust_files(ws),
             },
             allow_shallow: opts.allow_shallow || ws.config.allow_shallow,
         }
@@ -223,6 +227,23 @@ impl HistoryJob {
         }
         Ok(Some(history))
     }
+}
+
+/// The trust files' paths in the repository (SPEC 2.3): the allowed-signers
+/// file, the revoked keys and OpenPGP keys when configured, and
+/// `govlint.yaml` (its `trust` section).
+fn trust_files(ws: &Workspace) -> Vec<String> {
+    let config = &ws.config;
+    let prefix = ws
+        .repo
+        .as_ref()
+        .map(|r| r.prefix_of(&config.root))
+        .unwrap_or_default();
+    let mut files = vec![config.allowed_signers.clone()];
+    files.extend(config.revoked_keys.clone());
+    files.extend(config.openpgp_keys.clone());
+    files.push(format!("{prefix}{}", crate::config::FILE_NAME));
+    files
 }
 
 /// Stage timings for `-v`: where the time of a run goes.

@@ -45,12 +45,16 @@ pub(super) fn log(cli: &Cli, args: &LogArgs) -> Result<u8, Fatal> {
             dir: ws.cwd.clone(),
         });
     };
-    let evidence = GitEvidence::new(history, &eval.records, eval.prefix.clone(), false);
+    let evidence = GitEvidence::new(history, &eval.records, eval.prefix.clone(), false)
+        .with_trust(&ws.config.allowed_signers, ws.config.key_admins.as_deref());
     let trail = crate::evidence::trail(record, &evidence);
     let mut text = match args.format {
         TextOrJson::Json => trail.to_json(),
         TextOrJson::Text => trail.to_text(),
     };
+    if let (Some(root), TextOrJson::Text) = (evidence.trust_root(), args.format) {
+        text.push_str(&format!("trust root: {}\n", root.sentence()));
+    }
     if history.is_shallow() && args.format == TextOrJson::Text {
         text.push_str("note: the repository is a shallow clone; older history is missing\n");
     }

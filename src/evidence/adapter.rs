@@ -16,11 +16,13 @@
 //! - four-eyes compares the approved change's author email as typed.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use crate::history::{BlobId, CommitId, Event, EventKind, History, Identity, SignatureStatus};
 use crate::record::{Record, RecordSet};
 use crate::rule::{Approval, Evidence, EvidenceStatus, Strength};
+
+use super::trust::{KeyAdmins, TrustReview, TrustRoot, Unapproved};
 
 /// A Person's roles in one version of their file (`None`: not in it).
 type Roles = Option<Vec<String>>;
@@ -41,6 +43,10 @@ pub struct GitEvidence<'a> {
     /// Roles parsed from one version of a Person file: many approvals share
     /// a version, so each is parsed once.
     roles_in_blob: Mutex<HashMap<(BlobId, String), Roles>>,
+    /// The allowed-signers file and `trust.key_admins` ([`GitEvidence::with_trust`]).
+    trust_config: Option<(String, Option<String>)>,
+    /// The trust changes reviewed, on first use.
+    trust: OnceLock<TrustReview>,
 }
 
 impl<'a> GitEvidence<'a> {
@@ -68,7 +74,53 @@ impl<'a> GitEvidence<'a> {
             memo: Mutex::new(HashMap::new()),
             roles_at: Mutex::new(HashMap::new()),
             roles_in_blob: Mutex::new(HashMap::new()),
+            trust_config: None,
+            trust: OnceLock::new(),
         }
+    }
+
+    /// Governs the trust root (SPEC 2.3): `allowed_signers` is the
+    /// allowed-signers file's path in the repository (its first version is
+    /// the root of trust), `key_admins` the role that must sign every change
+    /// to a trust file (`None`: changes are not governed).
+    #[must_use]
+    pub fn with_trust(mut self, allowed_signers: &str, key_admins: Option<&str>) -> Self {
+        self.trust_config = Some((allowed_signers.to_owned(), key_admins.map(str::to_owned)));
+        self
+    }
+
+    fn trust(&self) -> &TrustReview {
+        self.trust.get_or_init(|| match &self.trust_config {
+            Some((file, admins)) => {
+                let admins = admins.as_ref().map(|role| RoleMembers {
+                    evidence: self,
+                    role,
+                });
+                TrustReview::new(
+                    self.history,
+                    Some(file),
+                    admins.as_ref().map(|a| a as &dyn KeyAdmins),
+                )
+            }
+            None => TrustReview::default(),
+        })
+    }
+
+    /// The commit that introduced the allowed-signers file: the root of
+    /// trust an auditor confirms.
+    pub fn trust_root(&self) -> Option<&TrustRoot> {
+        self.trust().root.as_ref()
+    }
+
+    /// The trust changes that no key admin signed (empty without
+    /// `trust.key_admins`), oldest first.
+    pub fn unapproved_trust_changes(&self) -> &[Unapproved] {
+        &self.trust().unapproved
+    }
+
+    /// The governance root's prefix in the repository (`""` or `dir/`).
+    pub(super) fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     /// Every approval and review event of `record`, oldest first, with what
@@ -125,6 +177,19 @@ impl<'a> GitEvidence<'a> {
         } else {
             Strength::Claimed
         };
+        // A key that an unapproved trust change added signs nothing (SPEC 2.3).
+        let tainted = match (&event.signature, strength) {
+            (SignatureStatus::Verified { fingerprint, .. }, Strength::Signed) => self
+                .trust()
+                .tainted_by(self.history, event.commit.id, fingerprint)
+                .map(|by| (fingerprint.clone(), by)),
+            _ => None,
+        };
+        let strength = match (&tainted, approver_emails.contains(&committer)) {
+            (None, _) => strength,
+            (Some(_), true) => Strength::SelfMade,
+            (Some(_), false) => Strength::Claimed,
+        };
         let roles = person
             .map(|p| self.roles_then(event.commit.id, p))
             .unwrap_or_default();
@@ -142,7 +207,14 @@ impl<'a> GitEvidence<'a> {
                 .map(|a| a.raw_email.to_lowercase()),
             approver_emails,
             commit: event.commit.id.to_string(),
-            why: self.why(event, strength),
+            why: match &tainted {
+                Some((key, by)) => format!(
+                    "signed with key {key}, but commit {} added that key to the allowed-signers file without a key admin's signature (trust/unapproved-change), so it counts as `{}`",
+                    crate::rule::short_commit(&by.to_string()),
+                    strength.as_str()
+                ),
+                None => self.why(event, strength),
+            },
             pending: false,
         }
     }
@@ -202,6 +274,36 @@ impl<'a> GitEvidence<'a> {
             m.insert(key, roles.clone());
         }
         roles
+    }
+}
+
+/// The members of the key-admin role, for the trust review.
+struct RoleMembers<'e, 'a> {
+    evidence: &'e GitEvidence<'a>,
+    role: &'e str,
+}
+
+impl KeyAdmins for RoleMembers<'_, '_> {
+    fn admins_at(&self, commit: CommitId) -> Vec<(&Record, Vec<String>)> {
+        let mut seen = HashSet::new();
+        let mut people: Vec<&Record> = self
+            .evidence
+            .people
+            .values()
+            .copied()
+            .filter(|p| seen.insert(p.id.as_str()))
+            .collect();
+        people.sort_by(|a, b| a.id.cmp(&b.id));
+        people
+            .into_iter()
+            .filter(|p| {
+                self.evidence
+                    .roles_then(commit, p)
+                    .iter()
+                    .any(|r| r == self.role)
+            })
+            .map(|p| (p, emails_of(&p.value)))
+            .collect()
     }
 }
 

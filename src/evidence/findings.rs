@@ -9,6 +9,7 @@ use crate::finding::{Code, Finding};
 use crate::history::{CommitId, EventKind, History, Via};
 use crate::record::{Record, RecordSet};
 use crate::rule::short_commit;
+use crate::source::{Location, Span};
 
 use super::GitEvidence;
 
@@ -99,7 +100,46 @@ pub fn history_findings(
         }
         out.push(f);
     }
+    out.extend(trust_findings(evidence));
     out
+}
+
+/// `trust/unapproved-change`: a trust file changed by a commit that no key
+/// admin signed (SPEC 2.3), placed at the file.
+fn trust_findings(evidence: &GitEvidence<'_>) -> Vec<Finding> {
+    evidence
+        .unapproved_trust_changes()
+        .iter()
+        .map(|u| {
+            let c = &u.change;
+            let file = c.path.strip_prefix(evidence.prefix()).unwrap_or(&c.path);
+            let added = if c.added_keys.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the keys it added ({}) make no approval `signed`",
+                    c.added_keys.join(", ")
+                )
+            };
+            Finding::code(
+                Code::TrustUnapprovedChange,
+                format!(
+                    "commit {} ({}, {}) changed the trust file {file}, but no key admin signed it: {}{added}",
+                    short_commit(&c.commit.id.to_string()),
+                    c.commit.summary,
+                    crate::time::date_of_commit(c.commit.time, c.commit.offset_minutes),
+                    u.why,
+                ),
+            )
+            .at(Some(Location {
+                file: file.to_owned(),
+                span: Span::default(),
+                line: 1,
+                column: 1,
+            }))
+            .with_help("a member of the `trust.key_admins` role must sign changes to the trust files (`git commit -S` with a key the allowed-signers file already lists for them); make the file right in a new commit they sign")
+        })
+        .collect()
 }
 
 /// The commits (and tags, by name) whose trailers count for some record

@@ -59,6 +59,8 @@ codes! {
     HistoryNonMonotonicTime = "history/non-monotonic-time",
     /// A trailer naming no Person (`evidence`).
     HistoryUnknownApprover = "history/unknown-approver",
+    /// A trust file changed without a key admin's signature (`evidence`).
+    TrustUnapprovedChange = "trust/unapproved-change",
     /// A Waiver past `expires` (`rule::waiver`).
     WaiverExpired = "waiver/expired",
     /// A Waiver not approved by its approver role (`rule::waiver`).
@@ -106,7 +108,8 @@ impl Code {
             | Code::RecordMissingId
             | Code::RecordInvalidId
             | Code::RecordUnknownKind
-            | Code::Config => Severity::Error,
+            | Code::Config
+            | Code::TrustUnapprovedChange => Severity::Error,
             Code::HistoryShallow
             | Code::HistoryNonMonotonicTime
             | Code::HistoryUnknownApprover
@@ -123,6 +126,7 @@ impl Code {
         match self {
             Code::Parse
             | Code::Config
+            | Code::TrustUnapprovedChange
             | Code::WaiverExpired
             | Code::WaiverUnapproved
             | Code::WaiverUnused => false,
@@ -201,6 +205,10 @@ impl Code {
                 summary: "An `Approved-by` / `Reviewed-by` trailer names an email that matches no Person.",
                 description: "An approval or review counts only when its email (after `.mailmap`) matches the `email` or `emails` of a Person record, because roles are read from that record. Only trailers of commits (and tags) that change a record's file or name a record (`Approves:` / `Reviews:`) are checked: the `Reviewed-by:` lines of a code project's other commits are not govlint's business. Add the email to the right Person record, or correct the trailer in future approvals (old commits cannot be changed; approve again).",
             },
+            Code::TrustUnapprovedChange => Docs {
+                summary: "A trust file was changed by a commit that no key admin signed.",
+                description: "With `trust.key_admins: ROLE` in `govlint.yaml`, the files that decide who can sign (`trust.allowed_signers`, `trust.revoked_keys`, `trust.openpgp_keys`, and the `trust` section of `govlint.yaml`) are governed (SPEC 2.3): every commit that changes one of them must be signed with a key that the allowed-signers file *before* that commit lists for a Person whose roles, as of that commit, include ROLE. Otherwise anyone with push access could add their own key and then sign approvals. The commit that introduced the allowed-signers file is the root of trust (`govlint log` and `govlint audit` name it) and needs no such signature. The finding names the commit and why its signature does not count; a key that an unapproved change added makes no approval `signed` (such approvals count as `self` or `claimed`). A Waiver cannot silence it. Fix it with a key admin's signed commit that makes the file what it should be (a commit that re-adds a key, signed by a key admin, makes that key trusted again); commits already made cannot be changed.",
+            },
             Code::WaiverExpired => Docs {
                 summary: "A Waiver is past its `expires` date and silences nothing any more.",
                 description: "Waivers are temporary, accepted exceptions. After `expires` (the date itself still counts), the waiver stops silencing its rule and this warning points at `expires`. Fix the underlying findings and delete the waiver, or renew it with a new `expires` date and a fresh approval by its approver role.",
@@ -255,6 +263,7 @@ mod tests {
             "history/shallow",
             "history/non-monotonic-time",
             "history/unknown-approver",
+            "trust/unapproved-change",
             "waiver/expired",
             "waiver/unapproved",
             "waiver/unused",
@@ -276,5 +285,10 @@ mod tests {
         assert!(!Code::Parse.waivable() && Code::Parse.overridable());
         assert!(Code::Schema.waivable() && Code::HistoryUnknownApprover.waivable());
         assert!(!Code::WaiverUnused.waivable());
+        assert!(!Code::TrustUnapprovedChange.waivable());
+        assert_eq!(
+            Code::TrustUnapprovedChange.default_severity(),
+            Severity::Error
+        );
     }
 }

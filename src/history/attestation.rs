@@ -8,6 +8,7 @@ use std::path::Path;
 
 use git2::{Oid, Repository};
 
+use super::mailmap::Mailmap;
 use super::trailer::ApprovalTrailers;
 use super::{EventKind, Identity, SignatureStatus};
 
@@ -67,10 +68,11 @@ pub(super) fn attestation(
     }
 }
 
-/// `.mailmap` from the evaluated revision's tree, with a cache: a history
+/// `.mailmap` from the evaluated revision's tree (read as git reads it:
+/// `mailmap.rs`), with a cache: a history
 /// has far fewer people than commits.
 pub(super) struct Mailmapper {
-    map: Option<git2::Mailmap>,
+    map: Option<Mailmap>,
     cache: HashMap<(String, String), Identity>,
 }
 
@@ -82,9 +84,7 @@ impl Mailmapper {
             .and_then(|t| t.get_path(Path::new(".mailmap")))
             .and_then(|e| repo.find_blob(e.id()))
             .ok()
-            .and_then(|blob| {
-                git2::Mailmap::from_buffer(&String::from_utf8_lossy(blob.content())).ok()
-            });
+            .map(|blob| Mailmap::parse(&String::from_utf8_lossy(blob.content())));
         Mailmapper {
             map,
             cache: HashMap::new(),
@@ -108,34 +108,6 @@ impl Mailmapper {
     }
 
     fn lookup(&self, name: &str, email: &str) -> Option<(String, String)> {
-        // libgit2 refuses empty names and emails; a placeholder keeps the
-        // lookup going (mailmap entries match on email first).
-        const PLACEHOLDER: &str = "\u{1}";
-        let map = self.map.as_ref()?;
-        let probe_name = if name.trim().is_empty() {
-            PLACEHOLDER
-        } else {
-            name
-        };
-        let probe_email = if email.trim().is_empty() {
-            PLACEHOLDER
-        } else {
-            email
-        };
-        let signature =
-            git2::Signature::new(probe_name, probe_email, &git2::Time::new(0, 0)).ok()?;
-        let mapped = map.resolve_signature(&signature).ok()?;
-        let text = |bytes: &[u8], original: &str| {
-            let s = String::from_utf8_lossy(bytes).into_owned();
-            if s == PLACEHOLDER {
-                original.to_owned()
-            } else {
-                s
-            }
-        };
-        Some((
-            text(mapped.name_bytes(), name),
-            text(mapped.email_bytes(), email),
-        ))
+        self.map.as_ref()?.map(name, email)
     }
 }

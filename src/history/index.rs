@@ -14,6 +14,7 @@ use git2::{Oid, Repository};
 use super::attestation::{attestation, Mailmapper};
 use super::facts::CommitFacts;
 use super::signature::Verifier;
+use super::trust::{self, Parentage};
 use super::{
     ChangeKind, CommitId, CommitInfo, History, HistoryError, HistoryOptions, NonMonotonic,
 };
@@ -59,6 +60,7 @@ pub(super) fn assemble(
         parent_start: Vec::with_capacity(facts.len()),
         parent_list: Vec::with_capacity(facts.len()),
         linear: true,
+        trust_changes: Vec::new(),
     };
     let Some(head) = head else {
         return Ok(history);
@@ -84,6 +86,13 @@ pub(super) fn assemble(
         history.parent_list.extend(known);
     }
     history.non_monotonic = non_monotonic(&facts, &history);
+    let parentage: Vec<Parentage> = facts
+        .iter()
+        .map(|f| Parentage {
+            first_parent: f.parents.first().copied(),
+            boundary: f.boundary,
+        })
+        .collect();
     for (pos, fact) in (0u32..).zip(facts) {
         if let Some(trailers) = fact.approval {
             let att = attestation(pos, trailers, &mut mailmap);
@@ -112,6 +121,13 @@ pub(super) fn assemble(
                 });
         }
     }
+    history.trust_changes = trust::changes(
+        repo,
+        &history,
+        &opts.trust_files,
+        opts.allowed_signers.as_deref(),
+        &parentage,
+    );
     let mut verifier = Verifier::new(repo, opts.allowed_signers.clone());
     for att in tags::read(repo, &history.by_id, &mut mailmap, &mut verifier)? {
         history.add_attestation(att, None);

@@ -6,6 +6,7 @@ use super::*;
 
 mod cached;
 mod follow;
+mod mailmap;
 mod signed;
 
 const JANE: &str = "Approved-by: Jane Doe <jane@acme.example>";
@@ -18,6 +19,7 @@ fn build_rev(repo: &TestRepo, rev: Option<&str>) -> History {
     let opts = HistoryOptions {
         rev: rev.map(str::to_owned),
         allowed_signers: Some(".govlint/allowed_signers".to_owned()),
+        trust_files: Vec::new(),
     };
     build_with(&open(repo), &opts).expect("history builds")
 }
@@ -438,6 +440,7 @@ fn detached_head_and_revisions() {
         &HistoryOptions {
             rev: Some("no-such-branch".into()),
             allowed_signers: None,
+            trust_files: Vec::new(),
         },
     )
     .err();

@@ -39,7 +39,8 @@ fn pack(dir: &Path, clause: Option<&str>) -> Audit {
         .history
         .as_ref()
         .expect("the example is a git repository");
-    let evidence = GitEvidence::new(history, &eval.records, eval.prefix.clone(), false);
+    let evidence = GitEvidence::new(history, &eval.records, eval.prefix.clone(), false)
+        .with_trust(&ws.config.allowed_signers, ws.config.key_admins.as_deref());
     let mut audit = govlint::audit::build(&eval, Some(&evidence), today, clause);
     // As `govlint audit` names it: the work tree's folder.
     audit.repository = ws
@@ -287,6 +288,8 @@ fn cli_audit_writes_each_format() {
     let j: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(j["records"].as_array().map(Vec::len), Some(37));
     assert_eq!(j, json(&pack(repo.path(), None)));
+    // The root of trust is named for the auditor to confirm (SPEC 2.3).
+    assert_eq!(j["trust_root"]["file"], ".govlint/allowed_signers", "{j:#}");
 
     let file = repo.path().join("pack.html");
     let out = repo.govlint(&[

@@ -19,3 +19,4 @@ mod edges;
 mod signatures;
 mod support;
 mod trail;
+mod trust_root;
