@@ -105,7 +105,14 @@ pub fn run(cli: Cli) -> u8 {
     // miette's own terminal sniffing would disagree with `--color` and
     // FORCE_COLOR: fatal reports follow the one policy.
     let _ = miette::set_hook(Box::new(move |_| {
-        Box::new(miette::MietteHandlerOpts::new().color(color).build())
+        // Wrap at spaces only: an id or a path is never split across lines.
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .color(color)
+                .break_words(false)
+                .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                .build(),
+        )
     }));
     match dispatch(&cli) {
         Ok(code) => code,
