@@ -44,6 +44,7 @@ mod cache;
 mod encoding;
 mod facts;
 mod index;
+mod openpgp;
 mod query;
 mod rename;
 mod repo;
@@ -74,6 +75,10 @@ pub struct HistoryOptions {
     /// (`trust.allowed_signers` in `govlint.yaml`). `None`: signatures are
     /// never verified (they are reported as rejected, with that reason).
     pub allowed_signers: Option<String>,
+    /// Repository-relative folder or file of ASCII-armoured OpenPGP public
+    /// keys (`trust.openpgp_keys`). `None`: OpenPGP signatures are never
+    /// verified (rejected, with that reason).
+    pub openpgp_keys: Option<String>,
 }
 
 /// A commit's id. Displays as the full hexadecimal id.
@@ -236,7 +241,7 @@ pub enum SignatureStatus {
         /// Why, in plain words.
         reason: String,
     },
-    /// An `OpenPGP` or X.509 signature, which govlint does not verify.
+    /// An X.509 (gpgsm) signature, which govlint does not verify.
     Unverified {
         /// `openpgp` or `x509`.
         format: String,
@@ -244,6 +249,15 @@ pub enum SignatureStatus {
 }
 
 impl SignatureStatus {
+    /// Whether this is a verified OpenPGP signature (`trust.openpgp_keys`;
+    /// its `principals` are the key's valid user-ID emails) rather than an
+    /// SSH one.
+    #[must_use]
+    pub fn is_openpgp(&self) -> bool {
+        matches!(self, SignatureStatus::Verified { fingerprint, .. }
+            if fingerprint.starts_with(openpgp::FINGERPRINT_PREFIX))
+    }
+
     /// Whether the signature is verified for a key listed for `email`
     /// (compared case-insensitively, honouring the file's `*`/`?` patterns
     /// and `!` negations).

@@ -14,6 +14,7 @@ fn opts() -> HistoryOptions {
     HistoryOptions {
         rev: None,
         allowed_signers: Some(".govlint/allowed_signers".to_owned()),
+        openpgp_keys: None,
     }
 }
 
