@@ -6,7 +6,8 @@
 //! commit as the allowed-signers file (`SignersFrom`): a key added in the
 //! approving commit cannot vouch for it. The setting names a file, or a
 //! folder whose files (at any depth) are read; every ASCII-armoured public
-//! key block in them counts, anything else is ignored. Parsed keyrings are
+//! key block in them counts, and so do binary keyrings (`gpg --export`);
+//! anything else is ignored. Parsed keyrings are
 //! cached by the id of that blob or tree.
 //!
 //! A signature is `Verified` when all of these hold: it parses as one
@@ -57,12 +58,20 @@ pub(super) struct Keyring {
 }
 
 impl Keyring {
-    /// Every armoured public key block in `texts`; blocks that do not parse
-    /// are skipped (gpg's import skips them too).
-    pub(super) fn parse<'t>(texts: impl IntoIterator<Item = &'t str>) -> Keyring {
+    /// Every armoured public key block in `files`, and the keys of files
+    /// that are binary keyrings (`gpg --export` without `--armor`); blocks
+    /// that do not parse are skipped (gpg's import skips them too).
+    pub(super) fn parse<'f>(files: impl IntoIterator<Item = &'f [u8]>) -> Keyring {
         let mut keys = Vec::new();
-        for text in texts {
-            let mut rest = text;
+        for bytes in files {
+            if starts_with_public_key_packet(bytes) {
+                if let Ok(parsed) = SignedPublicKey::from_bytes_many(bytes) {
+                    keys.extend(parsed.flatten());
+                }
+                continue;
+            }
+            let text = String::from_utf8_lossy(bytes);
+            let mut rest: &str = &text;
             while let Some(start) = rest.find(KEY_BEGIN) {
                 let block = &rest[start..];
                 let end = block
@@ -160,14 +169,29 @@ impl Keyrings {
             }
             _ => return Err(not_there()),
         }
-        let mut texts = Vec::with_capacity(blobs.len());
+        let mut files = Vec::with_capacity(blobs.len());
         for id in blobs {
-            let blob = repo.find_blob(id).map_err(|_| not_there())?;
-            texts.push(String::from_utf8_lossy(blob.content()).into_owned());
+            files.push(repo.find_blob(id).map_err(|_| not_there())?);
         }
-        let parsed = Rc::new(Keyring::parse(texts.iter().map(String::as_str)));
+        let parsed = Rc::new(Keyring::parse(files.iter().map(git2::Blob::content)));
         self.cache.insert(entry.id(), Rc::clone(&parsed));
         Ok(parsed)
+    }
+}
+
+/// Whether `bytes` start with an OpenPGP public-key packet header (old or
+/// new format, tag 6): a binary keyring.
+fn starts_with_public_key_packet(bytes: &[u8]) -> bool {
+    match bytes.first() {
+        Some(&b) if b & 0x80 != 0 => {
+            let tag = if b & 0x40 != 0 {
+                b & 0x3f
+            } else {
+                (b >> 2) & 0x0f
+            };
+            tag == 6
+        }
+        _ => false,
     }
 }
 
@@ -505,6 +529,11 @@ mod tests {
 
     #[test]
     fn text_without_key_blocks_is_an_empty_keyring() {
-        assert!(Keyring::parse(["# keys\nnot a key\n"]).keys.is_empty());
+        assert!(Keyring::parse([&b"# keys\nnot a key\n"[..]])
+            .keys
+            .is_empty());
+        assert!(starts_with_public_key_packet(&[0x99, 0x01, 0x0d]));
+        assert!(starts_with_public_key_packet(&[0xc6, 0x33]));
+        assert!(!starts_with_public_key_packet(b"-----BEGIN"));
     }
 }
