@@ -106,6 +106,19 @@ impl GnupgHome {
     /// 1 compromised, 2 superseded, 3 no longer used). `--gen-revoke` will
     /// not run with `--batch`; `--no-tty` and `--command-fd` answer it.
     fn revocation(&self, fpr: &str, reason: &str) -> String {
+        self.answer(
+            &["--armor", "--gen-revoke", fpr],
+            &format!("y\n{reason}\nlost\n\ny\n"),
+        )
+    }
+
+    /// Revokes `fpr`'s first subkey (`--edit-key`, answered on stdin).
+    fn revoke_first_subkey(&self, fpr: &str) {
+        self.answer(&["--edit-key", fpr], "key 1\nrevkey\ny\n0\n\ny\nsave\n");
+    }
+
+    /// Runs an interactive gpg command with `answers` on `--command-fd`.
+    fn answer(&self, args: &[&str], answers: &str) -> String {
         use std::io::Write;
         let mut child = Command::new("gpg")
             .env("GNUPGHOME", self.path())
@@ -116,13 +129,13 @@ impl GnupgHome {
                 "--passphrase",
                 "",
             ])
-            .args(["--command-fd", "0", "--armor", "--gen-revoke", fpr])
+            .args(["--command-fd", "0"])
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("gpg runs");
-        let answers = format!("y\n{reason}\nlost\n\ny\n");
         child
             .stdin
             .take()
@@ -132,10 +145,21 @@ impl GnupgHome {
         let out = child.wait_with_output().expect("gpg finishes");
         assert!(
             out.status.success(),
-            "{}",
+            "gpg {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `gpg --export` without `--armor`: a binary keyring.
+    fn export_binary(&self, fpr: &str) -> Vec<u8> {
+        let out = Command::new("gpg")
+            .env("GNUPGHOME", self.path())
+            .args(["--batch", "--export", fpr])
+            .output()
+            .expect("gpg runs");
+        assert!(out.status.success() && !out.stdout.is_empty(), "{out:?}");
+        out.stdout
     }
 
     fn export(&self, fpr: &str) -> String {
@@ -355,11 +379,52 @@ fn openpgp_verdicts_equal_git_verify_commit_and_verify_tag() {
     .replace(":-----BEGIN", "-----BEGIN");
     scratch.gpg_stdin(&["--import"], cert.as_bytes());
 
-    let trusted = [&ed, &rsa, &sub, &bob, &expired, &lapsed, &later, &moved];
+    // A signing subkey that expired (made on 2025-05-01 for 30 days), and
+    // one revoked in a copy of the signer's home (the signer can still sign).
+    let subexp = signer.gen(
+        &old,
+        "Jane Sub Old <jane@acme.example>",
+        "ed25519",
+        "cert",
+        "never",
+    );
+    signer.gpg(&[
+        "--faked-system-time",
+        "20250501T120000",
+        "--quick-add-key",
+        &subexp,
+        "ed25519",
+        "sign",
+        "30d",
+    ]);
+    let subrev = signer.gen(
+        &[],
+        "Jane Sub Lost <jane@acme.example>",
+        "ed25519",
+        "cert",
+        "never",
+    );
+    signer.gpg(&["--quick-add-key", &subrev, "ed25519", "sign", "never"]);
+    let revoker = GnupgHome::new();
+    revoker.gpg_stdin(
+        &["--import"],
+        signer
+            .gpg(&["--armor", "--export-secret-keys", &subrev])
+            .as_bytes(),
+    );
+    revoker.revoke_first_subkey(&subrev);
+
+    let trusted = [&ed, &sub, &bob, &expired, &lapsed, &later, &moved, &subexp];
     for fpr in trusted {
         repo.write(&format!("{KEYS}/{fpr}.asc"), &signer.export(fpr));
     }
+    // In a subfolder, as a binary keyring.
+    repo.write_bytes(
+        &format!("{KEYS}/rsa/{rsa}.gpg"),
+        &signer.export_binary(&rsa),
+    );
     repo.write(&format!("{KEYS}/{revoked}.asc"), &scratch.export(&revoked));
+    repo.write(&format!("{KEYS}/{subrev}.asc"), &revoker.export(&subrev));
     let keys_commit = commit(&repo, "Trust approvers' OpenPGP keys", CLERK, "2025-06-10").run();
 
     let mut cases = Vec::new();
@@ -383,7 +448,7 @@ fn openpgp_verdicts_equal_git_verify_commit_and_verify_tag() {
         false,
     );
     case(
-        "rsa3072",
+        "rsa3072 (binary keyring in a subfolder)",
         approve(&repo, &signer, &gpg, &rsa, "2026-01-06"),
         false,
     );
@@ -437,6 +502,16 @@ fn openpgp_verdicts_equal_git_verify_commit_and_verify_tag() {
     scratch.gpg_stdin(&["--import"], signer.revocation(&later, "1").as_bytes());
     repo.write(&format!("{KEYS}/{later}.asc"), &scratch.export(&later));
     commit(&repo, "Revoke Jane's lost laptop key", CLERK, "2026-01-16").run();
+    case(
+        "expired signing subkey",
+        approve(&repo, &signer, &in_may, &subexp, "2026-01-18"),
+        false,
+    );
+    case(
+        "revoked signing subkey",
+        approve(&repo, &signer, &gpg, &subrev, "2026-01-19"),
+        false,
+    );
 
     // A signed tag on the commit that added the keys.
     let tag_message = format!(
@@ -475,7 +550,7 @@ fn openpgp_verdicts_equal_git_verify_commit_and_verify_tag() {
 
     // A tampered commit: a good ed25519 approval whose message was changed
     // afterwards, its signature kept, in place of the original.
-    let valid = approve(&repo, &signer, &gpg, &ed, "2026-01-17");
+    let valid = approve(&repo, &signer, &gpg, &ed, "2026-01-20");
     let raw =
         raw_commit(&repo, &valid).replace("Approve the policy", "Approve the policy, version 2");
     let id = crate::support::git::write_commit_object(repo.path(), raw.as_bytes());
@@ -489,9 +564,8 @@ fn openpgp_verdicts_equal_git_verify_commit_and_verify_tag() {
 
     // The verifying keyring: exactly the files under trust.openpgp_keys.
     let verify = GnupgHome::new();
-    for entry in std::fs::read_dir(repo.path().join(KEYS)).expect("keys") {
-        let text = std::fs::read(entry.expect("entry").path()).expect("key file");
-        verify.gpg_stdin(&["--import"], &text);
+    for file in key_files(&repo.path().join(KEYS)) {
+        verify.gpg_stdin(&["--import"], &std::fs::read(file).expect("key file"));
     }
 
     let trail = log_json(&repo);
@@ -613,4 +687,18 @@ fn one_file_of_keys_x509_and_no_keys_configured() {
         note.contains("trust.openpgp_keys is not configured"),
         "{note}"
     );
+}
+
+/// Every file under `dir`, at any depth.
+fn key_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(key_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
