@@ -113,7 +113,8 @@ pub struct Config {
     pub minimum_strength: Strength,
     /// Repo-relative path of the revoked keys (`trust.revoked_keys`), if any.
     pub revoked_keys: Option<String>,
-    /// Repo-relative path of the OpenPGP keys (`trust.openpgp_keys`), if any.
+    /// Repo-relative folder or file of ASCII-armoured (or binary) OpenPGP
+    /// public keys (`trust.openpgp_keys`), if any.
     pub openpgp_keys: Option<String>,
     /// The role whose members must sign every change to the trust files
     /// (`trust.key_admins`, SPEC 2.3); `None`: changes are not governed.

@@ -45,6 +45,7 @@ mod encoding;
 mod facts;
 mod index;
 mod mailmap;
+mod openpgp;
 mod query;
 mod rename;
 mod repo;
@@ -82,6 +83,10 @@ pub struct HistoryOptions {
     /// `govlint.yaml`. Their changes are listed by
     /// [`History::trust_changes`]; empty: none are.
     pub trust_files: Vec<String>,
+    /// Repository-relative folder or file of ASCII-armoured OpenPGP public
+    /// keys (`trust.openpgp_keys`). `None`: OpenPGP signatures are never
+    /// verified (rejected, with that reason).
+    pub openpgp_keys: Option<String>,
 }
 
 /// A commit's id. Displays as the full hexadecimal id.
@@ -244,7 +249,7 @@ pub enum SignatureStatus {
         /// Why, in plain words.
         reason: String,
     },
-    /// An `OpenPGP` or X.509 signature, which govlint does not verify.
+    /// An X.509 (gpgsm) signature, which govlint does not verify.
     Unverified {
         /// `openpgp` or `x509`.
         format: String,
@@ -252,6 +257,15 @@ pub enum SignatureStatus {
 }
 
 impl SignatureStatus {
+    /// Whether this is a verified OpenPGP signature (`trust.openpgp_keys`;
+    /// its `principals` are the key's valid user-ID emails) rather than an
+    /// SSH one.
+    #[must_use]
+    pub fn is_openpgp(&self) -> bool {
+        matches!(self, SignatureStatus::Verified { fingerprint, .. }
+            if fingerprint.starts_with(openpgp::FINGERPRINT_PREFIX))
+    }
+
     /// Whether the signature is verified for a key listed for `email`
     /// (compared case-insensitively, honouring the file's `*`/`?` patterns
     /// and `!` negations).

@@ -234,15 +234,24 @@ impl<'a> GitEvidence<'a> {
             return "the commit is dated before its parent (backdated): not trusted".to_owned();
         }
         match (&event.signature, strength) {
+            (status, Strength::Signed) if status.is_openpgp() => {
+                "OpenPGP signature verified against trust.openpgp_keys".to_owned()
+            }
             (_, Strength::Signed) => {
                 "signature verified against the allowed-signers file".to_owned()
             }
             (SignatureStatus::Rejected { reason }, _) => {
                 format!("signature not accepted ({reason})")
             }
+            (SignatureStatus::Unverified { format }, _) if format == "x509" => {
+                "X.509 signature present, not verified (govlint verifies SSH and OpenPGP signatures only)".to_owned()
+            }
             (SignatureStatus::Unverified { format }, _) => {
                 format!("{format} signature present but not verified")
             }
+            (status, _) if status.is_openpgp() => format!(
+                "OpenPGP signature verified, but no key for the {who}'s email: the key has no valid user ID with it"
+            ),
             (SignatureStatus::Verified { .. }, _) => {
                 format!("signed, but the key is not listed for the {who}'s email")
             }

@@ -34,7 +34,8 @@ use codec::{Reader, Writer};
 
 const MAGIC: &[u8] = b"govlint-history-cache\n";
 /// Bump on any change to the encoding or to what a walk records.
-const VERSION: u32 = 1;
+/// 2: OpenPGP signatures are verified (`trust.openpgp_keys`).
+const VERSION: u32 = 2;
 
 /// The cache folder, unless disabled by `GOVLINT_NO_CACHE` or no home is
 /// known.
@@ -53,6 +54,7 @@ pub(super) fn dir() -> Option<PathBuf> {
 pub(super) struct Key {
     repo: String,
     signers: String,
+    openpgp: String,
     shallow: Oid,
 }
 
@@ -63,12 +65,13 @@ impl Key {
         Key {
             repo: path.to_string_lossy().into_owned(),
             signers: opts.allowed_signers.clone().unwrap_or_default(),
+            openpgp: opts.openpgp_keys.clone().unwrap_or_default(),
             shallow: hash(shallow_file.as_bytes()),
         }
     }
 
     fn file(&self, dir: &Path) -> PathBuf {
-        let name = hash(format!("{}\n{}", self.repo, self.signers).as_bytes());
+        let name = hash(format!("{}\n{}\n{}", self.repo, self.signers, self.openpgp).as_bytes());
         dir.join(format!("{name}.bin"))
     }
 }
@@ -84,7 +87,11 @@ pub(super) fn load(dir: &Path, key: &Key) -> Option<(Oid, Vec<CommitFacts>)> {
     if r.raw(MAGIC.len())? != MAGIC || r.u32()? != VERSION {
         return None;
     }
-    if r.str()? != key.repo || r.str()? != key.signers || r.oid()? != key.shallow {
+    if r.str()? != key.repo
+        || r.str()? != key.signers
+        || r.str()? != key.openpgp
+        || r.oid()? != key.shallow
+    {
         return None;
     }
     let head = r.oid()?;
@@ -109,6 +116,7 @@ pub(super) fn store(
     w.u32(VERSION);
     w.str(&key.repo);
     w.str(&key.signers);
+    w.str(&key.openpgp);
     w.oid(key.shallow);
     w.oid(head);
     w.len(facts.len());

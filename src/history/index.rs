@@ -128,7 +128,8 @@ pub(super) fn assemble(
         opts.allowed_signers.as_deref(),
         &parentage,
     );
-    let mut verifier = Verifier::new(repo, opts.allowed_signers.clone());
+    let mut verifier = Verifier::new(repo, opts.allowed_signers.clone())
+        .with_openpgp_keys(opts.openpgp_keys.clone());
     for att in tags::read(repo, &history.by_id, &mut mailmap, &mut verifier)? {
         history.add_attestation(att, None);
     }

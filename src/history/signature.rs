@@ -13,7 +13,9 @@
 //! from the commit's first parent (a key added in the same commit cannot
 //! vouch for it; a root commit has none), and for a tag from the tagged
 //! commit (the tag is made after it). Parsed files are cached by blob id.
-//! `OpenPGP` and X.509 signatures are reported as present but unverified.
+//! `OpenPGP` signatures are verified against `trust.openpgp_keys`, read from
+//! the same commit (`openpgp.rs`); X.509 signatures are reported as present
+//! but unverified.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -23,6 +25,7 @@ use git2::{ErrorCode, Oid, Repository};
 use ssh_key::{HashAlg, PublicKey, SshSig};
 
 use super::allowed_signers::AllowedSigners;
+use super::openpgp::Keyrings;
 use super::SignatureStatus;
 
 const SSH_BEGIN: &[u8] = b"-----BEGIN SSH SIGNATURE-----";
@@ -48,6 +51,7 @@ pub(super) struct Verifier<'r> {
     repo: &'r Repository,
     file: Option<String>,
     cache: HashMap<Oid, Rc<AllowedSigners>>,
+    openpgp: Keyrings,
 }
 
 impl<'r> Verifier<'r> {
@@ -58,7 +62,15 @@ impl<'r> Verifier<'r> {
             repo,
             file,
             cache: HashMap::new(),
+            openpgp: Keyrings::new(None),
         }
+    }
+
+    /// Verifies OpenPGP signatures against `keys`, the repository-relative
+    /// file or folder of armoured public keys (`trust.openpgp_keys`).
+    pub(super) fn with_openpgp_keys(mut self, keys: Option<String>) -> Self {
+        self.openpgp = Keyrings::new(keys);
+        self
     }
 
     /// The status of commit `id`'s signature, made at `time`.
@@ -88,9 +100,9 @@ impl<'r> Verifier<'r> {
     ) -> SignatureStatus {
         let signature = trim_start(signature);
         if PGP_BEGIN.iter().any(|b| signature.starts_with(b)) {
-            return SignatureStatus::Unverified {
-                format: "openpgp".to_owned(),
-            };
+            return self
+                .openpgp
+                .verify(self.repo, signature, payload, signers, time);
         }
         if signature.starts_with(X509_BEGIN) {
             return SignatureStatus::Unverified {

@@ -20,6 +20,7 @@ fn build_rev(repo: &TestRepo, rev: Option<&str>) -> History {
         rev: rev.map(str::to_owned),
         allowed_signers: Some(".govlint/allowed_signers".to_owned()),
         trust_files: Vec::new(),
+        openpgp_keys: Some(".govlint/openpgp".to_owned()),
     };
     build_with(&open(repo), &opts).expect("history builds")
 }
@@ -441,6 +442,7 @@ fn detached_head_and_revisions() {
             rev: Some("no-such-branch".into()),
             allowed_signers: None,
             trust_files: Vec::new(),
+            openpgp_keys: None,
         },
     )
     .err();

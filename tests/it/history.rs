@@ -16,6 +16,7 @@ mod branches;
 mod content;
 mod duties;
 mod edges;
+mod openpgp;
 mod signatures;
 mod support;
 mod trail;

@@ -15,6 +15,7 @@ fn opts() -> HistoryOptions {
         rev: None,
         allowed_signers: Some(".govlint/allowed_signers".to_owned()),
         trust_files: Vec::new(),
+        openpgp_keys: None,
     }
 }
 
