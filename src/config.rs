@@ -109,6 +109,9 @@ pub struct Config {
     pub severity: BTreeMap<String, Level>,
     /// Repo-relative path of the OpenSSH allowed-signers file.
     pub allowed_signers: String,
+    /// Repo-relative path of the revoked SSH keys (a KRL or a list of
+    /// public keys), if any.
+    pub revoked_keys: Option<String>,
     /// Default strength demanded by approval checks (`self` when unset).
     pub minimum_strength: Strength,
     pub allow_shallow: bool,
@@ -163,6 +166,7 @@ impl Config {
             allowed_signers: trust
                 .allowed_signers
                 .unwrap_or_else(|| ".govlint/allowed_signers".to_owned()),
+            revoked_keys: trust.revoked_keys,
             minimum_strength: trust.minimum_strength.unwrap_or_default(),
             allow_shallow: raw.history.and_then(|h| h.allow_shallow).unwrap_or(false),
             max_file_bytes: raw
@@ -328,6 +332,7 @@ struct RawRecords {
 #[serde(deny_unknown_fields)]
 struct RawTrust {
     allowed_signers: Option<String>,
+    revoked_keys: Option<String>,
     minimum_strength: Option<Strength>,
 }
 

@@ -44,6 +44,7 @@ mod cache;
 mod encoding;
 mod facts;
 mod index;
+mod krl;
 mod query;
 mod rename;
 mod repo;
@@ -74,6 +75,10 @@ pub struct HistoryOptions {
     /// (`trust.allowed_signers` in `govlint.yaml`). `None`: signatures are
     /// never verified (they are reported as rejected, with that reason).
     pub allowed_signers: Option<String>,
+    /// Repository-relative path of the revoked SSH keys, a KRL or a list of
+    /// public keys (`trust.revoked_keys`, git's `gpg.ssh.revocationFile`),
+    /// read where the allowed-signers file is read. `None`: none.
+    pub revoked_keys: Option<String>,
 }
 
 /// A commit's id. Displays as the full hexadecimal id.
@@ -226,7 +231,9 @@ pub enum SignatureStatus {
     /// patterns that the file lists for that key: match the approver's
     /// email with [`SignatureStatus::allows`].
     Verified {
-        /// The principals (emails or `*`/`?` patterns) listed for the key.
+        /// The principals listed for the key, one OpenSSH pattern list per
+        /// allowed-signers line that accepts it (for a certificate: its
+        /// principals that the `cert-authority` line accepts).
         principals: Vec<String>,
         /// The key's fingerprint, `SHA256:…`.
         fingerprint: String,
@@ -244,9 +251,10 @@ pub enum SignatureStatus {
 }
 
 impl SignatureStatus {
-    /// Whether the signature is verified for a key listed for `email`
-    /// (compared case-insensitively, honouring the file's `*`/`?` patterns
-    /// and `!` negations).
+    /// Whether the signature is verified for a key listed for `email`, as
+    /// `ssh-keygen -Y verify -I EMAIL` decides it: each principal entry is
+    /// an OpenSSH pattern list (`*`, `?`, `!` negation over the whole list,
+    /// case-sensitive, nothing trimmed).
     #[must_use]
     pub fn allows(&self, email: &str) -> bool {
         match self {

@@ -202,6 +202,7 @@ impl HistoryJob {
                     _ => None,
                 },
                 allowed_signers: Some(ws.config.allowed_signers.clone()),
+                revoked_keys: ws.config.revoked_keys.clone(),
             },
             allow_shallow: opts.allow_shallow || ws.config.allow_shallow,
         }

@@ -112,7 +112,8 @@ pub(super) fn assemble(
                 });
         }
     }
-    let mut verifier = Verifier::new(repo, opts.allowed_signers.clone());
+    let mut verifier = Verifier::new(repo, opts.allowed_signers.clone())
+        .with_revoked_keys(opts.revoked_keys.clone());
     for att in tags::read(repo, &history.by_id, &mut mailmap, &mut verifier)? {
         history.add_attestation(att, None);
     }

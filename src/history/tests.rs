@@ -18,6 +18,7 @@ fn build_rev(repo: &TestRepo, rev: Option<&str>) -> History {
     let opts = HistoryOptions {
         rev: rev.map(str::to_owned),
         allowed_signers: Some(".govlint/allowed_signers".to_owned()),
+        revoked_keys: Some(".govlint/revoked_keys".to_owned()),
     };
     build_with(&open(repo), &opts).expect("history builds")
 }
@@ -438,6 +439,7 @@ fn detached_head_and_revisions() {
         &HistoryOptions {
             rev: Some("no-such-branch".into()),
             allowed_signers: None,
+            revoked_keys: None,
         },
     )
     .err();

@@ -85,7 +85,8 @@ pub(super) fn walk(
         walk.hide(base)?;
     }
     let order = walk.collect::<Result<Vec<Oid>, _>>()?;
-    let mut verifier = Verifier::new(repo, opts.allowed_signers.clone());
+    let mut verifier = Verifier::new(repo, opts.allowed_signers.clone())
+        .with_revoked_keys(opts.revoked_keys.clone());
     let mut facts = Vec::with_capacity(order.len());
     for id in order {
         facts.push(read_commit(repo, id, boundaries, &mut verifier)?);

@@ -14,6 +14,7 @@ fn opts() -> HistoryOptions {
     HistoryOptions {
         rev: None,
         allowed_signers: Some(".govlint/allowed_signers".to_owned()),
+        revoked_keys: None,
     }
 }
 
