@@ -17,5 +17,6 @@ mod content;
 mod duties;
 mod edges;
 mod signatures;
+mod ssh_differential;
 mod support;
 mod trail;
