@@ -277,3 +277,91 @@ impl<'b> Reader<'b> {
         self.take(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEhQiHNRgNlkgygHpDQbC+MvtI7N30AWD6uTDWvFZ3/v";
+
+    fn key() -> Signer {
+        Signer::Key(
+            PublicKey::from_openssh(KEY)
+                .expect("key")
+                .key_data()
+                .clone(),
+        )
+    }
+
+    fn string(bytes: &[u8]) -> Vec<u8> {
+        let mut out = u32::try_from(bytes.len())
+            .expect("short")
+            .to_be_bytes()
+            .to_vec();
+        out.extend_from_slice(bytes);
+        out
+    }
+
+    /// A KRL with these `(type, data)` sections.
+    fn krl(sections: &[(u8, Vec<u8>)]) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend(1u32.to_be_bytes());
+        out.extend([0u8; 24]);
+        out.extend(string(b""));
+        out.extend(string(b"comment"));
+        for (kind, data) in sections {
+            out.push(*kind);
+            out.extend(string(data));
+        }
+        out
+    }
+
+    #[test]
+    fn plain_lists_revoke_their_keys() {
+        let listed = Revoked::parse(format!("# old keys\n\n  {KEY} laptop\n").as_bytes());
+        assert!(listed.refusal(&key()).expect("revoked").contains("revoked"));
+        assert!(Revoked::parse(b"# nothing\n").refusal(&key()).is_none());
+        let junk = Revoked::parse(b"not a key\n");
+        assert!(junk
+            .refusal(&key())
+            .expect("unreadable")
+            .contains("cannot be read"));
+    }
+
+    #[test]
+    fn krl_sections() {
+        let blob = blob(key().key()).expect("blob");
+        let explicit = krl(&[(2, string(&blob))]);
+        assert!(Revoked::parse(&explicit).refusal(&key()).is_some());
+        let by_hash = krl(&[(5, string(&Sha256::digest(&blob)))]);
+        assert!(Revoked::parse(&by_hash).refusal(&key()).is_some());
+        let other = krl(&[(3, string(&[0u8; 20]))]);
+        assert!(Revoked::parse(&other).refusal(&key()).is_none());
+        let mut critical = string(b"x@example.org");
+        critical.push(1);
+        critical.extend(string(b""));
+        assert!(matches!(
+            Revoked::parse(&krl(&[(255, critical)])),
+            Revoked::Unreadable(_)
+        ));
+        assert!(matches!(
+            Revoked::parse(&krl(&[(4, string(b"sig"))])),
+            Revoked::Unreadable(_)
+        ));
+    }
+
+    #[test]
+    fn serial_bitmaps_count_from_the_last_byte() {
+        // Serials 100 + {1, 9, 16}: bits 1 and 9 and 16 of a big-endian mpint.
+        let mut bitmap = 100u64.to_be_bytes().to_vec();
+        bitmap.extend(string(&[0b0000_0001, 0b0000_0010, 0b0000_0010]));
+        let mut section = string(b"");
+        section.extend(string(b""));
+        section.push(0x22);
+        section.extend(string(&bitmap));
+        let (ca, revoked) = parse_cert_section(&mut Reader(&section)).expect("parses");
+        assert!(ca.is_empty());
+        assert_eq!(revoked.serials, [(101, 101), (109, 109), (116, 116)]);
+    }
+}
