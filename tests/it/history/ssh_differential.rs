@@ -49,6 +49,7 @@ impl Keys {
             ("p384", &["-t", "ecdsa", "-b", "384"]),
             ("p521", &["-t", "ecdsa", "-b", "521"]),
             ("rsa", &["-t", "rsa", "-b", "3072"]),
+            ("dsa", &["-t", "dsa"]),
             ("mallory", &["-t", "ed25519"]),
             ("ca", &["-t", "ed25519"]),
             ("cert-jane", &["-t", "ed25519"]),
@@ -227,6 +228,7 @@ fn corpus(k: &Keys) -> Vec<Case> {
         case("ecdsa p384", "p384", jane("p384")),
         case("ecdsa p521", "p521", jane("p521")),
         case("rsa (rsa-sha2-512)", "rsa", jane("rsa")),
+        case("dsa (ssh-dss)", "dsa", jane("dsa")),
         case("unlisted key", "mallory", jane("ed25519")).reason("not listed"),
         case(
             "listed for bob only",
