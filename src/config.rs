@@ -109,10 +109,11 @@ pub struct Config {
     pub severity: BTreeMap<String, Level>,
     /// Repo-relative path of the OpenSSH allowed-signers file.
     pub allowed_signers: String,
+    /// Repo-relative path of the revoked SSH keys (a KRL or a list of
+    /// public keys), if any.
+    pub revoked_keys: Option<String>,
     /// Default strength demanded by approval checks (`self` when unset).
     pub minimum_strength: Strength,
-    /// Repo-relative path of the revoked keys (`trust.revoked_keys`), if any.
-    pub revoked_keys: Option<String>,
     /// Repo-relative folder or file of ASCII-armoured (or binary) OpenPGP
     /// public keys (`trust.openpgp_keys`), if any.
     pub openpgp_keys: Option<String>,
@@ -171,8 +172,8 @@ impl Config {
             allowed_signers: trust
                 .allowed_signers
                 .unwrap_or_else(|| ".govlint/allowed_signers".to_owned()),
-            minimum_strength: trust.minimum_strength.unwrap_or_default(),
             revoked_keys: trust.revoked_keys,
+            minimum_strength: trust.minimum_strength.unwrap_or_default(),
             openpgp_keys: trust.openpgp_keys,
             key_admins: trust.key_admins,
             allow_shallow: raw.history.and_then(|h| h.allow_shallow).unwrap_or(false),
@@ -339,8 +340,8 @@ struct RawRecords {
 #[serde(deny_unknown_fields)]
 struct RawTrust {
     allowed_signers: Option<String>,
-    minimum_strength: Option<Strength>,
     revoked_keys: Option<String>,
+    minimum_strength: Option<Strength>,
     openpgp_keys: Option<String>,
     key_admins: Option<String>,
 }

@@ -44,6 +44,7 @@ mod cache;
 mod encoding;
 mod facts;
 mod index;
+mod krl;
 mod mailmap;
 mod openpgp;
 mod query;
@@ -87,6 +88,10 @@ pub struct HistoryOptions {
     /// keys (`trust.openpgp_keys`). `None`: OpenPGP signatures are never
     /// verified (rejected, with that reason).
     pub openpgp_keys: Option<String>,
+    /// Repository-relative path of the revoked SSH keys, a KRL or a list of
+    /// public keys (`trust.revoked_keys`, git's `gpg.ssh.revocationFile`),
+    /// read where the allowed-signers file is read. `None`: none.
+    pub revoked_keys: Option<String>,
 }
 
 /// A commit's id. Displays as the full hexadecimal id.
@@ -239,7 +244,9 @@ pub enum SignatureStatus {
     /// patterns that the file lists for that key: match the approver's
     /// email with [`SignatureStatus::allows`].
     Verified {
-        /// The principals (emails or `*`/`?` patterns) listed for the key.
+        /// The principals listed for the key, one OpenSSH pattern list per
+        /// allowed-signers line that accepts it (for a certificate: its
+        /// principals that the `cert-authority` line accepts).
         principals: Vec<String>,
         /// The key's fingerprint, `SHA256:…`.
         fingerprint: String,
@@ -266,9 +273,10 @@ impl SignatureStatus {
             if fingerprint.starts_with(openpgp::FINGERPRINT_PREFIX))
     }
 
-    /// Whether the signature is verified for a key listed for `email`
-    /// (compared case-insensitively, honouring the file's `*`/`?` patterns
-    /// and `!` negations).
+    /// Whether the signature is verified for a key listed for `email`, as
+    /// `ssh-keygen -Y verify -I EMAIL` decides it: each principal entry is
+    /// an OpenSSH pattern list (`*`, `?`, `!` negation over the whole list,
+    /// case-sensitive, nothing trimmed).
     #[must_use]
     pub fn allows(&self, email: &str) -> bool {
         match self {

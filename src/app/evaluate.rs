@@ -207,6 +207,7 @@ impl HistoryJob {
                 allowed_signers: Some(ws.config.allowed_signers.clone()),
                 trust_files: trust_files(ws),
                 openpgp_keys: ws.config.openpgp_keys.clone(),
+                revoked_keys: ws.config.revoked_keys.clone(),
             },
             allow_shallow: opts.allow_shallow || ws.config.allow_shallow,
         }

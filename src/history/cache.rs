@@ -34,7 +34,8 @@ use codec::{Reader, Writer};
 
 const MAGIC: &[u8] = b"govlint-history-cache\n";
 /// Bump on any change to the encoding or to what a walk records.
-/// 2: OpenPGP signatures are verified (`trust.openpgp_keys`).
+/// 2: OpenPGP signatures are verified (`trust.openpgp_keys`), SSH ones as
+/// git does with the revoked keys (`trust.revoked_keys`).
 const VERSION: u32 = 2;
 
 /// The cache folder, unless disabled by `GOVLINT_NO_CACHE` or no home is
@@ -64,7 +65,11 @@ impl Key {
         let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         Key {
             repo: path.to_string_lossy().into_owned(),
-            signers: opts.allowed_signers.clone().unwrap_or_default(),
+            signers: format!(
+                "{}\n{}",
+                opts.allowed_signers.as_deref().unwrap_or_default(),
+                opts.revoked_keys.as_deref().unwrap_or_default()
+            ),
             openpgp: opts.openpgp_keys.clone().unwrap_or_default(),
             shallow: hash(shallow_file.as_bytes()),
         }

@@ -129,7 +129,8 @@ pub(super) fn assemble(
         &parentage,
     );
     let mut verifier = Verifier::new(repo, opts.allowed_signers.clone())
-        .with_openpgp_keys(opts.openpgp_keys.clone());
+        .with_openpgp_keys(opts.openpgp_keys.clone())
+        .with_revoked_keys(opts.revoked_keys.clone());
     for att in tags::read(repo, &history.by_id, &mut mailmap, &mut verifier)? {
         history.add_attestation(att, None);
     }

@@ -430,7 +430,9 @@ fn user_valid(key: &SignedPublicKey, user: &SignedUser, time: i64) -> bool {
 }
 
 /// The address in a user ID: inside the last `<…>`, or the whole user ID
-/// when it is a bare address (gpg's `--quick-gen-key jane@acme.example`).
+/// when it is a bare address (gpg's `--quick-gen-key jane@acme.example`),
+/// lower-cased as approvers' emails are (principal matching is
+/// case-sensitive, as OpenSSH's is).
 fn email_of(uid: &str) -> Option<String> {
     let addr = match (uid.rfind('<'), uid.rfind('>')) {
         (Some(open), Some(close)) if open < close => &uid[open + 1..close],
@@ -440,7 +442,7 @@ fn email_of(uid: &str) -> Option<String> {
         && !addr
             .chars()
             .any(|c| c.is_whitespace() || matches!(c, '*' | '?' | '!' | ',' | '<' | '>'));
-    usable.then(|| addr.to_owned())
+    usable.then(|| addr.to_lowercase())
 }
 
 /// The revocation among `sigs` that applies at `time`, as text for the note
@@ -521,6 +523,10 @@ mod tests {
         assert_eq!(
             email_of("jane@acme.example").as_deref(),
             Some("jane@acme.example")
+        );
+        assert_eq!(
+            email_of("Jane Doe <Jane.Doe@Acme.Example>").as_deref(),
+            Some("jane.doe@acme.example")
         );
         assert_eq!(email_of("Jane Doe"), None);
         assert_eq!(email_of("Any <*@acme.example>"), None);

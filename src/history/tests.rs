@@ -21,6 +21,7 @@ fn build_rev(repo: &TestRepo, rev: Option<&str>) -> History {
         allowed_signers: Some(".govlint/allowed_signers".to_owned()),
         trust_files: Vec::new(),
         openpgp_keys: Some(".govlint/openpgp".to_owned()),
+        revoked_keys: Some(".govlint/revoked_keys".to_owned()),
     };
     build_with(&open(repo), &opts).expect("history builds")
 }
@@ -443,6 +444,7 @@ fn detached_head_and_revisions() {
             allowed_signers: None,
             trust_files: Vec::new(),
             openpgp_keys: None,
+            revoked_keys: None,
         },
     )
     .err();

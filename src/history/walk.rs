@@ -86,7 +86,8 @@ pub(super) fn walk(
     }
     let order = walk.collect::<Result<Vec<Oid>, _>>()?;
     let mut verifier = Verifier::new(repo, opts.allowed_signers.clone())
-        .with_openpgp_keys(opts.openpgp_keys.clone());
+        .with_openpgp_keys(opts.openpgp_keys.clone())
+        .with_revoked_keys(opts.revoked_keys.clone());
     let mut facts = Vec::with_capacity(order.len());
     for id in order {
         facts.push(read_commit(repo, id, boundaries, &mut verifier)?);

@@ -18,6 +18,7 @@ mod duties;
 mod edges;
 mod openpgp;
 mod signatures;
+mod ssh_differential;
 mod support;
 mod trail;
 mod trust_root;

@@ -16,6 +16,7 @@ fn opts() -> HistoryOptions {
         allowed_signers: Some(".govlint/allowed_signers".to_owned()),
         trust_files: Vec::new(),
         openpgp_keys: None,
+        revoked_keys: None,
     }
 }
 

@@ -61,7 +61,9 @@ fn a_listed_key_verifies() {
         }
         other => panic!("not verified: {other:?}"),
     }
-    assert!(status.allows("Jane@Acme.example"));
+    // OpenSSH matches principals case-sensitively (`match_pattern_list(.., 0)`).
+    assert!(status.allows("jane@acme.example"));
+    assert!(!status.allows("Jane@Acme.example"));
     assert!(!status.allows("mallory@acme.example"));
 }
 
