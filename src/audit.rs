@@ -21,6 +21,7 @@
 //! - which records evidence a clause item is decided by kind (`clause.rs`).
 
 mod clause;
+mod escape;
 mod fingerprint;
 mod html;
 mod item;

@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape::esc;
 use super::render::{Markup, Paragraph, Tone};
 use super::{Audit, ClauseStatus};
 
@@ -277,22 +278,6 @@ fn keep_dates_whole(escaped: &str) -> String {
         }
     }
     out.push_str(&escaped[copied..]);
-    out
-}
-
-/// Text for HTML content and quoted attribute values.
-pub(super) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use jiff::civil::Date;
 
-use super::html::esc;
+use super::escape::esc;
 use super::Audit;
 
 /// Eighteen months back, six ahead.

@@ -29,3 +29,14 @@ pub(super) struct CommitFacts {
     /// Set when the message has `Approved-by:` / `Reviewed-by:` trailers.
     pub(super) approval: Option<ApprovalTrailers>,
 }
+
+/// Where the allowed-signers file is taken from for one signed object.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum SignersFrom {
+    /// The tree of this commit (first parent, or tagged commit).
+    Commit(Oid),
+    /// A root commit: there is nothing before it.
+    Nothing,
+    /// A shallow boundary commit: its parent is not in the clone.
+    Missing,
+}

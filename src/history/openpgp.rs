@@ -42,7 +42,7 @@ use pgp::composed::{Deserializable, DetachedSignature, SignedPublicKey, SignedPu
 use pgp::packet::{RevocationCode, Signature, SignatureType, SubpacketData};
 use pgp::types::{KeyDetails, PublicKeyTrait, SignedUser, Tag};
 
-use super::signature::SignersFrom;
+use super::facts::SignersFrom;
 use super::SignatureStatus;
 
 /// The prefix of a verified OpenPGP key's fingerprint in

@@ -28,6 +28,7 @@ use git2::{ErrorCode, Oid, Repository};
 use ssh_key::{Algorithm, HashAlg, PublicKey, Signature, SshSig};
 
 use super::allowed_signers::AllowedSigners;
+use super::facts::SignersFrom;
 use super::krl::{Reader, Revoked, Signer};
 use super::openpgp::Keyrings;
 use super::SignatureStatus;
@@ -38,17 +39,6 @@ const PGP_BEGIN: [&[u8]; 2] = [
     b"-----BEGIN PGP MESSAGE-----",
 ];
 const X509_BEGIN: &[u8] = b"-----BEGIN SIGNED MESSAGE-----";
-
-/// Where the allowed-signers file is taken from for one signed object.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum SignersFrom {
-    /// The tree of this commit (first parent, or tagged commit).
-    Commit(Oid),
-    /// A root commit: there is nothing before it.
-    Nothing,
-    /// A shallow boundary commit: its parent is not in the clone.
-    Missing,
-}
 
 /// Verifies signatures against one repository's allowed-signers files.
 pub(super) struct Verifier<'r> {

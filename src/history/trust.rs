@@ -16,7 +16,8 @@ use std::path::Path;
 use git2::{Oid, Repository};
 use ssh_key::{HashAlg, PublicKey};
 
-use super::signature::{SignersFrom, Verifier};
+use super::facts::SignersFrom;
+use super::signature::Verifier;
 use super::{BlobId, ChangeKind, CommitInfo, History, SignatureStatus};
 
 /// One commit's change to one trust file.

@@ -32,8 +32,9 @@ use git2::{ErrorCode, Oid, Repository, Sort};
 
 use super::encoding::{decode, summary};
 use super::facts::CommitFacts;
+use super::facts::SignersFrom;
 use super::rename::{self, FileChange};
-use super::signature::{SignersFrom, Verifier};
+use super::signature::Verifier;
 use super::trailer;
 use super::treediff::{Delta, TreeDiffer};
 use super::{ChangeKind, HistoryError, HistoryOptions};

@@ -10,7 +10,8 @@ use git2::{ObjectType, Oid, Repository};
 
 use super::super::attestation::{attestation, Attestation, Mailmapper, TagFacts};
 use super::super::encoding::decode;
-use super::super::signature::{split_signed, SignersFrom, Verifier};
+use super::super::facts::SignersFrom;
+use super::super::signature::{split_signed, Verifier};
 use super::super::trailer::approval_trailers;
 use super::super::{HistoryError, Identity};
 
