@@ -157,10 +157,16 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
                 let findings = vec![r.finding(
                     code.id(),
                     code.default_severity(),
-                    format!(
-                        "unknown kind `{}`: add schemas/{}.schema.json to define it, or use a built-in kind",
-                        r.kind, r.kind
-                    ),
+                    match crate::suggest::closest(&r.kind, schemas.kinds()) {
+                        Some(near) => format!(
+                            "unknown kind `{}`: did you mean `{near}`? (a kind of your own needs schemas/{}.schema.json)",
+                            r.kind, r.kind
+                        ),
+                        None => format!(
+                            "unknown kind `{}`: add schemas/{}.schema.json to define it, or use a built-in kind",
+                            r.kind, r.kind
+                        ),
+                    },
                     "/kind",
                 )];
                 Validated {

@@ -28,10 +28,12 @@ pub enum RuleError {
     Yaml { message: String },
     #[error("invalid rule file: {message}")]
     Invalid { message: String },
-    #[error("rule `{rule}`: unknown assertion `{key}` (expected one of: {expected})")]
+    #[error("rule `{rule}`: unknown assertion `{key}`{suggestion} (expected one of: {expected})")]
     UnknownAssertion {
         rule: String,
         key: String,
+        /// ` (did you mean `field`?)`, or empty.
+        suggestion: String,
         expected: String,
     },
     #[error("rule `{rule}`: `{path}` is not a field path (a JSON Pointer such as `/owner` or `/actions/*/due`): {source}")]

@@ -138,6 +138,7 @@ impl Loader<'_> {
                 let err = RuleError::UnknownAssertion {
                     rule: rule.clone(),
                     key: key.clone(),
+                    suggestion: crate::suggest::did_you_mean(key, ASSERTIONS.iter().copied()),
                     expected: ASSERTIONS.join(", "),
                 };
                 let key_ptr = format!("{pointer}/{}", escape_pointer(key));

@@ -225,3 +225,33 @@ fn help_texts_say_what_is_true() {
     );
     assert!(flat(&out.stderr).contains("`govlint init`"), "{out:?}");
 }
+
+#[test]
+fn misspelt_kinds_and_assertions_get_a_suggestion() {
+    let repo = Repo::example();
+    let added = added_by(&repo, |r| {
+        r.write("objectives/obj-009.yaml", "kind: Objectiv\nid: OBJ-009\n");
+    });
+    assert_eq!(added.len(), 1, "{added:#?}");
+    assert_eq!(added[0].0, "record/unknown-kind");
+    assert!(
+        added[0].4.contains("did you mean `Objective`?"),
+        "{added:#?}"
+    );
+
+    repo.write(
+        "rules/acme.yaml",
+        "rules:\n  - id: acme/x\n    severity: error\n    message: m\n    for: { kind: Objective }\n    check:\n      - feild: { field: /owner, required: true }\n",
+    );
+    let out = repo.govlint(&["check", "--today", "2026-11-15"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let text = flat(&out.stderr);
+    assert!(
+        text.contains("unknown assertion `feild` (did you mean `field`?)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("expected one of: field, schema, ref"),
+        "{text}"
+    );
+}
