@@ -139,6 +139,20 @@ pub fn date_of_commit(seconds: i64, offset_minutes: i32) -> Date {
         .unwrap_or(Date::MIN)
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date, in integer
+/// arithmetic only (Howard Hinnant's `days_from_civil`): it cannot fail, and
+/// a day past a month's end rolls into the next month.
+#[must_use]
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -395,20 +395,13 @@ fn shorten(title: &str, max: usize) -> String {
     out
 }
 
-/// Days since 1970-01-01 (proleptic Gregorian; Hinnant's `days_from_civil`).
+/// Days since 1970-01-01.
 fn day_number(d: Date) -> i64 {
-    let (y, m, day) = (
+    crate::time::days_from_civil(
         i64::from(d.year()),
         i64::from(d.month()),
         i64::from(d.day()),
-    );
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    )
 }
 
 #[cfg(test)]

@@ -115,20 +115,10 @@ pub(super) struct When {
 }
 
 impl When {
-    /// Seconds since the Unix epoch. Integer arithmetic only (Howard
-    /// Hinnant's `days_from_civil`), so a fixed plan cannot fail at run time.
+    /// Seconds since the Unix epoch. Integer arithmetic only, so a fixed
+    /// plan cannot fail at run time.
     pub(super) fn unix(self) -> i64 {
-        let y = if self.month <= 2 {
-            self.year - 1
-        } else {
-            self.year
-        };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (self.month + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + self.day - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
+        let days = crate::time::days_from_civil(self.year, self.month, self.day);
         days * 86_400 + self.hour * 3_600 + self.minute * 60 - i64::from(self.offset_minutes) * 60
     }
 }
