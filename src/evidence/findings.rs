@@ -31,12 +31,16 @@ pub fn history_findings(
     // A backdated commit matters when it changes a record's file or carries
     // a trailer that counts for a record; a code commit's clock is not
     // govlint's business.
+    // Which commits (and tags) carry trailers that count for a record: read
+    // once, and only when a finding below needs it.
+    let mut concerned: Option<HashMap<(CommitId, Option<String>), &Record>> = None;
     let touching: HashSet<CommitId> = if history.non_monotonic().is_empty() {
         HashSet::new()
     } else {
-        let mut ids: HashSet<CommitId> = record_commits(history, records, evidence)
-            .into_keys()
-            .map(|(id, _)| id)
+        let mut ids: HashSet<CommitId> = concerned
+            .get_or_insert_with(|| record_commits(history, records, evidence))
+            .keys()
+            .map(|(id, _)| *id)
             .collect();
         for r in records.iter() {
             ids.extend(evidence.changes(r).into_iter().map(|c| c.commit.id));
@@ -59,7 +63,6 @@ pub fn history_findings(
     // A trailer concerns govlint only when its commit (or tag) changes a
     // record's file or names a record: the `Reviewed-by:` lines on a code
     // project's other commits are none of its business.
-    let mut concerned: Option<HashMap<(CommitId, Option<String>), &Record>> = None;
     let mut seen = HashSet::new();
     for e in history.all_events() {
         if evidence.person(&e.who).is_some()
