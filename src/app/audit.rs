@@ -3,9 +3,9 @@
 //! rule needs it.
 
 use crate::cli::{AuditArgs, AuditFormat, Cli};
-use crate::evidence::GitEvidence;
 use crate::record::snapshot::ContentSource;
 
+use super::evaluate::git_evidence;
 use super::{emit, evaluate, print_err, today, Fatal, Options, Workspace, CLEAN};
 
 /// `govlint audit`: the evidence pack an auditor reads (SPEC 4.2). It is a
@@ -39,8 +39,7 @@ pub(super) fn audit(cli: &Cli, args: &AuditArgs) -> Result<u8, Fatal> {
     let evidence = eval
         .history
         .as_ref()
-        .map(|h| GitEvidence::new(h, &eval.records, eval.prefix.clone(), false))
-        .map(|e| e.with_trust(&ws.config.allowed_signers, ws.config.key_admins.as_deref()));
+        .map(|h| git_evidence(&ws, h, &eval.records, &eval.prefix, false));
     let mut pack = crate::audit::build(&eval, evidence.as_ref(), today, args.clause.as_deref());
     pack.repository = ws
         .repo

@@ -82,8 +82,7 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         .unwrap_or_default();
     let evidence = history
         .as_ref()
-        .map(|h| GitEvidence::new(h, &records, prefix.clone(), *source == ContentSource::Index))
-        .map(|e| e.with_trust(&config.allowed_signers, config.key_admins.as_deref()));
+        .map(|h| git_evidence(ws, h, &records, &prefix, *source == ContentSource::Index));
     if let (Some(h), Some(e)) = (&history, &evidence) {
         findings.extend(crate::evidence::history_findings(h, &records, e));
     }
@@ -113,6 +112,19 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         prefix,
         listed,
     })
+}
+
+/// The git evidence of one evaluation, as every command judges it (the
+/// trust settings included); `staged`: content not yet committed is pending.
+pub(super) fn git_evidence<'a>(
+    ws: &Workspace,
+    history: &'a History,
+    records: &'a RecordSet,
+    prefix: &str,
+    staged: bool,
+) -> GitEvidence<'a> {
+    GitEvidence::new(history, records, prefix.to_owned(), staged)
+        .with_trust(&ws.config.allowed_signers, ws.config.key_admins.as_deref())
 }
 
 /// Records with their `parse`, `record/*` and `schema` findings, and the

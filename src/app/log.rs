@@ -3,10 +3,10 @@
 //! not a gate: it exits 0 once written.
 
 use crate::cli::{Cli, LogArgs, TextOrJson};
-use crate::evidence::GitEvidence;
 use crate::record::snapshot::ContentSource;
 use crate::record::{Record, RecordSet};
 
+use super::evaluate::git_evidence;
 use super::{emit, evaluate, today, Fatal, Options, Workspace, CLEAN};
 
 /// `govlint log RECORD-ID`: the record's change, approval and review trail.
@@ -45,8 +45,7 @@ pub(super) fn log(cli: &Cli, args: &LogArgs) -> Result<u8, Fatal> {
             dir: ws.cwd.clone(),
         });
     };
-    let evidence = GitEvidence::new(history, &eval.records, eval.prefix.clone(), false)
-        .with_trust(&ws.config.allowed_signers, ws.config.key_admins.as_deref());
+    let evidence = git_evidence(&ws, history, &eval.records, &eval.prefix, false);
     let trail = crate::evidence::trail(record, &evidence);
     let mut text = match args.format {
         TextOrJson::Json => trail.to_json(),
