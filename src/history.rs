@@ -59,6 +59,7 @@ mod trailer;
 mod treediff;
 mod trust;
 mod walk;
+pub mod witness_note;
 
 use std::collections::HashMap;
 use std::fmt;
