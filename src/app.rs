@@ -10,8 +10,8 @@
 //!   the git history read alongside → findings);
 //! - `check`, `show`, `rules` (`rules`, `explain`), `log`, `audit`,
 //!   `scaffold` (`init`, `demo`), `hook` (`hook install`), `artifacts`
-//!   (`schema`, `completions`, `manpage`): one module per command or
-//!   command family.
+//!   (`schema`, `completions`, `manpage`), `witness`: one module per
+//!   command or command family.
 
 mod artifacts;
 mod audit;
@@ -22,6 +22,7 @@ mod log;
 mod rules;
 mod scaffold;
 mod show;
+mod witness;
 mod workspace;
 
 use std::collections::HashMap;
@@ -95,6 +96,12 @@ pub enum Fatal {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Hook(#[from] crate::hook::HookError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Witness(#[from] crate::witness::WitnessError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    WitnessRun(#[from] witness::WitnessFailure),
     #[error("{0}")]
     Other(String),
 }
@@ -151,6 +158,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
         Command::Schema(args) => artifacts::schema(args),
         Command::Completions(args) => artifacts::completions(args),
         Command::Manpage => artifacts::manpage(cli),
+        Command::Witness(args) => witness::witness(cli, args),
     }
 }
 

@@ -65,6 +65,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script (e.g. `source <(govlint completions bash)`).
     Completions(CompletionsArgs),
+    /// CI: sign a witness tag at a commit (with the pull request's approving reviews); prints its name.
+    Witness(WitnessArgs),
     /// Print the man page (roff), as shipped in the release archives.
     #[command(hide = true)]
     Manpage,
@@ -247,4 +249,34 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `govlint witness` (SPEC 2.4, 2.5).
+///
+/// Exit codes: 0 the tag was made (or shown with --dry-run); 2 it could not
+/// be (no key, unusable key, no witness principal, a tag name that cannot
+/// be derived or is taken, unreadable reviews, reviewed commits missing).
+#[derive(Debug, Args)]
+pub struct WitnessArgs {
+    /// The commit to witness (default: HEAD).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// The witness's OpenSSH private key, unencrypted (default: the key text in GOVLINT_WITNESS_KEY).
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// The pull request that REV merged: attest its approving reviews (needs --reviews).
+    #[arg(long, value_name = "N", requires = "reviews")]
+    pub pull_request: Option<u64>,
+    /// The pull request's reviews as GitHub's API lists them (`gh api repos/OWNER/REPO/pulls/N/reviews`).
+    #[arg(long, value_name = "FILE", requires = "pull_request")]
+    pub reviews: Option<PathBuf>,
+    /// OWNER/REPO of the pull request (default: $GITHUB_REPOSITORY, else the origin remote's URL).
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub repository: Option<String>,
+    /// The witness principal, the tagger's email (default: the first of trust.witnesses).
+    #[arg(long, value_name = "EMAIL")]
+    pub principal: Option<String>,
+    /// Print the tag message that would be signed; create nothing (no key needed).
+    #[arg(long)]
+    pub dry_run: bool,
 }

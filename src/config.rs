@@ -120,6 +120,11 @@ pub struct Config {
     /// The role whose members must sign every change to the trust files
     /// (`trust.key_admins`, SPEC 2.3); `None`: changes are not governed.
     pub key_admins: Option<String>,
+    /// Allowed-signers principals whose signed tags are witnesses
+    /// (`trust.witnesses`, SPEC 2.4); `govlint witness` tags as the first.
+    pub witnesses: Vec<String>,
+    /// The pattern witness tag names match (`trust.witness_tags`).
+    pub witness_tags: String,
     pub allow_shallow: bool,
     /// Files larger than this are reported, not parsed.
     pub max_file_bytes: u64,
@@ -176,6 +181,10 @@ impl Config {
             minimum_strength: trust.minimum_strength.unwrap_or_default(),
             openpgp_keys: trust.openpgp_keys,
             key_admins: trust.key_admins,
+            witnesses: trust.witnesses.unwrap_or_default(),
+            witness_tags: trust
+                .witness_tags
+                .unwrap_or_else(|| "govlint/witness/*".to_owned()),
             allow_shallow: raw.history.and_then(|h| h.allow_shallow).unwrap_or(false),
             max_file_bytes: raw
                 .limits
@@ -344,6 +353,8 @@ struct RawTrust {
     minimum_strength: Option<Strength>,
     openpgp_keys: Option<String>,
     key_admins: Option<String>,
+    witnesses: Option<Vec<String>>,
+    witness_tags: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -50,6 +50,7 @@ mod openpgp;
 mod query;
 mod rename;
 mod repo;
+mod revision;
 mod signature;
 #[cfg(test)]
 mod testing;

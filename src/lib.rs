@@ -6,8 +6,8 @@
 //! the git [`history`] read as [`evidence`], and the [`evaluation`] that
 //! results is rendered by [`report`] (`check`), [`evidence::trail`] (`log`)
 //! or [`audit`]. [`app`] runs that pipeline for each command of [`cli`].
-//! [`history`] is the only module that reads git; [`init`] and [`hook`]
-//! write repositories.
+//! [`history`] is the only module that reads git; [`init`], [`hook`] and
+//! [`witness`] write repositories.
 //! `docs/architecture.md` is the map: what each folder owns and what may
 //! import what.
 
@@ -29,4 +29,5 @@ pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod time;
+pub mod witness;
 pub mod yaml;

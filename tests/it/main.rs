@@ -15,4 +15,5 @@ mod pack;
 mod real_repo;
 mod rules;
 mod support;
+mod witness;
 mod yaml_suite;
