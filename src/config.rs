@@ -120,6 +120,15 @@ pub struct Config {
     /// The role whose members must sign every change to the trust files
     /// (`trust.key_admins`, SPEC 2.3); `None`: changes are not governed.
     pub key_admins: Option<String>,
+    /// Allowed-signers principals whose signed tags are witnesses
+    /// (`trust.witnesses`, SPEC 2.4); empty: nothing is witnessed.
+    pub witnesses: Vec<String>,
+    /// The tag names that are witnesses (`trust.witness_tags`, a glob,
+    /// default `govlint/witness/*`).
+    pub witness_tags: String,
+    /// How much older than its landing an approval may claim to be
+    /// (`trust.max_push_lag`, default `P7D`).
+    pub max_push_lag: crate::time::Duration,
     pub allow_shallow: bool,
     /// Files larger than this are reported, not parsed.
     pub max_file_bytes: u64,
@@ -176,6 +185,15 @@ impl Config {
             minimum_strength: trust.minimum_strength.unwrap_or_default(),
             openpgp_keys: trust.openpgp_keys,
             key_admins: trust.key_admins,
+            witnesses: trust.witnesses.unwrap_or_default(),
+            witness_tags: trust
+                .witness_tags
+                .unwrap_or_else(|| DEFAULT_WITNESS_TAGS.to_owned()),
+            max_push_lag: trust
+                .max_push_lag
+                .as_deref()
+                .and_then(crate::time::Duration::parse)
+                .unwrap_or_else(default_push_lag),
             allow_shallow: raw.history.and_then(|h| h.allow_shallow).unwrap_or(false),
             max_file_bytes: raw
                 .limits
@@ -344,6 +362,17 @@ struct RawTrust {
     minimum_strength: Option<Strength>,
     openpgp_keys: Option<String>,
     key_admins: Option<String>,
+    witnesses: Option<Vec<String>>,
+    witness_tags: Option<String>,
+    max_push_lag: Option<String>,
+}
+
+/// `trust.witness_tags` when unset.
+pub const DEFAULT_WITNESS_TAGS: &str = "govlint/witness/*";
+
+/// `trust.max_push_lag` when unset: seven days.
+fn default_push_lag() -> crate::time::Duration {
+    crate::time::Duration::parse("P7D").unwrap_or_default()
 }
 
 #[derive(Debug, Default, Deserialize)]

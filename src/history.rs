@@ -59,6 +59,7 @@ mod trailer;
 mod treediff;
 mod trust;
 mod walk;
+mod witness;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -68,6 +69,7 @@ use std::sync::Mutex;
 use allowed_signers::principal_matches;
 pub use repo::{BlobContent, Blobs, Entry, Repo, Side};
 pub use trust::TrustChange;
+pub use witness::{InvalidWitness, Landing, Witness};
 
 /// What to index.
 #[derive(Debug, Clone, Default)]
@@ -92,6 +94,12 @@ pub struct HistoryOptions {
     /// public keys (`trust.revoked_keys`, git's `gpg.ssh.revocationFile`),
     /// read where the allowed-signers file is read. `None`: none.
     pub revoked_keys: Option<String>,
+    /// Allowed-signers principals whose signed tags are witnesses
+    /// (`trust.witnesses`, SPEC 2.4). Empty: no tag is read as a witness
+    /// and no commit has a landing window.
+    pub witnesses: Vec<String>,
+    /// Which tag names are witnesses (`trust.witness_tags`): a glob.
+    pub witness_tags: String,
 }
 
 /// A commit's id. Displays as the full hexadecimal id.
@@ -230,6 +238,10 @@ pub struct Event {
     /// The commit's (tag's) signature, checked against the allowed-signers
     /// file.
     pub signature: SignatureStatus,
+    /// When the approving commit arrived, by the witnesses (SPEC 2.4);
+    /// `None` when no witness contains it, and for approvals carried by a
+    /// tag (a witness bounds commits, not the tags made on them later).
+    pub landing: Option<Landing>,
 }
 
 /// What govlint found out about a commit's or tag's signature.
@@ -401,6 +413,8 @@ pub struct History {
     linear: bool,
     /// Changes to the trust files, oldest first.
     trust_changes: Vec<TrustChange>,
+    /// The witness tags and the landing windows they give.
+    witnesses: witness::Witnesses,
 }
 
 impl History {
@@ -490,6 +504,34 @@ impl History {
     #[must_use]
     pub fn non_monotonic(&self) -> &[NonMonotonic] {
         &self.non_monotonic
+    }
+
+    /// The valid witnesses (SPEC 2.4), in tagger-time order.
+    #[must_use]
+    pub fn witnesses(&self) -> &[Witness] {
+        &self.witnesses.valid
+    }
+
+    /// The tags matching `trust.witness_tags` that are no witnesses, by
+    /// name (`history/invalid-witness`).
+    #[must_use]
+    pub fn invalid_witnesses(&self) -> &[InvalidWitness] {
+        &self.witnesses.invalid
+    }
+
+    /// The landing window of `commit` (SPEC 2.4): `None` when no witness
+    /// contains it or it is not in the history.
+    #[must_use]
+    pub fn landing(&self, commit: CommitId) -> Option<Landing> {
+        self.witnesses.landing(*self.by_id.get(&commit.0)?)
+    }
+
+    /// The commits that have a landing window, with it, in walk order
+    /// (newest first).
+    pub fn landings(&self) -> impl Iterator<Item = (&CommitInfo, Landing)> {
+        (0u32..)
+            .zip(&self.commits)
+            .filter_map(|(pos, c)| self.witnesses.landing(pos).map(|l| (c, l)))
     }
 
     /// The bytes of a blob.

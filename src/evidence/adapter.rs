@@ -20,7 +20,7 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::history::{BlobId, CommitId, Event, EventKind, History, Identity, SignatureStatus};
 use crate::record::{Record, RecordSet};
-use crate::rule::{Approval, Evidence, EvidenceStatus, Strength};
+use crate::rule::{Approval, Evidence, EvidenceStatus, Landing, Strength};
 
 use super::trust::{KeyAdmins, TrustReview, TrustRoot, Unapproved};
 
@@ -216,6 +216,7 @@ impl<'a> GitEvidence<'a> {
                 None => self.why(event, strength),
             },
             pending: false,
+            landing: event.landing.as_ref().and_then(landing_of),
         }
     }
 
@@ -373,6 +374,18 @@ impl Evidence for GitEvidence<'_> {
             .and_then(|c| c.blob);
         !Content::of(&record.file.text).is(committed)
     }
+}
+
+/// The rule layer's landing window of a history one.
+pub(super) fn landing_of(l: &crate::history::Landing) -> Option<Landing> {
+    Some(Landing {
+        after: match l.after {
+            Some(t) => Some(jiff::Timestamp::from_second(t).ok()?),
+            None => None,
+        },
+        before: jiff::Timestamp::from_second(l.before).ok()?,
+        witness: l.witness.clone(),
+    })
 }
 
 /// `email` and `emails` of a Person record, lower-cased.

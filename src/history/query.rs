@@ -85,6 +85,7 @@ impl History {
                 path_then: None,
                 change_author: None,
                 signature: att.signature.clone(),
+                landing: self.att_landing(&att),
             });
         }
         if att.tag.is_some() {
@@ -96,6 +97,15 @@ impl History {
             self.commit_attestation.insert(att.pos, index);
         }
         self.attestations.push(att);
+    }
+
+    /// The landing window of an attestation's events: its commit's, none
+    /// for a tag.
+    fn att_landing(&self, att: &Attestation) -> Option<super::Landing> {
+        match att.tag {
+            Some(_) => None,
+            None => self.witnesses.landing(att.pos),
+        }
     }
 
     /// The commit info an attestation's events carry: for tags, the tagged
@@ -168,6 +178,7 @@ pub(super) fn events(history: &History, record_id: &str, path: &str) -> Vec<Even
                         .author
                         .map(|pos| history.commits[pos as usize].author.clone()),
                     signature: att.signature.clone(),
+                landing: history.att_landing(att),
                 };
                 push(&mut out, att_index, *kind, event);
             }
@@ -204,6 +215,7 @@ pub(super) fn events(history: &History, record_id: &str, path: &str) -> Vec<Even
                     .and(state)
                     .map(|s| history.commits[s.change.pos as usize].author.clone()),
                 signature: att.signature.clone(),
+                landing: history.att_landing(att),
             };
             push(&mut out, att_index, *kind, event);
         }
@@ -311,7 +323,7 @@ impl History {
         false
     }
 
-    fn parents_of(&self, pos: u32) -> &[u32] {
+    pub(super) fn parents_of(&self, pos: u32) -> &[u32] {
         let start = self.parent_start[pos as usize] as usize;
         let end = self
             .parent_start
