@@ -47,7 +47,9 @@ use selector::Selector;
 pub use crate::finding::Level;
 pub use builtin::PACKS;
 pub use compile::{RuleError, REGEX_SIZE_LIMIT};
-pub use evidence::{short_commit, Approval, Evidence, EvidenceStatus, Landing, NoHistory, Strength};
+pub use evidence::{
+    short_commit, Approval, Evidence, EvidenceStatus, Landing, NoHistory, Strength,
+};
 pub use explain::explain;
 pub use path::PathError;
 

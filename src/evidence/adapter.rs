@@ -47,6 +47,9 @@ pub struct GitEvidence<'a> {
     trust_config: Option<(String, Option<String>)>,
     /// The trust changes reviewed, on first use.
     trust: OnceLock<TrustReview>,
+    /// `trust.max_push_lag`: how much older than its landing a commit may
+    /// claim to be before it is `history/late-landing`.
+    push_lag: crate::time::Duration,
 }
 
 impl<'a> GitEvidence<'a> {
@@ -76,7 +79,23 @@ impl<'a> GitEvidence<'a> {
             roles_in_blob: Mutex::new(HashMap::new()),
             trust_config: None,
             trust: OnceLock::new(),
+            push_lag: crate::time::Duration {
+                days: 7,
+                ..crate::time::Duration::default()
+            },
         }
+    }
+
+    /// `trust.max_push_lag` (default seven days), for `history/late-landing`.
+    #[must_use]
+    pub fn with_push_lag(mut self, lag: crate::time::Duration) -> Self {
+        self.push_lag = lag;
+        self
+    }
+
+    /// `trust.max_push_lag`.
+    pub(super) fn push_lag(&self) -> crate::time::Duration {
+        self.push_lag
     }
 
     /// Governs the trust root (SPEC 2.3): `allowed_signers` is the

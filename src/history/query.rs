@@ -178,7 +178,7 @@ pub(super) fn events(history: &History, record_id: &str, path: &str) -> Vec<Even
                         .author
                         .map(|pos| history.commits[pos as usize].author.clone()),
                     signature: att.signature.clone(),
-                landing: history.att_landing(att),
+                    landing: history.att_landing(att),
                 };
                 push(&mut out, att_index, *kind, event);
             }

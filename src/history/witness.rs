@@ -195,7 +195,10 @@ fn verify_tags(
             continue;
         }
         let Some((_, _, time, offset_minutes)) = tag.tagger.clone() else {
-            invalid.push(bad(Some(commit), "the tag has no tagger, so no time".to_owned()));
+            invalid.push(bad(
+                Some(commit),
+                "the tag has no tagger, so no time".to_owned(),
+            ));
             continue;
         };
         let status = verifier.tag(raw, SignersFrom::Commit(commit), time);
@@ -228,7 +231,8 @@ fn verify_tags(
             }
             SignatureStatus::Verified { .. } => invalid.push(bad(
                 Some(commit),
-                "it is signed with OpenPGP: a witness must be SSH-signed (gpg.format=ssh)".to_owned(),
+                "it is signed with OpenPGP: a witness must be SSH-signed (gpg.format=ssh)"
+                    .to_owned(),
             )),
             SignatureStatus::Unsigned => invalid.push(bad(
                 Some(commit),

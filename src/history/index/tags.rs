@@ -140,11 +140,7 @@ fn parse_offset(tz: &str) -> i32 {
 }
 
 /// Follows nested tags to the commit they name.
-pub(in crate::history) fn peel(
-    odb: &git2::Odb<'_>,
-    mut id: Oid,
-    mut kind: String,
-) -> Option<Oid> {
+pub(in crate::history) fn peel(odb: &git2::Odb<'_>, mut id: Oid, mut kind: String) -> Option<Oid> {
     for _ in 0..MAX_NESTING {
         match kind.as_str() {
             "commit" => return Some(id),
