@@ -60,6 +60,7 @@ mod treediff;
 mod trust;
 mod walk;
 mod witness;
+pub mod witness_note;
 
 use std::collections::HashMap;
 use std::fmt;
