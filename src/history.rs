@@ -210,6 +210,22 @@ pub enum Via {
         /// The tag's name (without `refs/tags/`).
         name: String,
     },
+    /// A pull-request review that a witness records (SPEC 2.5): the event's
+    /// commit is the witnessed commit, timed by the review's
+    /// `submitted_at` and made by the witness's tagger; `who` carries the
+    /// reviewer's login as its name (no email).
+    PullRequest {
+        /// The witness tag's name.
+        witness: String,
+        /// `github:OWNER/REPO#N`, when the witness names it.
+        pull_request: Option<String>,
+        /// The review's id at the forge.
+        review_id: u64,
+        /// The reviewer's forge login.
+        login: String,
+        /// The commit the review was made on.
+        reviewed_commit: String,
+    },
 }
 
 /// One approval or review: one per (commit or tag, trailer identity, kind).

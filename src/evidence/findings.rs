@@ -65,9 +65,39 @@ pub fn history_findings(
     // project's other commits are none of its business.
     let mut seen = HashSet::new();
     for e in history.all_events() {
-        if evidence.person(&e.who).is_some()
-            || !seen.insert((e.who.raw_email.to_lowercase(), e.commit.id))
+        if evidence.person_of(e).is_some()
+            || !seen.insert((
+                e.who.raw_email.to_lowercase(),
+                // An attested approval has a login, no email.
+                e.who.raw_email.is_empty().then(|| e.who.name.to_lowercase()),
+                e.commit.id,
+            ))
         {
+            continue;
+        }
+        if let Via::PullRequest {
+            witness,
+            pull_request,
+            review_id,
+            login,
+            ..
+        } = &e.via
+        {
+            let mut f = Finding::code(
+                Code::HistoryUnknownApprover,
+                format!(
+                    "witness {witness} records an approving review {review_id}{} by GitHub login `{login}`, which no Person's `github` lists; the approval counts for nobody",
+                    pull_request.as_deref().map(|p| format!(" of {p}")).unwrap_or_default()
+                ),
+            )
+            .with_help("add the login to the Person's `github` (a login or a list of logins)");
+            if let Some(r) = e.record_id.as_deref().and_then(|id| records.get(id)) {
+                f.location = Some(r.location(""));
+                f.record = Some(r.id.clone());
+                f.kind = Some(r.kind.clone());
+                f.pointer = Some(String::new());
+            }
+            out.push(f);
             continue;
         }
         let named = e.record_id.as_deref().and_then(|id| records.get(id));

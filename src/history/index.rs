@@ -161,6 +161,7 @@ pub(super) fn assemble(
     for att in tags::read(repo, &history.by_id, &mut mailmap, &mut verifier)? {
         history.add_attestation(att, None);
     }
+    history.add_attested_events();
     Ok(history)
 }
 

@@ -32,7 +32,8 @@ use super::allowed_signers::match_glob;
 use super::facts::SignersFrom;
 use super::index::tags::{parse, peel};
 use super::signature::Verifier;
-use super::{CommitId, SignatureStatus};
+use super::witness_note::{self, AttestedApproval};
+use super::{CommitId, Identity, SignatureStatus};
 
 /// No witness marked this commit.
 const NONE: u32 = u32::MAX;
@@ -52,6 +53,8 @@ pub struct Witness {
     pub message: String,
     /// The signing key's fingerprint, `SHA256:…`.
     pub fingerprint: String,
+    /// The tagger, as recorded (not mailmapped).
+    pub tagger: Identity,
 }
 
 /// A tag that matches `trust.witness_tags` but is no witness.
@@ -90,6 +93,11 @@ pub(super) struct Witnesses {
     pub(super) marked_by: Vec<u32>,
     /// Per witness: the *after* bound of the commits it marked.
     pub(super) after: Vec<Option<i64>>,
+    /// The attested approvals of the valid witnesses' notes (SPEC 2.5):
+    /// (index in `valid`, approval), in witness order.
+    pub(super) attested: Vec<(u32, AttestedApproval)>,
+    /// Record id → indexes into `attested`.
+    pub(super) attested_by_record: HashMap<String, Vec<u32>>,
 }
 
 impl Witnesses {
@@ -133,11 +141,25 @@ pub(super) fn read<'p>(
     let (mut valid, invalid) = verify_tags(repo, setting, by_id, verifier);
     valid.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.name.cmp(&b.name)));
     let (marked_by, after) = windows(count, &valid, by_id, parents);
+    let mut attested = Vec::new();
+    let mut attested_by_record: HashMap<String, Vec<u32>> = HashMap::new();
+    for (k, w) in (0u32..).zip(&valid) {
+        for a in witness_note::parse(&w.message).approvals {
+            let index = u32::try_from(attested.len()).unwrap_or(u32::MAX);
+            attested_by_record
+                .entry(a.record.clone())
+                .or_default()
+                .push(index);
+            attested.push((k, a));
+        }
+    }
     Witnesses {
         valid,
         invalid,
         marked_by,
         after,
+        attested,
+        attested_by_record,
     }
 }
 
@@ -194,7 +216,7 @@ fn verify_tags(
         if !by_id.contains_key(&commit) {
             continue;
         }
-        let Some((_, _, time, offset_minutes)) = tag.tagger.clone() else {
+        let Some((tagger_name, tagger_email, time, offset_minutes)) = tag.tagger.clone() else {
             invalid.push(bad(
                 Some(commit),
                 "the tag has no tagger, so no time".to_owned(),
@@ -206,7 +228,16 @@ fn verify_tags(
             SignatureStatus::Verified {
                 ref fingerprint, ..
             } if !status.is_openpgp() => {
-                if setting.principals.iter().any(|p| status.allows(p)) {
+                let note = witness_note::parse(&tag.message);
+                if !note.commit.is_empty() && note.commit != commit.to_string() {
+                    invalid.push(bad(
+                        Some(commit),
+                        format!(
+                            "its message names commit {}, but it tags commit {commit}",
+                            note.commit
+                        ),
+                    ));
+                } else if setting.principals.iter().any(|p| status.allows(p)) {
                     valid.push(Witness {
                         name,
                         commit: CommitId(commit),
@@ -214,6 +245,11 @@ fn verify_tags(
                         offset_minutes,
                         message: tag.message,
                         fingerprint: fingerprint.clone(),
+                        tagger: Identity {
+                            name: tagger_name,
+                            email: tagger_email.clone(),
+                            raw_email: tagger_email,
+                        },
                     });
                 } else {
                     let listed = match &status {

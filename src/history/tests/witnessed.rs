@@ -32,6 +32,11 @@ fn witness(name: &str, pos: u32, time: i64) -> Witness {
         offset_minutes: 0,
         message: String::new(),
         fingerprint: String::new(),
+        tagger: super::super::Identity {
+            name: String::new(),
+            email: String::new(),
+            raw_email: String::new(),
+        },
     }
 }
 
