@@ -121,10 +121,14 @@ pub struct Config {
     /// (`trust.key_admins`, SPEC 2.3); `None`: changes are not governed.
     pub key_admins: Option<String>,
     /// Allowed-signers principals whose signed tags are witnesses
-    /// (`trust.witnesses`, SPEC 2.4); `govlint witness` tags as the first.
+    /// (`trust.witnesses`, SPEC 2.4); empty: nothing is witnessed.
     pub witnesses: Vec<String>,
-    /// The pattern witness tag names match (`trust.witness_tags`).
+    /// The tag names that are witnesses (`trust.witness_tags`, a glob,
+    /// default `govlint/witness/*`).
     pub witness_tags: String,
+    /// How much older than its landing an approval may claim to be
+    /// (`trust.max_push_lag`, default `P7D`).
+    pub max_push_lag: crate::time::Duration,
     pub allow_shallow: bool,
     /// Files larger than this are reported, not parsed.
     pub max_file_bytes: u64,
@@ -184,7 +188,12 @@ impl Config {
             witnesses: trust.witnesses.unwrap_or_default(),
             witness_tags: trust
                 .witness_tags
-                .unwrap_or_else(|| "govlint/witness/*".to_owned()),
+                .unwrap_or_else(|| DEFAULT_WITNESS_TAGS.to_owned()),
+            max_push_lag: trust
+                .max_push_lag
+                .as_deref()
+                .and_then(crate::time::Duration::parse)
+                .unwrap_or_else(default_push_lag),
             allow_shallow: raw.history.and_then(|h| h.allow_shallow).unwrap_or(false),
             max_file_bytes: raw
                 .limits
@@ -355,6 +364,15 @@ struct RawTrust {
     key_admins: Option<String>,
     witnesses: Option<Vec<String>>,
     witness_tags: Option<String>,
+    max_push_lag: Option<String>,
+}
+
+/// `trust.witness_tags` when unset.
+pub const DEFAULT_WITNESS_TAGS: &str = "govlint/witness/*";
+
+/// `trust.max_push_lag` when unset: seven days.
+fn default_push_lag() -> crate::time::Duration {
+    crate::time::Duration::parse("P7D").unwrap_or_default()
 }
 
 #[derive(Debug, Default, Deserialize)]

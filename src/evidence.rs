@@ -21,5 +21,5 @@ mod trust;
 
 pub use adapter::GitEvidence;
 pub use findings::history_findings;
-pub use trail::{trail, ChangeEntry, EventEntry, Signoff, Trail};
+pub use trail::{trail, ChangeEntry, EventEntry, LandingEntry, Signoff, Trail};
 pub use trust::{TrustRoot, Unapproved};

@@ -60,6 +60,7 @@ mod trailer;
 mod treediff;
 mod trust;
 mod walk;
+mod witness;
 pub mod witness_note;
 
 use std::collections::HashMap;
@@ -70,6 +71,7 @@ use std::sync::Mutex;
 use allowed_signers::principal_matches;
 pub use repo::{BlobContent, Blobs, Entry, Repo, Side};
 pub use trust::TrustChange;
+pub use witness::{InvalidWitness, Landing, Witness};
 
 /// What to index.
 #[derive(Debug, Clone, Default)]
@@ -94,6 +96,12 @@ pub struct HistoryOptions {
     /// public keys (`trust.revoked_keys`, git's `gpg.ssh.revocationFile`),
     /// read where the allowed-signers file is read. `None`: none.
     pub revoked_keys: Option<String>,
+    /// Allowed-signers principals whose signed tags are witnesses
+    /// (`trust.witnesses`, SPEC 2.4). Empty: no tag is read as a witness
+    /// and no commit has a landing window.
+    pub witnesses: Vec<String>,
+    /// Which tag names are witnesses (`trust.witness_tags`): a glob.
+    pub witness_tags: String,
 }
 
 /// A commit's id. Displays as the full hexadecimal id.
@@ -203,6 +211,22 @@ pub enum Via {
         /// The tag's name (without `refs/tags/`).
         name: String,
     },
+    /// A pull-request review that a witness records (SPEC 2.5): the event's
+    /// commit is the witnessed commit, timed by the review's
+    /// `submitted_at` and made by the witness's tagger; `who` carries the
+    /// reviewer's login as its name (no email).
+    PullRequest {
+        /// The witness tag's name.
+        witness: String,
+        /// `github:OWNER/REPO#N`, when the witness names it.
+        pull_request: Option<String>,
+        /// The review's id at the forge.
+        review_id: u64,
+        /// The reviewer's forge login.
+        login: String,
+        /// The commit the review was made on.
+        reviewed_commit: String,
+    },
 }
 
 /// One approval or review: one per (commit or tag, trailer identity, kind).
@@ -232,6 +256,10 @@ pub struct Event {
     /// The commit's (tag's) signature, checked against the allowed-signers
     /// file.
     pub signature: SignatureStatus,
+    /// When the approving commit arrived, by the witnesses (SPEC 2.4);
+    /// `None` when no witness contains it, and for approvals carried by a
+    /// tag (a witness bounds commits, not the tags made on them later).
+    pub landing: Option<Landing>,
 }
 
 /// What govlint found out about a commit's or tag's signature.
@@ -403,6 +431,8 @@ pub struct History {
     linear: bool,
     /// Changes to the trust files, oldest first.
     trust_changes: Vec<TrustChange>,
+    /// The witness tags and the landing windows they give.
+    witnesses: witness::Witnesses,
 }
 
 impl History {
@@ -492,6 +522,34 @@ impl History {
     #[must_use]
     pub fn non_monotonic(&self) -> &[NonMonotonic] {
         &self.non_monotonic
+    }
+
+    /// The valid witnesses (SPEC 2.4), in tagger-time order.
+    #[must_use]
+    pub fn witnesses(&self) -> &[Witness] {
+        &self.witnesses.valid
+    }
+
+    /// The tags matching `trust.witness_tags` that are no witnesses, by
+    /// name (`history/invalid-witness`).
+    #[must_use]
+    pub fn invalid_witnesses(&self) -> &[InvalidWitness] {
+        &self.witnesses.invalid
+    }
+
+    /// The landing window of `commit` (SPEC 2.4): `None` when no witness
+    /// contains it or it is not in the history.
+    #[must_use]
+    pub fn landing(&self, commit: CommitId) -> Option<Landing> {
+        self.witnesses.landing(*self.by_id.get(&commit.0)?)
+    }
+
+    /// The commits that have a landing window, with it, in walk order
+    /// (newest first).
+    pub fn landings(&self) -> impl Iterator<Item = (&CommitInfo, Landing)> {
+        (0u32..)
+            .zip(&self.commits)
+            .filter_map(|(pos, c)| self.witnesses.landing(pos).map(|l| (c, l)))
     }
 
     /// The bytes of a blob.

@@ -47,7 +47,9 @@ use selector::Selector;
 pub use crate::finding::Level;
 pub use builtin::PACKS;
 pub use compile::{RuleError, REGEX_SIZE_LIMIT};
-pub use evidence::{short_commit, Approval, Evidence, EvidenceStatus, NoHistory, Strength};
+pub use evidence::{
+    short_commit, Approval, Evidence, EvidenceStatus, Landing, NoHistory, Strength,
+};
 pub use explain::explain;
 pub use path::PathError;
 
@@ -211,6 +213,9 @@ pub struct Context<'a> {
     /// Default `strength` of approval checks and waivers
     /// (`trust.minimum_strength`, `self` when unset).
     pub minimum_strength: Strength,
+    /// The configuration lists witnesses (`trust.witnesses`): approval
+    /// checks with `time: auto` (the default) judge witnessed time.
+    pub witnessing: bool,
 }
 
 impl<'a> Context<'a> {
@@ -225,7 +230,16 @@ impl<'a> Context<'a> {
             today,
             evidence,
             minimum_strength: Strength::default(),
+            witnessing: false,
         }
+    }
+
+    /// Approval checks with `time: auto` judge witnessed time (SPEC 2.4):
+    /// set when `trust.witnesses` lists witnesses.
+    #[must_use]
+    pub fn with_witnessing(mut self, on: bool) -> Self {
+        self.witnessing = on;
+        self
     }
 
     #[must_use]

@@ -90,8 +90,9 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         Some(e) => e,
         None => &NoHistory,
     };
-    let ctx =
-        Context::new(&records, opts.today, evidence).with_minimum_strength(config.minimum_strength);
+    let ctx = Context::new(&records, opts.today, evidence)
+        .with_minimum_strength(config.minimum_strength)
+        .with_witnessing(!config.witnesses.is_empty());
     let mut findings = ruleset.evaluate_with(&ctx, findings);
     drop_rejected(&mut findings, &rejected);
     clock.lap("evaluate rules");
@@ -125,6 +126,7 @@ pub(super) fn git_evidence<'a>(
 ) -> GitEvidence<'a> {
     GitEvidence::new(history, records, prefix.to_owned(), staged)
         .with_trust(&ws.config.allowed_signers, ws.config.key_admins.as_deref())
+        .with_push_lag(ws.config.max_push_lag)
 }
 
 /// Records with their `parse`, `record/*` and `schema` findings, and the
@@ -226,6 +228,8 @@ impl HistoryJob {
                 trust_files: trust_files(ws),
                 openpgp_keys: ws.config.openpgp_keys.clone(),
                 revoked_keys: ws.config.revoked_keys.clone(),
+                witnesses: ws.config.witnesses.clone(),
+                witness_tags: ws.config.witness_tags.clone(),
             },
             allow_shallow: opts.allow_shallow || ws.config.allow_shallow,
         }

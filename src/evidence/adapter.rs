@@ -18,9 +18,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
-use crate::history::{BlobId, CommitId, Event, EventKind, History, Identity, SignatureStatus};
+use crate::history::{
+    BlobId, CommitId, Event, EventKind, History, Identity, SignatureStatus, Via,
+};
 use crate::record::{Record, RecordSet};
-use crate::rule::{Approval, Evidence, EvidenceStatus, Strength};
+use crate::rule::{Approval, Evidence, EvidenceStatus, Landing, Strength};
 
 use super::trust::{KeyAdmins, TrustReview, TrustRoot, Unapproved};
 
@@ -33,6 +35,8 @@ pub struct GitEvidence<'a> {
     /// The governance root relative to the repository's work tree (`""` or `dir/`).
     prefix: String,
     people: HashMap<String, &'a Record>,
+    /// Person records by forge login (`github`), lower-cased.
+    logins: HashMap<String, &'a Record>,
     /// Set when the history is truncated and `--allow-shallow` was given.
     unknown: Option<String>,
     /// `--staged`: content that differs from HEAD cannot be approved yet.
@@ -47,14 +51,21 @@ pub struct GitEvidence<'a> {
     trust_config: Option<(String, Option<String>)>,
     /// The trust changes reviewed, on first use.
     trust: OnceLock<TrustReview>,
+    /// `trust.max_push_lag`: how much older than its landing a commit may
+    /// claim to be before it is `history/late-landing`.
+    push_lag: crate::time::Duration,
 }
 
 impl<'a> GitEvidence<'a> {
     pub fn new(history: &'a History, records: &'a RecordSet, prefix: String, staged: bool) -> Self {
         let mut people = HashMap::new();
+        let mut logins = HashMap::new();
         for p in records.of_kind("Person") {
             for email in emails_of(&p.value) {
                 people.entry(email).or_insert(p);
+            }
+            for login in logins_of(&p.value) {
+                logins.entry(login).or_insert(p);
             }
         }
         let unknown = history.is_shallow().then(|| {
@@ -64,6 +75,7 @@ impl<'a> GitEvidence<'a> {
             history,
             prefix,
             people,
+            logins,
             unknown,
             staged,
             backdated: history
@@ -76,7 +88,23 @@ impl<'a> GitEvidence<'a> {
             roles_in_blob: Mutex::new(HashMap::new()),
             trust_config: None,
             trust: OnceLock::new(),
+            push_lag: crate::time::Duration {
+                days: 7,
+                ..crate::time::Duration::default()
+            },
         }
+    }
+
+    /// `trust.max_push_lag` (default seven days), for `history/late-landing`.
+    #[must_use]
+    pub fn with_push_lag(mut self, lag: crate::time::Duration) -> Self {
+        self.push_lag = lag;
+        self
+    }
+
+    /// `trust.max_push_lag`.
+    pub(super) fn push_lag(&self) -> crate::time::Duration {
+        self.push_lag
     }
 
     /// Governs the trust root (SPEC 2.3): `allowed_signers` is the
@@ -148,6 +176,16 @@ impl<'a> GitEvidence<'a> {
         self.history.changes(&self.repo_path(record))
     }
 
+    /// The Person record an event is by: for an attested approval the one
+    /// whose `github` names the reviewer's login (case-insensitive), else
+    /// [`GitEvidence::person`].
+    pub(super) fn person_of(&self, event: &Event) -> Option<&'a Record> {
+        match &event.via {
+            Via::PullRequest { login, .. } => self.logins.get(&login.to_lowercase()).copied(),
+            _ => self.person(&event.who),
+        }
+    }
+
     /// The Person record whose emails include `who`'s (mailmapped, then as typed).
     pub(super) fn person(&self, who: &Identity) -> Option<&'a Record> {
         [&who.email, &who.raw_email]
@@ -161,6 +199,20 @@ impl<'a> GitEvidence<'a> {
     }
 
     fn approval(&self, event: &Event, current: Content) -> Approval {
+        if let Via::PullRequest {
+            witness,
+            pull_request,
+            review_id,
+            login,
+            ..
+        } = &event.via
+        {
+            let source = match pull_request {
+                Some(pr) => format!("{pr} review {review_id}"),
+                None => format!("review {review_id}"),
+            };
+            return self.attested(event, current, witness, login, &source);
+        }
         let person = self.person(&event.who);
         let approver_emails: Vec<String> = match person {
             Some(p) => emails_of(&p.value),
@@ -216,6 +268,51 @@ impl<'a> GitEvidence<'a> {
                 None => self.why(event, strength),
             },
             pending: false,
+            landing: event.landing.as_ref().and_then(landing_of),
+        }
+    }
+
+    /// An approval that a witness records from a pull-request review
+    /// (SPEC 2.5): `attested` when the login names a Person, timed by the
+    /// review, bound to the record's content in the witnessed commit.
+    fn attested(
+        &self,
+        event: &Event,
+        current: Content,
+        witness: &str,
+        login: &str,
+        source: &str,
+    ) -> Approval {
+        let person = self.person_of(event);
+        let (strength, why) = match person {
+            Some(_) => (
+                Strength::Attested,
+                format!("witness {witness} records an approving pull-request review by {login} ({source})"),
+            ),
+            None => (
+                Strength::Claimed,
+                format!("witness {witness} records an approving review by {login} ({source}), but no Person's github names that login"),
+            ),
+        };
+        Approval {
+            review: false,
+            person: person.map(|p| p.id.clone()),
+            email: format!("github:{login}"),
+            date: crate::time::date_of_unix(event.commit.time),
+            strength,
+            unchanged: current.is(event.blob),
+            roles: person
+                .map(|p| self.roles_then(event.commit.id, p))
+                .unwrap_or_default(),
+            change_author_email: event
+                .change_author
+                .as_ref()
+                .map(|a| a.raw_email.to_lowercase()),
+            approver_emails: person.map(|p| emails_of(&p.value)).unwrap_or_default(),
+            commit: event.commit.id.to_string(),
+            why,
+            pending: false,
+            landing: event.landing.as_ref().and_then(landing_of),
         }
     }
 
@@ -372,6 +469,31 @@ impl Evidence for GitEvidence<'_> {
             .first()
             .and_then(|c| c.blob);
         !Content::of(&record.file.text).is(committed)
+    }
+}
+
+/// The rule layer's landing window of a history one.
+pub(super) fn landing_of(l: &crate::history::Landing) -> Option<Landing> {
+    Some(Landing {
+        after: match l.after {
+            Some(t) => Some(jiff::Timestamp::from_second(t).ok()?),
+            None => None,
+        },
+        before: jiff::Timestamp::from_second(l.before).ok()?,
+        witness: l.witness.clone(),
+    })
+}
+
+/// `github` of a Person record (a login or a list), lower-cased.
+fn logins_of(value: &serde_json::Value) -> Vec<String> {
+    match value.get("github") {
+        Some(serde_json::Value::String(l)) => vec![l.to_lowercase()],
+        Some(serde_json::Value::Array(list)) => list
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::to_lowercase)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -65,9 +65,39 @@ pub fn history_findings(
     // project's other commits are none of its business.
     let mut seen = HashSet::new();
     for e in history.all_events() {
-        if evidence.person(&e.who).is_some()
-            || !seen.insert((e.who.raw_email.to_lowercase(), e.commit.id))
+        if evidence.person_of(e).is_some()
+            || !seen.insert((
+                e.who.raw_email.to_lowercase(),
+                // An attested approval has a login, no email.
+                e.who.raw_email.is_empty().then(|| e.who.name.to_lowercase()),
+                e.commit.id,
+            ))
         {
+            continue;
+        }
+        if let Via::PullRequest {
+            witness,
+            pull_request,
+            review_id,
+            login,
+            ..
+        } = &e.via
+        {
+            let mut f = Finding::code(
+                Code::HistoryUnknownApprover,
+                format!(
+                    "witness {witness} records an approving review {review_id}{} by GitHub login `{login}`, which no Person's `github` lists; the approval counts for nobody",
+                    pull_request.as_deref().map(|p| format!(" of {p}")).unwrap_or_default()
+                ),
+            )
+            .with_help("add the login to the Person's `github` (a login or a list of logins)");
+            if let Some(r) = e.record_id.as_deref().and_then(|id| records.get(id)) {
+                f.location = Some(r.location(""));
+                f.record = Some(r.id.clone());
+                f.kind = Some(r.kind.clone());
+                f.pointer = Some(String::new());
+            }
+            out.push(f);
             continue;
         }
         let named = e.record_id.as_deref().and_then(|id| records.get(id));
@@ -104,6 +134,139 @@ pub fn history_findings(
         out.push(f);
     }
     out.extend(trust_findings(evidence));
+    out.extend(witness_findings(history, records, evidence));
+    out
+}
+
+/// The witnesses' findings (SPEC 2.4): tags named like witnesses that are
+/// none (at the tag: placed at the record the tagged commit concerns, if
+/// any), and commits of records whose claimed time contradicts their
+/// landing window (`history/witness-conflict`, `history/late-landing`),
+/// placed like `history/unknown-approver`: at the first record the commit
+/// changed or whose approval it carries. Commits that concern no record are
+/// not govlint's business, as for `history/non-monotonic-time`.
+fn witness_findings(
+    history: &History,
+    records: &RecordSet,
+    evidence: &GitEvidence<'_>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for w in history.invalid_witnesses() {
+        let at = w
+            .commit
+            .map(|c| format!(" (on commit {})", short_commit(&c.to_string())))
+            .unwrap_or_default();
+        out.push(
+            Finding::code(
+                Code::HistoryInvalidWitness,
+                format!(
+                    "tag {}{at} is named like a witness (trust.witness_tags) but is not one, so it witnesses nothing: {}",
+                    w.name, w.reason
+                ),
+            )
+            .with_help("witnesses are made by `govlint witness` in CI with a key the allowed-signers file lists for a principal in trust.witnesses; delete this tag or sign it properly"),
+        );
+    }
+    let lag = evidence.push_lag();
+    let mut suspicious: Vec<(&crate::history::CommitInfo, crate::history::Landing)> = Vec::new();
+    for (commit, landing) in history.landings() {
+        let late = landing
+            .after
+            .is_some_and(|after| commit.time < after - lag_seconds(lag, after));
+        if commit.time > landing.before || late {
+            suspicious.push((commit, landing));
+        }
+    }
+    if suspicious.is_empty() {
+        return out;
+    }
+    let touched = commit_records(history, records, evidence);
+    for (commit, landing) in suspicious {
+        let Some(record) = touched.get(&commit.id) else {
+            continue;
+        };
+        let full = commit.id.to_string();
+        let id = short_commit(&full);
+        let claimed = stamp(commit.time);
+        let window = window_text(&landing);
+        let mut f = if commit.time > landing.before {
+            Finding::code(
+                Code::HistoryWitnessConflict,
+                format!(
+                    "commit {id} ({}) claims committer time {claimed}, but witness {} shows it existed by {}: the commit is forward-dated or made with a wrong clock (landing window {window})",
+                    commit.summary, landing.witness, stamp(landing.before)
+                ),
+            )
+            .with_help("find out whose clock was wrong; its approvals are timed by their witnesses where rules judge witnessed time")
+        } else {
+            Finding::code(
+                Code::HistoryLateLanding,
+                format!(
+                    "commit {id} ({}) claims committer time {claimed}, but it landed between {window}: more than trust.max_push_lag before it arrived, so it is backdated or waited long on a branch",
+                    commit.summary
+                ),
+            )
+            .with_help("check why the commit waited; approvals in it that are meant to be recent should be given again")
+        };
+        f.location = Some(record.location(""));
+        f.record = Some(record.id.clone());
+        f.kind = Some(record.kind.clone());
+        f.pointer = Some(String::new());
+        out.push(f);
+    }
+    out
+}
+
+/// `trust.max_push_lag` in seconds, counted back in calendar terms from
+/// `at` (so `P1M` is the month before it).
+fn lag_seconds(lag: crate::time::Duration, at: i64) -> i64 {
+    let day = crate::time::date_of_unix(at);
+    let back = lag.before(day);
+    day.since(back).map_or(0, |span| i64::from(span.get_days())) * 86_400
+}
+
+/// A witness or commit time as reports show it: `2026-10-01 12:00:00 UTC`.
+fn stamp(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds).map_or_else(
+        |_| seconds.to_string(),
+        |t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    )
+}
+
+/// `AFTER and BEFORE (witness W)`, or `... and BEFORE (W, the first
+/// witness)` when nothing bounds it from below.
+fn window_text(l: &crate::history::Landing) -> String {
+    match l.after {
+        Some(after) => format!(
+            "{} and {} (witness {})",
+            stamp(after),
+            stamp(l.before),
+            l.witness
+        ),
+        None => format!(
+            "the start of the history and {} ({}, the first witness to contain it)",
+            stamp(l.before),
+            l.witness
+        ),
+    }
+}
+
+/// For each commit that changed a record's file or carries a trailer that
+/// counts for a record, the first such record.
+fn commit_records<'r>(
+    history: &History,
+    records: &'r RecordSet,
+    evidence: &GitEvidence<'_>,
+) -> HashMap<CommitId, &'r Record> {
+    let mut out: HashMap<CommitId, &'r Record> = HashMap::new();
+    for ((id, _), r) in record_commits(history, records, evidence) {
+        out.entry(id).or_insert(r);
+    }
+    for r in records.iter() {
+        for c in evidence.changes(r) {
+            out.entry(c.commit.id).or_insert(r);
+        }
+    }
     out
 }
 

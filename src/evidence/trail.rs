@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::history::{Change, ChangeKind, Event, EventKind, Via};
 use crate::record::Record;
-use crate::rule::{short_commit, Approval};
+use crate::rule::{short_commit, Approval, Landing};
 
 use super::GitEvidence;
 
@@ -51,6 +51,11 @@ pub struct EventEntry {
     pub via: &'static str,
     /// The annotated tag that carried the trailer, if any.
     pub tag: Option<String>,
+    /// For an attested approval (SPEC 2.5): the pull request
+    /// (`github:OWNER/REPO#N`) whose review the witness records.
+    pub pull_request: Option<String>,
+    /// For an attested approval: the review's id at the forge.
+    pub review: Option<u64>,
 }
 
 /// Who approved or reviewed, when, and how far git proves it: the fields
@@ -65,10 +70,53 @@ pub struct Signoff {
     pub email: String,
     /// The person's roles as of the approving commit.
     pub roles: Vec<String>,
-    /// claimed | self | signed
+    /// claimed | self | attested | signed
     pub strength: &'static str,
     /// Why the strength is what it is.
     pub note: String,
+    /// The claimed time (committer's or tagger's; for an attested
+    /// approval the review's `submitted_at`), RFC 3339 in UTC.
+    pub time: String,
+    /// When the commit arrived by the witnesses (SPEC 2.4); `null` when no
+    /// witness contains it.
+    pub landing: Option<LandingEntry>,
+}
+
+/// A landing window as `log` and `audit` show it (SPEC 2.4).
+#[derive(Debug, Clone, Serialize)]
+pub struct LandingEntry {
+    /// The latest earlier witness's time, RFC 3339 in UTC; `null` when the
+    /// commit is older than the first witness.
+    pub after: Option<String>,
+    /// The time of the earliest witness that contains it.
+    pub before: String,
+    /// That witness's tag name.
+    pub witness: String,
+}
+
+impl LandingEntry {
+    fn of(l: &Landing) -> Self {
+        LandingEntry {
+            after: l.after.map(rfc3339),
+            before: rfc3339(l.before),
+            witness: l.witness.clone(),
+        }
+    }
+
+    /// `landed 2026-10-01 12:00:00Z … 2026-10-02 09:00:00Z (witness W)`.
+    pub fn text(&self) -> String {
+        format!(
+            "landed {} … {} (witness {})",
+            self.after.as_deref().unwrap_or("before the first witness"),
+            self.before,
+            self.witness
+        )
+    }
+}
+
+/// `2026-10-01T12:00:00Z`.
+fn rfc3339(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// The trail of `record`.
@@ -148,16 +196,29 @@ impl EventEntry {
                 roles: a.roles.clone(),
                 strength: a.strength.as_str(),
                 note: a.why.clone(),
+                time: jiff::Timestamp::from_second(e.commit.time)
+                    .map(rfc3339)
+                    .unwrap_or_default(),
+                landing: a.landing.as_ref().map(LandingEntry::of),
             },
             unchanged: a.unchanged,
             via: match e.via {
                 Via::Changed { .. } => "changed",
                 Via::Named => "named",
                 Via::Tag { .. } => "tag",
+                Via::PullRequest { .. } => "pull-request",
             },
             tag: match &e.via {
-                Via::Tag { name } => Some(name.clone()),
+                Via::Tag { name } | Via::PullRequest { witness: name, .. } => Some(name.clone()),
                 Via::Changed { .. } | Via::Named => None,
+            },
+            pull_request: match &e.via {
+                Via::PullRequest { pull_request, .. } => pull_request.clone(),
+                _ => None,
+            },
+            review: match &e.via {
+                Via::PullRequest { review_id, .. } => Some(*review_id),
+                _ => None,
             },
         }
     }
@@ -181,13 +242,25 @@ impl EventEntry {
         } else {
             "content changed since"
         };
+        let source = match (&self.pull_request, self.review) {
+            (Some(pr), Some(id)) => format!(" [{pr} review {id}]"),
+            (None, Some(id)) => format!(" [review {id}]"),
+            _ => String::new(),
+        };
+        let when = match &s.landing {
+            Some(l) => format!("claimed {}, {}", s.time, l.text()),
+            None => format!("claimed {}, not witnessed", s.time),
+        };
+        let who_text = if s.email.is_empty() {
+            s.name.clone()
+        } else {
+            format!("{} <{}>", s.name, s.email)
+        };
         format!(
-            "{}  {}  {:<9} {} <{}> = {who} ({roles}); {}: {}; {state}{tag}",
+            "{}  {}  {:<9} {who_text} = {who} ({roles}); {}: {}; {state}; {when}{tag}{source}",
             s.date,
             short_commit(&self.commit),
             self.kind,
-            s.name,
-            s.email,
             s.strength,
             s.note,
         )

@@ -61,6 +61,12 @@ codes! {
     HistoryUnknownApprover = "history/unknown-approver",
     /// A trust file changed without a key admin's signature (`evidence`).
     TrustUnapprovedChange = "trust/unapproved-change",
+    /// A tag named like a witness that is not a valid witness (`evidence`).
+    HistoryInvalidWitness = "history/invalid-witness",
+    /// A commit that claims a time after a witness that contains it (`evidence`).
+    HistoryWitnessConflict = "history/witness-conflict",
+    /// A commit that claims a time long before it landed (`evidence`).
+    HistoryLateLanding = "history/late-landing",
     /// A Waiver past `expires` (`rule::waiver`).
     WaiverExpired = "waiver/expired",
     /// A Waiver not approved by its approver role (`rule::waiver`).
@@ -109,10 +115,13 @@ impl Code {
             | Code::RecordInvalidId
             | Code::RecordUnknownKind
             | Code::Config
-            | Code::TrustUnapprovedChange => Severity::Error,
+            | Code::TrustUnapprovedChange
+            | Code::HistoryWitnessConflict => Severity::Error,
             Code::HistoryShallow
             | Code::HistoryNonMonotonicTime
             | Code::HistoryUnknownApprover
+            | Code::HistoryInvalidWitness
+            | Code::HistoryLateLanding
             | Code::WaiverExpired
             | Code::WaiverUnapproved
             | Code::WaiverUnused => Severity::Warning,
@@ -138,7 +147,10 @@ impl Code {
             | Code::RecordUnknownKind
             | Code::HistoryShallow
             | Code::HistoryNonMonotonicTime
-            | Code::HistoryUnknownApprover => true,
+            | Code::HistoryUnknownApprover
+            | Code::HistoryInvalidWitness
+            | Code::HistoryWitnessConflict
+            | Code::HistoryLateLanding => true,
         }
     }
 
@@ -208,6 +220,18 @@ impl Code {
             Code::TrustUnapprovedChange => Docs {
                 summary: "A trust file was changed by a commit that no key admin signed.",
                 description: "With `trust.key_admins: ROLE` in `govlint.yaml`, the files that decide who can sign (`trust.allowed_signers`, `trust.revoked_keys`, `trust.openpgp_keys`, and the `trust` section of `govlint.yaml`) are governed (SPEC 2.3): every commit that changes one of them must be signed with a key that the allowed-signers file *before* that commit lists for a Person whose roles, as of that commit, include ROLE. Otherwise anyone with push access could add their own key and then sign approvals. The commit that introduced the allowed-signers file is the root of trust (`govlint log` and `govlint audit` name it) and needs no such signature. The finding names the commit and why its signature does not count; a key that an unapproved change added makes no approval `signed` (such approvals count as `self` or `claimed`). A Waiver cannot silence it. Fix it with a key admin's signed commit that makes the file what it should be (a commit that re-adds a key, signed by a key admin, makes that key trusted again); commits already made cannot be changed.",
+            },
+            Code::HistoryInvalidWitness => Docs {
+                summary: "A tag named like a witness (`trust.witness_tags`) is not a valid witness.",
+                description: "A witness (SPEC 2.4) is an annotated tag whose name matches `trust.witness_tags` (default `govlint/witness/*`), SSH-signed (namespace `git`) by a key that the allowed-signers file, as it stands in the tagged commit, lists for a principal in `trust.witnesses`: the verdict `git verify-tag` gives with `gpg.ssh.allowedSignersFile` set to that file. CI makes one on every push to the protected branch with `govlint witness`. This tag is not one (the message says why: unsigned, lightweight, signed by a key not listed for a witness principal, a signature that does not verify, OpenPGP), so it witnesses nothing: no commit's landing window comes from it. Delete the tag (`git tag -d NAME` and `git push --delete origin NAME`), or sign witnesses with a key listed for a witness principal.",
+            },
+            Code::HistoryWitnessConflict => Docs {
+                summary: "A commit claims a time later than a witness that already contains it.",
+                description: "A witness tag states that its commit and all its ancestors existed no later than the tag's tagger time. A commit that claims a committer time after the earliest witness that contains it is forward-dated, or was made on a machine with a wrong clock: its claimed time cannot be true. The finding names the commit, its claimed time, the witness and the window. Approvals in it are still timed by their witnesses where rules judge witnessed time (`time: witnessed`, or `auto` with `trust.witnesses`). Find out whose clock was wrong; commits already witnessed cannot be changed.",
+            },
+            Code::HistoryLateLanding => Docs {
+                summary: "A commit claims a time long before it landed on the witnessed branch.",
+                description: "Each commit's landing window (SPEC 2.4) says when it arrived on the witnessed branch: after the latest earlier witness, before the earliest witness that contains it. A commit that claims a time earlier than the window's after bound by more than `trust.max_push_lag` (default P7D) is backdated, or waited long on a branch before it was merged. Rules that judge witnessed time (`time: witnessed`, or `auto` with `trust.witnesses`) time its approvals by the window, never by the claimed date; this warning tells the auditor that the claimed date is not to be believed. Check why the commit waited; approvals meant to be recent should be given again.",
             },
             Code::WaiverExpired => Docs {
                 summary: "A Waiver is past its `expires` date and silences nothing any more.",

@@ -393,6 +393,12 @@ pub fn principal_matches(principals: &str, email: &str) -> bool {
     match_pattern_list(email, principals) == 1
 }
 
+/// Whether a tag name matches a `trust.witness_tags` glob: `*` matches
+/// any run of characters (`/` included), `?` any one byte.
+pub(super) fn match_glob(subject: &str, pattern: &str) -> bool {
+    match_pattern(subject.as_bytes(), pattern.as_bytes())
+}
+
 /// OpenSSH's `match_pattern`: `*` matches any run of bytes, `?` any one.
 fn match_pattern(subject: &[u8], pattern: &[u8]) -> bool {
     let (mut p, mut s) = (0, 0);

@@ -12,14 +12,15 @@ use std::sync::Mutex;
 use git2::{Oid, Repository};
 
 use super::attestation::{attestation, Mailmapper};
-use super::facts::CommitFacts;
+use super::facts::{CommitFacts, SignersFrom};
 use super::signature::Verifier;
 use super::trust::{self, Parentage};
+use super::witness::{self, Witnesses};
 use super::{
     ChangeKind, CommitId, CommitInfo, History, HistoryError, HistoryOptions, NonMonotonic,
 };
 
-mod tags;
+pub(super) mod tags;
 
 /// The forge merge bot's committer email: such commits prove nothing about
 /// who approved.
@@ -61,6 +62,7 @@ pub(super) fn assemble(
         parent_list: Vec::with_capacity(facts.len()),
         linear: true,
         trust_changes: Vec::new(),
+        witnesses: Witnesses::default(),
     };
     let Some(head) = head else {
         return Ok(history);
@@ -86,6 +88,19 @@ pub(super) fn assemble(
         history.parent_list.extend(known);
     }
     history.non_monotonic = non_monotonic(&facts, &history);
+    let mut verifier = Verifier::new(repo, opts.allowed_signers.clone())
+        .with_openpgp_keys(opts.openpgp_keys.clone())
+        .with_revoked_keys(opts.revoked_keys.clone());
+    history.witnesses = witness::read(
+        repo,
+        &witness::Setting {
+            principals: &opts.witnesses,
+            pattern: &opts.witness_tags,
+        },
+        &history.by_id,
+        &|pos| history.parents_of(pos),
+        &mut verifier,
+    );
     let parentage: Vec<Parentage> = facts
         .iter()
         .map(|f| Parentage {
@@ -94,7 +109,22 @@ pub(super) fn assemble(
         })
         .collect();
     for (pos, fact) in (0u32..).zip(facts) {
-        if let Some(trailers) = fact.approval {
+        if let Some(mut trailers) = fact.approval {
+            if let Some(landing) = history.witnesses.landing(pos) {
+                let signers = match fact.parents.first() {
+                    _ if fact.boundary => SignersFrom::Missing,
+                    Some(&parent) => SignersFrom::Commit(parent),
+                    None => SignersFrom::Nothing,
+                };
+                trailers.signature = witness::judge_at_landing(
+                    &mut verifier,
+                    trailers.signature,
+                    fact.id,
+                    signers,
+                    fact.time,
+                    &landing,
+                );
+            }
             let att = attestation(pos, trailers, &mut mailmap);
             history.add_attestation(att, fact.changes.first().map(|c| c.path.as_str()));
         }
@@ -128,12 +158,10 @@ pub(super) fn assemble(
         opts.allowed_signers.as_deref(),
         &parentage,
     );
-    let mut verifier = Verifier::new(repo, opts.allowed_signers.clone())
-        .with_openpgp_keys(opts.openpgp_keys.clone())
-        .with_revoked_keys(opts.revoked_keys.clone());
     for att in tags::read(repo, &history.by_id, &mut mailmap, &mut verifier)? {
         history.add_attestation(att, None);
     }
+    history.add_attested_events();
     Ok(history)
 }
 

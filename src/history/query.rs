@@ -11,7 +11,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::attestation::Attestation;
 use super::index::PathChange;
-use super::{BlobId, Change, ChangeKind, CommitInfo, Event, EventKind, History, Identity, Via};
+use super::{
+    BlobId, Change, ChangeKind, CommitInfo, Event, EventKind, History, Identity, SignatureStatus,
+    Via,
+};
 
 /// One change on the followed path.
 pub(super) struct Step<'h> {
@@ -85,6 +88,7 @@ impl History {
                 path_then: None,
                 change_author: None,
                 signature: att.signature.clone(),
+                landing: self.att_landing(&att),
             });
         }
         if att.tag.is_some() {
@@ -96,6 +100,96 @@ impl History {
             self.commit_attestation.insert(att.pos, index);
         }
         self.attestations.push(att);
+    }
+
+    /// The event of an approval that witness `w` attests (SPEC 2.5), with
+    /// the witnessed commit's position. With `steps` (the record's followed
+    /// path), the event binds to the record as it was in the witnessed
+    /// commit, and only when that is the content the note names; without,
+    /// it is the place-less event of [`History::all_events`]. `None` when
+    /// the note's time or content does not hold.
+    pub(super) fn attested_event(
+        &self,
+        w: u32,
+        a: &super::witness_note::AttestedApproval,
+        steps: Option<&[Step<'_>]>,
+    ) -> Option<(u32, Event)> {
+        let witness = self.witnesses.valid.get(w as usize)?;
+        let pos = *self.by_id.get(&witness.commit.0)?;
+        let time = a.submitted_at.parse::<jiff::Timestamp>().ok()?.as_second();
+        let (blob, path_then, change_author) = match steps {
+            Some(steps) => {
+                let state = steps
+                    .iter()
+                    .find(|s| self.is_ancestor_or_self(s.change.pos, pos))?;
+                let blob = state.change.blob?;
+                if git2::Oid::from_str(&a.blob).ok() != Some(blob) {
+                    return None;
+                }
+                (
+                    Some(BlobId(blob)),
+                    Some(state.path.to_owned()),
+                    Some(self.commits[state.change.pos as usize].author.clone()),
+                )
+            }
+            None => (None, None, None),
+        };
+        let mut commit = self.commits[pos as usize].clone();
+        commit.committer = witness.tagger.clone();
+        commit.time = time;
+        commit.offset_minutes = 0;
+        commit.forge = false;
+        let landing = super::Landing {
+            after: self.witnesses.landing(pos).and_then(|l| l.after),
+            before: witness.time,
+            witness: witness.name.clone(),
+        };
+        let note_pr = super::witness_note::parse(&witness.message).pull_request;
+        Some((
+            pos,
+            Event {
+                kind: EventKind::Approval,
+                record_id: Some(a.record.clone()),
+                commit,
+                via: Via::PullRequest {
+                    witness: witness.name.clone(),
+                    pull_request: note_pr,
+                    review_id: a.review_id,
+                    login: a.login.clone(),
+                    reviewed_commit: a.reviewed_commit.clone(),
+                },
+                who: Identity {
+                    name: a.login.clone(),
+                    email: String::new(),
+                    raw_email: String::new(),
+                },
+                blob,
+                path_then,
+                change_author,
+                signature: SignatureStatus::Unsigned,
+                landing: Some(landing),
+            },
+        ))
+    }
+
+    /// Adds the attested approvals to [`History::all_events`].
+    pub(super) fn add_attested_events(&mut self) {
+        let events: Vec<Event> = self
+            .witnesses
+            .attested
+            .iter()
+            .filter_map(|(w, a)| self.attested_event(*w, a, None).map(|(_, e)| e))
+            .collect();
+        self.all_events.extend(events);
+    }
+
+    /// The landing window of an attestation's events: its commit's, none
+    /// for a tag.
+    fn att_landing(&self, att: &Attestation) -> Option<super::Landing> {
+        match att.tag {
+            Some(_) => None,
+            None => self.witnesses.landing(att.pos),
+        }
     }
 
     /// The commit info an attestation's events carry: for tags, the tagged
@@ -168,6 +262,7 @@ pub(super) fn events(history: &History, record_id: &str, path: &str) -> Vec<Even
                         .author
                         .map(|pos| history.commits[pos as usize].author.clone()),
                     signature: att.signature.clone(),
+                    landing: history.att_landing(att),
                 };
                 push(&mut out, att_index, *kind, event);
             }
@@ -204,8 +299,22 @@ pub(super) fn events(history: &History, record_id: &str, path: &str) -> Vec<Even
                     .and(state)
                     .map(|s| history.commits[s.change.pos as usize].author.clone()),
                 signature: att.signature.clone(),
+                landing: history.att_landing(att),
             };
             push(&mut out, att_index, *kind, event);
+        }
+    }
+
+    for &i in history
+        .witnesses
+        .attested_by_record
+        .get(record_id)
+        .into_iter()
+        .flatten()
+    {
+        let (w, a) = &history.witnesses.attested[i as usize];
+        if let Some((pos, event)) = history.attested_event(*w, a, Some(&steps)) {
+            out.push((pos, event));
         }
     }
 
@@ -311,7 +420,7 @@ impl History {
         false
     }
 
-    fn parents_of(&self, pos: u32) -> &[u32] {
+    pub(super) fn parents_of(&self, pos: u32) -> &[u32] {
         let start = self.parent_start[pos as usize] as usize;
         let end = self
             .parent_start

@@ -8,6 +8,7 @@ mod cached;
 mod follow;
 mod mailmap;
 mod signed;
+mod witnessed;
 
 const JANE: &str = "Approved-by: Jane Doe <jane@acme.example>";
 
@@ -22,6 +23,7 @@ fn build_rev(repo: &TestRepo, rev: Option<&str>) -> History {
         trust_files: Vec::new(),
         openpgp_keys: Some(".govlint/openpgp".to_owned()),
         revoked_keys: Some(".govlint/revoked_keys".to_owned()),
+        ..HistoryOptions::default()
     };
     build_with(&open(repo), &opts).expect("history builds")
 }
@@ -445,6 +447,7 @@ fn detached_head_and_revisions() {
             trust_files: Vec::new(),
             openpgp_keys: None,
             revoked_keys: None,
+            ..HistoryOptions::default()
         },
     )
     .err();

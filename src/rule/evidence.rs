@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::record::Record;
 
-/// How strongly an approval is proven. Ordered: `Claimed < SelfMade < Signed`,
+/// How strongly an approval is proven. Ordered:
+/// `Claimed < SelfMade < Attested < Signed`,
 /// so "at least strength S" is `approval.strength >= s`.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
@@ -23,6 +24,10 @@ pub enum Strength {
     #[default]
     #[serde(rename = "self")]
     SelfMade,
+    /// A verified witness records that the forge holds an approving
+    /// pull-request review by the approver of exactly this content (SPEC 2.5).
+    #[serde(rename = "attested")]
+    Attested,
     /// An SSH signature by a key the allowed-signers file lists for the approver.
     #[serde(rename = "signed")]
     Signed,
@@ -35,6 +40,7 @@ impl Strength {
         match self {
             Strength::Claimed => "claimed",
             Strength::SelfMade => "self",
+            Strength::Attested => "attested",
             Strength::Signed => "signed",
         }
     }
@@ -44,6 +50,7 @@ impl Strength {
         match s {
             "claimed" => Some(Strength::Claimed),
             "self" => Some(Strength::SelfMade),
+            "attested" => Some(Strength::Attested),
             "signed" => Some(Strength::Signed),
             _ => None,
         }
@@ -84,6 +91,23 @@ pub struct Approval {
     /// Not yet part of the evaluated history (e.g. comes with the commit being
     /// made): never counts, but marks the finding as pending.
     pub pending: bool,
+    /// When the approval arrived on the witnessed branch (SPEC 2.4); `None`
+    /// when no witness contains it.
+    pub landing: Option<Landing>,
+}
+
+/// An approval's landing window: the witnesses between which its commit
+/// (for an attested approval: the witnessed commit) arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Landing {
+    /// The latest witness before the one that first contains it; `None`
+    /// when it is older than the first witness (then it cannot prove
+    /// recency).
+    pub after: Option<jiff::Timestamp>,
+    /// The earliest witness that contains it: it existed no later.
+    pub before: jiff::Timestamp,
+    /// That witness's tag name.
+    pub witness: String,
 }
 
 /// What the history knows about one record's approvals.
@@ -133,13 +157,20 @@ mod tests {
 
     #[test]
     fn strength_order_and_spelling() {
-        assert!(Strength::Claimed < Strength::SelfMade && Strength::SelfMade < Strength::Signed);
-        for s in [Strength::Claimed, Strength::SelfMade, Strength::Signed] {
+        assert!(Strength::Claimed < Strength::SelfMade);
+        assert!(Strength::SelfMade < Strength::Attested && Strength::Attested < Strength::Signed);
+        for s in [
+            Strength::Claimed,
+            Strength::SelfMade,
+            Strength::Attested,
+            Strength::Signed,
+        ] {
             assert_eq!(Strength::parse(s.as_str()), Some(s));
             assert_eq!(s.to_string(), s.as_str());
             let json = serde_json::to_value(s).unwrap();
             assert_eq!(json, serde_json::Value::String(s.as_str().to_owned()));
         }
         assert_eq!(Strength::default(), Strength::SelfMade);
+        assert_eq!(Strength::parse("attested"), Some(Strength::Attested));
     }
 }

@@ -219,6 +219,23 @@ pub(crate) struct ApprovalSpec {
     pub four_eyes: bool,
     #[serde(default)]
     pub count: Option<u32>,
+    /// `time:`: which time of an approval counts (default `auto`).
+    #[serde(default)]
+    pub time: ApprovalTime,
+}
+
+/// `time:` of `approved` / `reviewed` (SPEC 2.4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ApprovalTime {
+    /// `witnessed` when the configuration lists `trust.witnesses`, else
+    /// `claimed`.
+    #[default]
+    Auto,
+    /// The committer's (tagger's) date.
+    Claimed,
+    /// Only witnessed approvals count, timed by their landing window.
+    Witnessed,
 }
 
 /// A literal (`top-management`, `P12M`) or `{field: P}` read from the record.

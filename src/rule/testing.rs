@@ -175,6 +175,7 @@ pub(crate) fn approval(set: &RecordSet, person: &str, date: &str) -> Approval {
         commit: "0123456789abcdef0123456789abcdef01234567".to_owned(),
         why: "committed by the approver".to_owned(),
         pending: false,
+        landing: None,
     }
 }
 

@@ -78,16 +78,16 @@ pub(super) fn read(
 }
 
 /// The parts of a raw tag object that matter here.
-struct RawTag {
-    object: Oid,
-    kind: String,
+pub(in crate::history) struct RawTag {
+    pub(in crate::history) object: Oid,
+    pub(in crate::history) kind: String,
     /// (name, email, time, offset minutes)
-    tagger: Option<(String, String, i64, i32)>,
+    pub(in crate::history) tagger: Option<(String, String, i64, i32)>,
     /// The message without its signature.
-    message: String,
+    pub(in crate::history) message: String,
 }
 
-fn parse(raw: &[u8]) -> Option<RawTag> {
+pub(in crate::history) fn parse(raw: &[u8]) -> Option<RawTag> {
     let unsigned = split_signed(raw).map_or(raw, |(payload, _)| payload);
     let header_end = unsigned.windows(2).position(|w| w == b"\n\n");
     let (header, message) = match header_end {
@@ -140,7 +140,7 @@ fn parse_offset(tz: &str) -> i32 {
 }
 
 /// Follows nested tags to the commit they name.
-fn peel(odb: &git2::Odb<'_>, mut id: Oid, mut kind: String) -> Option<Oid> {
+pub(in crate::history) fn peel(odb: &git2::Odb<'_>, mut id: Oid, mut kind: String) -> Option<Oid> {
     for _ in 0..MAX_NESTING {
         match kind.as_str() {
             "commit" => return Some(id),

@@ -17,6 +17,7 @@ fn opts() -> HistoryOptions {
         trust_files: Vec::new(),
         openpgp_keys: None,
         revoked_keys: None,
+        ..HistoryOptions::default()
     }
 }
 

@@ -11,6 +11,17 @@
 //!   configuration's `trust.minimum_strength` (`self` when unset).
 //! - `four_eyes: true`: the approver is not the author of the approved change.
 //! - `count: N`: N distinct approving Persons qualify (N-of-M).
+//! - `time`: which time of an approval counts (SPEC 2.4). `claimed`: the
+//!   committer's (tagger's) date. `witnessed`: only approvals that a
+//!   witness contains count, and `within` holds only when the landing
+//!   window's *after* bound lies within the interval of today (an approval
+//!   older than the first witness has no *after* bound and cannot prove
+//!   recency: the finding says to approve again now that witnessing runs).
+//!   `auto` (the default): `witnessed` exactly when the configuration lists
+//!   `trust.witnesses`, else `claimed`; so the built-in pack judges
+//!   witnessed time wherever witnessing runs. Waivers judge claimed time
+//!   (they carry no interval, and are approved in the pull request that
+//!   adds them, before any witness).
 //!
 //! It holds when enough approvals meet every condition. Otherwise the finding
 //! says precisely why, judged on the approval that came closest (never
@@ -31,7 +42,7 @@ use crate::time::Duration;
 use super::super::compile::Compiler;
 use super::super::evidence::{Approval, EvidenceStatus, Strength};
 use super::super::path::{show_pointer, show_value, Path};
-use super::super::spec::{ApprovalSpec, FixedOrField};
+use super::super::spec::{ApprovalSpec, ApprovalTime, FixedOrField};
 use super::super::Context;
 use super::{Failure, Subject};
 
@@ -45,6 +56,7 @@ pub(crate) struct Approved {
     strength: Option<Strength>,
     four_eyes: bool,
     count: usize,
+    time: ApprovalTime,
 }
 
 #[derive(Debug)]
@@ -100,6 +112,7 @@ impl Approved {
             count: spec
                 .count
                 .map_or(1, |n| usize::try_from(n.max(1)).unwrap_or(usize::MAX)),
+            time: spec.time,
         })
     }
 
@@ -114,6 +127,7 @@ impl Approved {
             strength: None,
             four_eyes: false,
             count: 1,
+            time: ApprovalTime::Claimed,
         }
     }
 
@@ -154,6 +168,11 @@ impl Approved {
             strength: self.strength.unwrap_or(ctx.minimum_strength),
             unchanged: self.unchanged,
             four_eyes: self.four_eyes,
+            witnessed: match self.time {
+                ApprovalTime::Auto => ctx.witnessing,
+                ApprovalTime::Claimed => false,
+                ApprovalTime::Witnessed => true,
+            },
         };
         let judged: Vec<(&Approval, Verdict)> =
             candidates.iter().map(|a| (*a, test.judge(a))).collect();
@@ -309,6 +328,13 @@ impl Approved {
         if self.four_eyes {
             s.push_str(", by someone other than the change's author");
         }
+        match self.time {
+            ApprovalTime::Auto => s.push_str(
+                ", timed by its witnesses when trust.witnesses is set (else by its claimed date)",
+            ),
+            ApprovalTime::Claimed => s.push_str(", timed by its claimed date"),
+            ApprovalTime::Witnessed => s.push_str(", witnessed and timed by its witnesses"),
+        }
         s
     }
 }
@@ -335,6 +361,8 @@ struct Test<'w> {
     strength: Strength,
     unchanged: bool,
     four_eyes: bool,
+    /// Only witnessed approvals count, timed by their landing window.
+    witnessed: bool,
 }
 
 impl Test<'_> {
@@ -373,7 +401,40 @@ impl Test<'_> {
                 ),
             ));
         }
-        if let Some((oldest, text)) = self.interval {
+        if self.witnessed {
+            let Some(landing) = &a.landing else {
+                return Err((
+                    3,
+                    format!(
+                        "the {noun} {by} is not witnessed: no witness tag (trust.witnesses) contains its commit yet, and only witnessed {noun}s count"
+                    ),
+                ));
+            };
+            if let Some((oldest, text)) = self.interval {
+                let Some(after) = landing.after else {
+                    return Err((
+                        3,
+                        format!(
+                            "the {noun} {by} landed before the first witness ({}, {}), so nothing shows it was given within {text}: approve it again now that witnessing runs",
+                            landing.witness,
+                            day(landing.before)
+                        ),
+                    ));
+                };
+                if day(after) < oldest {
+                    return Err((
+                        3,
+                        format!(
+                            "the last {noun} ({person}, commit {commit}) claims {} but landed between {} and {} (witness {}), longer ago than its interval {text}",
+                            a.date,
+                            day(after),
+                            day(landing.before),
+                            landing.witness
+                        ),
+                    ));
+                }
+            }
+        } else if let Some((oldest, text)) = self.interval {
             if a.date < oldest {
                 return Err((
                     3,
@@ -414,6 +475,11 @@ impl Test<'_> {
         }
         Ok(())
     }
+}
+
+/// The calendar date (UTC) of a witness's time.
+fn day(t: jiff::Timestamp) -> Date {
+    crate::time::date_of_unix(t.as_second())
 }
 
 /// A commit as approval findings name it: git's default 7-digit
