@@ -101,6 +101,11 @@ pub enum InitError {
         help("the files may have been written but not committed; check `git status` in the directory")
     )]
     Git(#[from] git2::Error),
+
+    /// Signing the example's witness tags failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Witness(#[from] crate::witness::WitnessError),
 }
 
 /// Scaffolds a governance repository in `dir` (created when missing): the

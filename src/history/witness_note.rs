@@ -4,10 +4,11 @@
 //! ```text
 //! govlint witness of 3f2c…e91a
 //!
-//! This tag states that commit 3f2c…e91a and all its ancestors existed no
-//! later than the tagger time. Each Attested-approval names an approving
-//! pull-request review that github:acme/isms#42 held, of a record whose
-//! content in the reviewed commit equals its content in the witnessed one.
+//! This tag states that the witnessed commit and all its ancestors
+//! existed no later than the tagger time. Each Attested-approval names an
+//! approving review that the pull request held, of a record whose
+//! content in the reviewed commit equals its content in the
+//! witnessed one.
 //!
 //! Witnessed-commit: 3f2c…e91a
 //! Pull-request: github:acme/isms#42
@@ -74,19 +75,19 @@ const ATTESTED_APPROVAL: &str = "Attested-approval";
 pub fn render(note: &WitnessNote) -> String {
     let commit = encode(&note.commit);
     let mut out = format!("govlint witness of {commit}\n\n");
-    out.push_str(&format!(
-        "This tag states that commit {commit} and all its ancestors existed\n\
-         no later than the tagger time."
-    ));
-    match &note.pull_request {
-        Some(pr) => out.push_str(&format!(
-            " Each Attested-approval names an approving\n\
-             review that pull request {} held, of a record whose content in the\n\
-             reviewed commit equals its content in the witnessed one.\n",
-            encode(pr)
-        )),
-        None => out.push('\n'),
+    out.push_str(
+        "This tag states that the witnessed commit and all its ancestors\n\
+         existed no later than the tagger time.",
+    );
+    if note.pull_request.is_some() {
+        out.push_str(
+            " Each Attested-approval names an\n\
+             approving review that the pull request held, of a record whose\n\
+             content in the reviewed commit equals its content in the\n\
+             witnessed one.",
+        );
     }
+    out.push('\n');
     out.push('\n');
     out.push_str(&format!("{WITNESSED_COMMIT}: {commit}\n"));
     if let Some(pr) = &note.pull_request {

@@ -1,10 +1,13 @@
 //! The example ISMS of "Acme", a fictitious software company: 37 records
 //! embedded from `templates/example/` (earlier versions of some files from
 //! `templates/example-history/`), committed by a fixed plan of 30 commits and
-//! one annotated tag from March to October 2026.
+//! one annotated tag from March to October 2026; then `witness.rs` appoints a
+//! CI witness and merges a pull request, with two signed witness tags.
 //!
-//! Every name, address, date and message is fixed, so the history is
-//! byte-identical on every run and its commit ids never change. The plan
+//! Every name, address, date and message is fixed, so the plan's history is
+//! byte-identical on every run and its commit ids never change; the witness
+//! part signs with a throwaway key made on each run, so its two commits on
+//! `main` (and the pull request's) differ between runs. The plan
 //! plants findings on purpose; `templates/example/EXAMPLE.md` lists them, and
 //! must be kept in step with this table.
 
@@ -70,11 +73,12 @@ pub fn build_example(dir: &Path) -> Result<InitReport, InitError> {
         let signature = TAG.tagger.signature(TAG.when)?;
         repo.tag(TAG.name, &target, &signature, TAG.message, false)?;
     }
+    let witnessed = witness::add(&repo)?;
     repo::checkout_head(&repo)?;
     Ok(InitReport {
         dir: dir.to_path_buf(),
         files: super::sorted(paths.iter().map(|p| (*p).to_owned()).collect()),
-        commits: PLAN.len(),
+        commits: PLAN.len() + witnessed,
     })
 }
 
@@ -160,4 +164,7 @@ pub(super) struct TagPlan {
 }
 
 mod plan;
+mod witness;
 pub(super) use plan::{PLAN, TAG};
+#[cfg(test)]
+pub(super) use witness::PRINCIPAL as WITNESS;

@@ -163,15 +163,24 @@ fn example_history_is_deterministic_and_carries_the_evidence() {
             .expect("commit")
             .id()
     };
-    assert_eq!(head(&ra), head(&rb), "commit ids are stable");
+    // The plan's commits are the same on every run; the witness part after
+    // them signs with a new throwaway key each time.
+    let witnessed = report.commits - PLAN.len();
+    assert_eq!(witnessed, 3);
+    let plan_end = |r: &Repository| {
+        r.revparse_single(&format!("HEAD~{witnessed}"))
+            .expect("plan's last commit")
+            .id()
+    };
+    assert_eq!(plan_end(&ra), plan_end(&rb), "commit ids are stable");
+    assert_ne!(head(&ra), head(&rb), "the witness key is new each run");
     assert_eq!(
         ra.refname_to_id("refs/tags/isms-v1").expect("tag"),
         rb.refname_to_id("refs/tags/isms-v1").expect("tag")
     );
     assert_eq!(ra.head().expect("head").shorthand().ok(), Some("main"));
 
-    assert_eq!(report.commits, PLAN.len());
-    assert!((15..=30).contains(&report.commits));
+    assert!((15..=30).contains(&PLAN.len()));
     let expected: Vec<String> = example::final_files()
         .iter()
         .map(|(p, _)| (*p).to_owned())
@@ -189,12 +198,16 @@ fn example_history_is_deterministic_and_carries_the_evidence() {
     let commits: Vec<git2::Commit<'_>> = walk
         .map(|id| ra.find_commit(id.expect("id")).expect("commit"))
         .collect();
-    assert_eq!(commits.len(), PLAN.len());
+    assert_eq!(commits.len(), PLAN.len() + witnessed);
     let empty = commits
         .iter()
         .filter(|c| c.parent(0).is_ok_and(|p| p.tree_id() == c.tree_id()))
         .count();
-    assert_eq!(empty, PLAN.iter().filter(|s| s.files.is_empty()).count());
+    // Mia's approval again once witnessing runs is empty too.
+    assert_eq!(
+        empty,
+        PLAN.iter().filter(|s| s.files.is_empty()).count() + 1
+    );
     // The planted claimed approval: Lena commits Mia's trailer.
     let minutes = commits
         .iter()
@@ -212,7 +225,10 @@ fn example_history_is_deterministic_and_carries_the_evidence() {
     let tag = ra
         .find_tag(ra.refname_to_id("refs/tags/isms-v1").expect("tag"))
         .expect("annotated tag");
-    assert_eq!(tag.target_id(), commits[PLAN.len() - TAG.after_step].id());
+    assert_eq!(
+        tag.target_id(),
+        commits[PLAN.len() + witnessed - TAG.after_step].id()
+    );
     assert!(tag
         .message()
         .ok()
@@ -266,4 +282,76 @@ fn example_md_lists_the_findings_of_the_examples_own_date() {
         text.contains(&format!("govlint check --today {date}")),
         "{text}"
     );
+}
+
+/// The example's witnesses are real: `git verify-tag` accepts them with the
+/// example's own allowed-signers file, they name the witness principal, and
+/// the second attests Tom's review of exactly the merged IMP-004.
+#[test]
+fn example_witnesses_verify_and_attest_the_pull_request() {
+    use crate::history::witness_note;
+    let tmp = tempfile::tempdir().expect("tmp");
+    build_example(tmp.path()).expect("example");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(tmp.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(args)
+            .output()
+            .expect("git runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (_, tags, _) = git(&["tag", "--list", "govlint/witness/*"]);
+    let tags: Vec<&str> = tags.lines().collect();
+    assert_eq!(
+        tags,
+        [
+            "govlint/witness/20261026T080300Z",
+            "govlint/witness/20261028T091600Z"
+        ]
+    );
+    for tag in &tags {
+        let (ok, _, said) = git(&[
+            "-c",
+            "gpg.ssh.allowedSignersFile=.govlint/allowed_signers",
+            "verify-tag",
+            tag,
+        ]);
+        assert!(ok, "{tag}: {said}");
+        assert!(
+            said.contains(&format!("Good \"git\" signature for {}", example::WITNESS)),
+            "{said}"
+        );
+    }
+    let (_, config, _) = git(&["show", "HEAD:govlint.yaml"]);
+    assert!(
+        config.contains(&format!("witnesses: [{}]", example::WITNESS)),
+        "{config}"
+    );
+
+    let (_, raw, _) = git(&["cat-file", "tag", tags[1]]);
+    let note = witness_note::parse(raw.split_once("\n\n").expect("headers").1);
+    let (_, head, _) = git(&["rev-parse", "HEAD"]);
+    assert_eq!(note.commit, head.trim());
+    assert_eq!(note.pull_request.as_deref(), Some("github:acme/isms#12"));
+    assert_eq!(note.approvals.len(), 1);
+    let a = &note.approvals[0];
+    assert_eq!(
+        (a.record.as_str(), a.login.as_str()),
+        ("IMP-004", "tom-nguyen")
+    );
+    let (_, merged_blob, _) = git(&["rev-parse", &format!("HEAD:{}", a.path)]);
+    let (_, reviewed_blob, _) = git(&["rev-parse", &format!("{}:{}", a.reviewed_commit, a.path)]);
+    assert_eq!(a.blob, merged_blob.trim());
+    assert_eq!(a.blob, reviewed_blob.trim());
+    let (_, pull_head, _) = git(&["rev-parse", "refs/pull/12/head"]);
+    assert_eq!(pull_head.trim(), a.reviewed_commit);
+    // The people file names Tom's login, so the approval has an approver.
+    let (_, tom, _) = git(&["show", "HEAD:people/tom-nguyen.yaml"]);
+    assert!(tom.contains("github: tom-nguyen"), "{tom}");
 }
