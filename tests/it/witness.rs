@@ -739,4 +739,19 @@ fn a_signed_pull_request_witness_carries_its_approvals() {
         "{}",
         out.stderr
     );
+
+    // What the reading side makes of it: Bob's review is an `attested`
+    // approval of the objective, bounded by the witness.
+    let log = govlint_env(pr.repo.path(), &["log", "OBJ-1", "--format", "json"], &[]);
+    let trail: serde_json::Value = serde_json::from_str(&log.stdout).expect("JSON");
+    let attested: Vec<&serde_json::Value> = trail["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["strength"] == "attested")
+        .collect();
+    assert_eq!(attested.len(), 1, "{trail:#}");
+    assert_eq!(attested[0]["person"], "bob", "{trail:#}");
+    assert_eq!(attested[0]["review"], 12, "{trail:#}");
+    assert_eq!(attested[0]["landing"]["witness"], tag, "{trail:#}");
 }
