@@ -411,7 +411,15 @@ fn trail<M: Markup>(out: &mut String, m: &M, audit: &Audit) {
         })
         .collect();
     let headers = [
-        "Date", "Event", "Record", "Kind", "Person", "Roles", "Strength", "Commit", "Tag",
+        "Date",
+        "Event",
+        "Record",
+        "Kind",
+        "Person",
+        "Roles",
+        "Strength",
+        "Commit",
+        "Tag",
         "Claimed time · landing",
     ];
     table(out, m, "t-trail", &headers, &[], &rows);

@@ -18,9 +18,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
-use crate::history::{
-    BlobId, CommitId, Event, EventKind, History, Identity, SignatureStatus, Via,
-};
+use crate::history::{BlobId, CommitId, Event, EventKind, History, Identity, SignatureStatus, Via};
 use crate::record::{Record, RecordSet};
 use crate::rule::{Approval, Evidence, EvidenceStatus, Landing, Strength};
 

@@ -69,7 +69,10 @@ pub fn history_findings(
             || !seen.insert((
                 e.who.raw_email.to_lowercase(),
                 // An attested approval has a login, no email.
-                e.who.raw_email.is_empty().then(|| e.who.name.to_lowercase()),
+                e.who
+                    .raw_email
+                    .is_empty()
+                    .then(|| e.who.name.to_lowercase()),
                 e.commit.id,
             ))
         {

@@ -280,9 +280,9 @@ mod tests {
     #[test]
     fn renders_for_people_and_for_git() {
         let text = render(&full_note());
-        assert!(text.starts_with(
-            "govlint witness of 3f2c000000000000000000000000000000000e91a\n\n"
-        ));
+        assert!(
+            text.starts_with("govlint witness of 3f2c000000000000000000000000000000000e91a\n\n")
+        );
         assert!(text.ends_with('\n'));
         assert!(text.contains(
             "\nAttested-approval: POL-IS-001 path=policies/is.md \
