@@ -98,6 +98,9 @@ pub struct Summary {
     pub approved_records: usize,
     pub changed_since_approval: usize,
     pub overdue_reviews: usize,
+    /// Approvals and reviews in the trail that no witness contains (SPEC
+    /// 2.4): their times are only claimed.
+    pub unwitnessed_approvals: usize,
     pub findings: FindingCounts,
     pub clause_items: ClauseCounts,
 }
@@ -227,7 +230,11 @@ pub fn build(
     // Stable: events of one record keep git's order when times tie.
     trail.sort_by(|a, b| (a.time, &a.record).cmp(&(b.time, &b.record)));
 
-    let summary = summary(eval, &records, &clauses, filter.is_some());
+    let mut summary = summary(eval, &records, &clauses, filter.is_some());
+    summary.unwitnessed_approvals = trail
+        .iter()
+        .filter(|t| t.entry.signoff.landing.is_none())
+        .count();
     Audit {
         version: 1,
         generator: format!("govlint {}", env!("CARGO_PKG_VERSION")),
@@ -371,6 +378,7 @@ fn summary(
         }
     }
     Summary {
+        unwitnessed_approvals: 0,
         records: records.len(),
         approved_records: records.iter().filter(|r| r.approvals > 0).count(),
         changed_since_approval: records.iter().filter(|r| r.changed_since_approval).count(),

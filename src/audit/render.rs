@@ -183,6 +183,10 @@ fn summary<M: Markup>(out: &mut String, m: &M, s: &Summary) {
             s.changed_since_approval.to_string(),
         ),
         ("Overdue reviews", s.overdue_reviews.to_string()),
+        (
+            "Approvals and reviews no witness contains",
+            s.unwitnessed_approvals.to_string(),
+        ),
     ];
     if M::SPLIT_COUNTS {
         rows.extend([
@@ -402,14 +406,44 @@ fn trail<M: Markup>(out: &mut String, m: &M, audit: &Audit) {
                 format!("{} {}", m.text(s.strength), m.tone(Tone::Muted, &note)),
                 m.commit(abbrev(&e.commit)),
                 opt(m, e.tag.as_deref()),
+                when(m, e),
             ]
         })
         .collect();
     let headers = [
-        "Date", "Event", "Record", "Kind", "Person", "Roles", "Strength", "Commit", "Tag",
+        "Date",
+        "Event",
+        "Record",
+        "Kind",
+        "Person",
+        "Roles",
+        "Strength",
+        "Commit",
+        "Tag",
+        "Claimed time · landing",
     ];
     table(out, m, "t-trail", &headers, &[], &rows);
     m.section_end(out);
+}
+
+/// `claimed 2026-03-19T10:00:00Z · landed … 2026-03-19T11:00:00Z (witness W)`
+/// and, for an attested approval, its pull request and review (SPEC 2.4, 2.5).
+fn when<M: Markup>(m: &M, e: &EventEntry) -> String {
+    let s = &e.signoff;
+    let mut out = format!("claimed {}", m.text(&s.time));
+    match &s.landing {
+        Some(l) => {
+            let _ = write!(out, " · {}", m.text(&l.text()));
+        }
+        None => {
+            let _ = write!(out, " · {}", m.tone(Tone::Muted, "not witnessed"));
+        }
+    }
+    if let Some(review) = e.review {
+        let pr = e.pull_request.as_deref().unwrap_or("pull request");
+        let _ = write!(out, " · {} review {review}", m.text(pr));
+    }
+    out
 }
 
 /// `2026-03-19 · Mia Hoffmann (mia-hoffmann; top-management, ceo) · self · 1e83ecc123`.
@@ -424,6 +458,13 @@ fn signoff<M: Markup>(m: &M, e: &EventEntry) -> String {
     );
     if let Some(tag) = &e.tag {
         let _ = write!(out, " · tag {}", m.text(tag));
+    }
+    if let Some(l) = &s.landing {
+        let _ = write!(out, " · {}", m.text(&l.text()));
+    }
+    if let Some(review) = e.review {
+        let pr = e.pull_request.as_deref().unwrap_or("pull request");
+        let _ = write!(out, " · {} review {review}", m.text(pr));
     }
     if !e.unchanged {
         let _ = write!(out, " · {}", m.tone(Tone::Warn, "content changed since"));

@@ -46,9 +46,8 @@ struct Mark {
     strength: &'static str,
     tip: String,
     /// The witnessed landing window (SPEC 2.4) of the event's commit:
-    /// *after* and *before* bounds. Trail entries do not carry windows yet,
-    /// so this is always `None` today; once they do, fill it from the
-    /// entry and [`draw_window`] draws the band behind the mark.
+    /// *after* and *before* bounds, as calendar days (UTC); [`draw_window`]
+    /// draws the band behind the mark.
     window: Option<(Option<Date>, Date)>,
 }
 
@@ -159,7 +158,10 @@ fn marks(audit: &Audit, start: Date, today: Date) -> BTreeMap<&str, Vec<Mark>> {
             review,
             strength: s.strength,
             tip,
-            window: None,
+            window: s.landing.as_ref().and_then(|l| {
+                let day = |t: &str| crate::time::parse_date(t.get(..10)?);
+                Some((l.after.as_deref().and_then(day), day(&l.before)?))
+            }),
         });
     }
     marks
@@ -257,8 +259,8 @@ fn draw_window(out: &mut String, scale: &Scale, mark: &Mark, mid: f64) {
     let Some((after, before)) = mark.window else {
         return;
     };
-    let x1 = after.map_or(LABEL, |a| scale.x(a));
-    let x2 = scale.x(before);
+    let x1 = after.map_or(LABEL, |a| scale.x(a).max(LABEL));
+    let x2 = scale.x(before).min(WIDTH - RIGHT);
     let y = if mark.review { mid + 3.0 } else { mid - 7.0 };
     let _ = writeln!(
         out,

@@ -288,6 +288,9 @@ mod tests {
             "history/non-monotonic-time",
             "history/unknown-approver",
             "trust/unapproved-change",
+            "history/invalid-witness",
+            "history/witness-conflict",
+            "history/late-landing",
             "waiver/expired",
             "waiver/unapproved",
             "waiver/unused",
@@ -301,7 +304,9 @@ mod tests {
     fn history_and_waiver_codes_are_warnings_and_waivers_cannot_silence_config() {
         for &c in Code::ALL {
             let family = c.id().split('/').next().unwrap_or_default();
-            let warning = matches!(family, "history" | "waiver");
+            // A witness conflict is a claimed time that cannot be true: an error.
+            let warning =
+                matches!(family, "history" | "waiver") && c != Code::HistoryWitnessConflict;
             assert_eq!(c.default_severity() == Severity::Warning, warning, "{c}");
             assert_eq!(c.emitted_by_rules(), family == "waiver", "{c}");
         }

@@ -12,7 +12,7 @@ use std::path::Path;
 use git2::{Oid, Repository};
 
 use super::walk::{read_shallow, resolve, walk};
-use super::{cache, index, History, HistoryError, HistoryOptions};
+use super::{cache, index, witness, History, HistoryError, HistoryOptions};
 
 /// [`History::build`], with the cache folder given (`None`: no cache).
 pub(super) fn build(
@@ -40,7 +40,10 @@ pub(super) fn build_counted(
         .collect();
     let shallow = repo.is_shallow() || !boundaries.is_empty();
     let Some(head) = resolve(repo, opts.rev.as_deref())? else {
-        return Ok((index::assemble(repo, opts, shallow, None, Vec::new())?, 0));
+        return Ok((
+            index::assemble(repo, opts, shallow, None, Vec::new(), None)?,
+            0,
+        ));
     };
 
     let key = cache::Key::new(repo, opts, &shallow_file);
@@ -61,8 +64,24 @@ pub(super) fn build_counted(
             let _ = cache::store(dir, &key, head, &facts);
         }
     }
-    Ok((
-        index::assemble(repo, opts, shallow, Some(head), facts)?,
-        walked,
-    ))
+    // The witnesses: cached for this very revision and witness key, else
+    // verified and marked anew over the facts (no walk).
+    let witness_key = witness::key(
+        repo,
+        &witness::Setting {
+            principals: &opts.witnesses,
+            pattern: &opts.witness_tags,
+        },
+    );
+    let cached_witnesses = match (cache_dir, witness_key) {
+        (Some(dir), Some(wk)) => cache::load_witnesses(dir, &key, head, wk, facts.len()),
+        _ => None,
+    };
+    let reuse = cached_witnesses.is_some();
+    let history = index::assemble(repo, opts, shallow, Some(head), facts, cached_witnesses)?;
+    if let (Some(dir), Some(wk), false) = (cache_dir, witness_key, reuse) {
+        // As for the facts: a cache that cannot be written only costs time.
+        let _ = cache::store_witnesses(dir, &key, head, wk, &history.witnesses);
+    }
+    Ok((history, walked))
 }

@@ -13,8 +13,16 @@
 //!   reset branch starts over). Anything else is a miss, never an error.
 //!   Signature verdicts are cached with the commit: they depend only on the
 //!   commit and its first parent, which cannot change under the same id.
-//! - **What is not cached**: tags (re-read every run: they move without the
-//!   revision changing) and `.mailmap` (applied when assembling).
+//! - **Witnesses** (SPEC 2.4) are kept in a second file beside the facts:
+//!   the verified witness tags and every commit's landing window, used only
+//!   for the very revision they were made for and while the witness key
+//!   (`witness::key`: `trust.witnesses`, `trust.witness_tags` and the name
+//!   and object id of every matching tag) is unchanged. A new witness tag
+//!   renews them (the windows are recomputed from the cached facts, no
+//!   walk); the facts stay valid.
+//! - **What is not cached**: other tags (re-read every run: they move
+//!   without the revision changing) and `.mailmap` (applied when
+//!   assembling).
 //!
 //! The format is a plain length-prefixed binary encoding, little-endian,
 //! ending with a 64-bit checksum of everything before it.
@@ -26,7 +34,8 @@ use git2::{ObjectType, Oid, Repository};
 use super::facts::CommitFacts;
 use super::rename::FileChange;
 use super::trailer::ApprovalTrailers;
-use super::{ChangeKind, EventKind, HistoryOptions, SignatureStatus};
+use super::witness::{InvalidWitness, Witness, Witnesses};
+use super::{ChangeKind, CommitId, EventKind, HistoryOptions, Identity, SignatureStatus};
 
 mod codec;
 
@@ -36,7 +45,9 @@ const MAGIC: &[u8] = b"govlint-history-cache\n";
 /// Bump on any change to the encoding or to what a walk records.
 /// 2: OpenPGP signatures are verified (`trust.openpgp_keys`), SSH ones as
 /// git does with the revoked keys (`trust.revoked_keys`).
-const VERSION: u32 = 2;
+/// 3: the witnesses and their landing windows are kept beside the facts.
+const VERSION: u32 = 3;
+const WITNESS_MAGIC: &[u8] = b"govlint-witness-cache\n";
 
 /// The cache folder, unless disabled by `GOVLINT_NO_CACHE` or no home is
 /// known.
@@ -133,6 +144,141 @@ pub(super) fn store(
     bytes.extend_from_slice(&sum.to_le_bytes());
     std::fs::create_dir_all(dir)?;
     let file = key.file(dir);
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, &bytes)?;
+    std::fs::rename(&tmp, &file).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// The witnesses cached for `head` under `witness_key`, if their file is
+/// valid and was made for exactly these; `commits` is the number of commits
+/// of the history (the windows are by position).
+pub(super) fn load_witnesses(
+    dir: &Path,
+    key: &Key,
+    head: Oid,
+    witness_key: Oid,
+    commits: usize,
+) -> Option<Witnesses> {
+    let bytes = std::fs::read(key.file(dir).with_extension("witness.bin")).ok()?;
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+    if checksum(body).to_le_bytes() != sum {
+        return None;
+    }
+    let mut r = Reader::new(body);
+    if r.raw(WITNESS_MAGIC.len())? != WITNESS_MAGIC || r.u32()? != VERSION {
+        return None;
+    }
+    if r.str()? != key.repo
+        || r.str()? != key.signers
+        || r.oid()? != head
+        || r.oid()? != witness_key
+    {
+        return None;
+    }
+    let mut valid = Vec::new();
+    for _ in 0..r.len()? {
+        valid.push(Witness {
+            name: r.str()?.to_owned(),
+            commit: CommitId(r.oid()?),
+            time: r.i64()?,
+            offset_minutes: i32::try_from(r.i64()?).ok()?,
+            message: r.str()?.to_owned(),
+            fingerprint: r.str()?.to_owned(),
+            tagger: {
+                let name = r.str()?.to_owned();
+                let email = r.str()?.to_owned();
+                Identity {
+                    name,
+                    raw_email: email.clone(),
+                    email,
+                }
+            },
+        });
+    }
+    let mut invalid = Vec::new();
+    for _ in 0..r.len()? {
+        invalid.push(InvalidWitness {
+            name: r.str()?.to_owned(),
+            commit: r.opt_oid()?.map(CommitId),
+            reason: r.str()?.to_owned(),
+        });
+    }
+    let count = r.len()?;
+    if count != commits {
+        return None;
+    }
+    let mut marked_by = Vec::with_capacity(count);
+    for _ in 0..count {
+        let w = r.u32()?;
+        if w != u32::MAX && w as usize >= valid.len() {
+            return None;
+        }
+        marked_by.push(w);
+    }
+    let mut after = Vec::with_capacity(valid.len());
+    for _ in 0..valid.len() {
+        after.push(match r.u8()? {
+            0 => None,
+            1 => Some(r.i64()?),
+            _ => return None,
+        });
+    }
+    r.is_empty()
+        .then(|| Witnesses::from_parts(valid, invalid, marked_by, after))
+}
+
+/// Writes the witnesses of `head` (atomically).
+pub(super) fn store_witnesses(
+    dir: &Path,
+    key: &Key,
+    head: Oid,
+    witness_key: Oid,
+    witnesses: &Witnesses,
+) -> std::io::Result<()> {
+    let mut w = Writer::default();
+    w.raw(WITNESS_MAGIC);
+    w.u32(VERSION);
+    w.str(&key.repo);
+    w.str(&key.signers);
+    w.oid(head);
+    w.oid(witness_key);
+    w.len(witnesses.valid.len());
+    for v in &witnesses.valid {
+        w.str(&v.name);
+        w.oid(v.commit.0);
+        w.i64(v.time);
+        w.i64(i64::from(v.offset_minutes));
+        w.str(&v.message);
+        w.str(&v.fingerprint);
+        w.str(&v.tagger.name);
+        w.str(&v.tagger.raw_email);
+    }
+    w.len(witnesses.invalid.len());
+    for i in &witnesses.invalid {
+        w.str(&i.name);
+        w.opt_oid(i.commit.map(|c| c.0));
+        w.str(&i.reason);
+    }
+    w.len(witnesses.marked_by.len());
+    for &m in &witnesses.marked_by {
+        w.u32(m);
+    }
+    for a in &witnesses.after {
+        match a {
+            None => w.u8(0),
+            Some(t) => {
+                w.u8(1);
+                w.i64(*t);
+            }
+        }
+    }
+    let mut bytes = w.into_bytes();
+    let sum = checksum(&bytes);
+    bytes.extend_from_slice(&sum.to_le_bytes());
+    std::fs::create_dir_all(dir)?;
+    let file = key.file(dir).with_extension("witness.bin");
     let tmp = file.with_extension(format!("tmp{}", std::process::id()));
     std::fs::write(&tmp, &bytes)?;
     std::fs::rename(&tmp, &file).inspect_err(|_| {

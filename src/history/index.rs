@@ -42,6 +42,7 @@ pub(super) fn assemble(
     shallow: bool,
     head: Option<Oid>,
     facts: Vec<CommitFacts>,
+    cached_witnesses: Option<Witnesses>,
 ) -> Result<History, HistoryError> {
     let own = Repository::open(repo.path())?;
     let mut history = History {
@@ -91,16 +92,19 @@ pub(super) fn assemble(
     let mut verifier = Verifier::new(repo, opts.allowed_signers.clone())
         .with_openpgp_keys(opts.openpgp_keys.clone())
         .with_revoked_keys(opts.revoked_keys.clone());
-    history.witnesses = witness::read(
-        repo,
-        &witness::Setting {
-            principals: &opts.witnesses,
-            pattern: &opts.witness_tags,
-        },
-        &history.by_id,
-        &|pos| history.parents_of(pos),
-        &mut verifier,
-    );
+    history.witnesses = match cached_witnesses {
+        Some(w) => w,
+        None => witness::read(
+            repo,
+            &witness::Setting {
+                principals: &opts.witnesses,
+                pattern: &opts.witness_tags,
+            },
+            &history.by_id,
+            &|pos| history.parents_of(pos),
+            &mut verifier,
+        ),
+    };
     let parentage: Vec<Parentage> = facts
         .iter()
         .map(|f| Parentage {

@@ -82,7 +82,7 @@ pub struct Landing {
 }
 
 /// The witnesses of one history and the windows they give.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Witnesses {
     /// Valid witnesses in tagger-time order (ties by name).
     pub(super) valid: Vec<Witness>,
@@ -141,26 +141,66 @@ pub(super) fn read<'p>(
     let (mut valid, invalid) = verify_tags(repo, setting, by_id, verifier);
     valid.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.name.cmp(&b.name)));
     let (marked_by, after) = windows(count, &valid, by_id, parents);
-    let mut attested = Vec::new();
-    let mut attested_by_record: HashMap<String, Vec<u32>> = HashMap::new();
-    for (k, w) in (0u32..).zip(&valid) {
-        for a in witness_note::parse(&w.message).approvals {
-            let index = u32::try_from(attested.len()).unwrap_or(u32::MAX);
-            attested_by_record
-                .entry(a.record.clone())
-                .or_default()
-                .push(index);
-            attested.push((k, a));
+    Witnesses::from_parts(valid, invalid, marked_by, after)
+}
+
+impl Witnesses {
+    /// The witnesses with their windows (from [`read`] or the cache), and
+    /// the attested approvals their notes carry.
+    pub(super) fn from_parts(
+        valid: Vec<Witness>,
+        invalid: Vec<InvalidWitness>,
+        marked_by: Vec<u32>,
+        after: Vec<Option<i64>>,
+    ) -> Witnesses {
+        let mut attested = Vec::new();
+        let mut attested_by_record: HashMap<String, Vec<u32>> = HashMap::new();
+        for (k, w) in (0u32..).zip(&valid) {
+            for a in witness_note::parse(&w.message).approvals {
+                let index = u32::try_from(attested.len()).unwrap_or(u32::MAX);
+                attested_by_record
+                    .entry(a.record.clone())
+                    .or_default()
+                    .push(index);
+                attested.push((k, a));
+            }
+        }
+        Witnesses {
+            valid,
+            invalid,
+            marked_by,
+            after,
+            attested,
+            attested_by_record,
         }
     }
-    Witnesses {
-        valid,
-        invalid,
-        marked_by,
-        after,
-        attested,
-        attested_by_record,
+}
+
+/// What the witnesses of a history depend on besides its commits: the
+/// setting and every tag (name and object id) that matches the pattern.
+/// The warm-run cache keeps the witnesses only while this stays the same
+/// (a new, moved or deleted witness tag renews them). `None` when nothing
+/// is witnessed.
+pub(super) fn key(repo: &Repository, setting: &Setting<'_>) -> Option<Oid> {
+    if setting.principals.is_empty() {
+        return None;
     }
+    let mut tags: Vec<(String, Oid)> = repo
+        .references_glob("refs/tags/*")
+        .ok()?
+        .flatten()
+        .filter_map(|r| Some((r.name().ok()?.to_owned(), r.target()?)))
+        .filter(|(name, _)| {
+            name.strip_prefix("refs/tags/")
+                .is_some_and(|n| match_glob(n, setting.pattern))
+        })
+        .collect();
+    tags.sort();
+    let mut text = format!("{}\n{}\n", setting.principals.join("\n"), setting.pattern);
+    for (name, id) in tags {
+        text.push_str(&format!("{name} {id}\n"));
+    }
+    Oid::hash_object(ObjectType::Blob, text.as_bytes()).ok()
 }
 
 /// The tags matching the pattern, as valid witnesses and invalid ones.

@@ -22,3 +22,4 @@ mod ssh_differential;
 mod support;
 mod trail;
 mod trust_root;
+mod witnesses;

@@ -353,3 +353,64 @@ fn a_signature_first_witnessed_after_its_key_expired_does_not_sign() {
     );
     assert!(history.events("A", "a.yaml")[0].landing.is_some());
 }
+
+#[test]
+fn the_cache_round_trips_witnesses_and_a_new_witness_tag_renews_them() {
+    use super::super::build::build_counted;
+    use super::super::{cache, witness};
+
+    let f = fixture("");
+    let repo = &f.repo;
+    repo.write("a.yaml", "id: A\n");
+    let commit = repo.commit("Add A").at(START + DAY).run();
+    repo.tag("govlint/witness/1", "witness\n")
+        .at(START + 2 * DAY)
+        .sign(&f.ci)
+        .run();
+    repo.tag("govlint/witness/bad", "witness\n")
+        .at(START + 2 * DAY)
+        .run();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let git = open(repo);
+    let opts = opts();
+    let setting = witness::Setting {
+        principals: &opts.witnesses,
+        pattern: &opts.witness_tags,
+    };
+    let key = cache::Key::new(&git, &opts, "");
+    let head = git
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .expect("head")
+        .id();
+
+    let (cold, walked) = build_counted(&git, &opts, Some(dir.path())).expect("builds");
+    assert_eq!(walked, 2);
+    let wk = witness::key(&git, &setting).expect("a witness key");
+    let stored = cache::load_witnesses(dir.path(), &key, head, wk, 2).expect("cached");
+    assert_eq!(stored, cold.witnesses);
+    assert_eq!(stored.invalid.len(), 1);
+    let (warm, walked) = build_counted(&git, &opts, Some(dir.path())).expect("builds");
+    assert_eq!(walked, 0);
+    assert_eq!(warm.witnesses, cold.witnesses);
+    assert_eq!(landing(&warm, &commit), landing(&cold, &commit));
+    // Another matching tag changes the key: the cached witnesses are not
+    // used, and the new ones are stored.
+    repo.tag("govlint/witness/0", "witness\n")
+        .at(START + DAY + 3600)
+        .sign(&f.ci)
+        .run();
+    let wk2 = witness::key(&git, &setting).expect("a witness key");
+    assert_ne!(wk, wk2);
+    assert!(cache::load_witnesses(dir.path(), &key, head, wk2, 2).is_none());
+    let (renewed, walked) = build_counted(&git, &opts, Some(dir.path())).expect("builds");
+    assert_eq!(walked, 0, "the facts stay cached");
+    assert_eq!(
+        landing(&renewed, &commit).map(|l| l.witness),
+        Some("govlint/witness/0".to_owned())
+    );
+    assert_eq!(
+        cache::load_witnesses(dir.path(), &key, head, wk2, 2).as_ref(),
+        Some(&renewed.witnesses)
+    );
+}
