@@ -97,11 +97,12 @@ fn json_pack_of_the_example() {
     let is = record(&j, "POL-IS-001");
     assert_eq!(is["changed_since_approval"], false);
     assert_eq!(is["last_approval"]["strength"], "self");
-    assert_eq!(is["last_approval"]["date"], "2026-03-19");
+    // Mia approved it again once the CI witness ran (EXAMPLE.md, Witnesses).
+    assert_eq!(is["last_approval"]["date"], "2026-10-27");
     // Approvals and reviews are kept apart: Dana's October review.
     assert_eq!(is["last_review"]["person"], "dana-okafor");
     assert_eq!(is["last_review"]["date"], "2026-10-19");
-    assert_eq!(is["next_review"]["due"], "2027-03-19");
+    assert_eq!(is["next_review"]["due"], "2027-10-27");
 
     // The September minutes carry only Lena's commit of Mia's trailer.
     let mr = record(&j, "MR-2026-09");
@@ -426,8 +427,8 @@ fn issue_11_since_limits_the_trail_and_the_timeline() {
     assert_eq!(after.iter().collect::<Vec<_>>(), expected);
     // The records still show their last approval, whenever it was.
     assert_eq!(
-        record(&since, "POL-IS-001")["last_approval"]["date"],
-        "2026-03-19"
+        record(&since, "POL-AC-001")["last_approval"]["date"],
+        "2026-05-07"
     );
 
     let out = repo.govlint(&[
