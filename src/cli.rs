@@ -255,7 +255,8 @@ pub struct CompletionsArgs {
 ///
 /// Exit codes: 0 the tag was made (or shown with --dry-run); 2 it could not
 /// be (no key, unusable key, no witness principal, a tag name that cannot
-/// be derived or is taken, unreadable reviews, reviewed commits missing).
+/// be derived or is taken, a tag that would not verify as a witness,
+/// unreadable reviews, reviewed commits missing).
 #[derive(Debug, Args)]
 pub struct WitnessArgs {
     /// The commit to witness (default: HEAD).

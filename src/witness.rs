@@ -462,6 +462,23 @@ pub fn create_tag(
     Ok(id.to_string())
 }
 
+/// Removes the tag `name` that [`create_tag`] just made, if it still is
+/// the tag object `id` (so that a tag someone else made is never touched):
+/// for a witness that turned out not to verify, before anyone pushed it.
+///
+/// # Errors
+/// [`WitnessError::Git`] when the reference cannot be read or deleted.
+pub fn withdraw_tag(repo: &git2::Repository, name: &str, id: &str) -> Result<(), WitnessError> {
+    let git = |e: git2::Error| WitnessError::Git(e.message().to_owned());
+    let mut reference = repo
+        .find_reference(&format!("refs/tags/{name}"))
+        .map_err(git)?;
+    if reference.target().map(|t| t.to_string()).as_deref() == Some(id) {
+        reference.delete().map_err(git)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::cli::{Cli, WitnessArgs};
 use crate::history::witness_note::{self, AttestedApproval, WitnessNote};
-use crate::history::{BlobId, CommitId, Repo};
+use crate::history::{BlobId, CommitId, History, HistoryOptions, Repo};
 use crate::record::load::{self, Selection};
 use crate::record::snapshot::{ContentSource, Snapshot};
 use crate::witness::{self, SigningKey, Tagger};
@@ -53,6 +53,11 @@ pub enum WitnessFailure {
         "fetch the pull request's commits first: `git fetch origin pull/{pr}/head` (in GitHub Actions, after actions/checkout with fetch-depth: 0)"
     ))]
     MissingCommits { commits: Vec<String>, pr: u64 },
+    #[error("the tag `{name}` would not be a valid witness ({reason}), so it was not kept")]
+    #[diagnostic(help(
+        "the allowed-signers file at the witnessed commit must list the key's public half for the principal (`PRINCIPAL namespaces=\"git\" ssh-ed25519 AAAA…`), and the principal must be in trust.witnesses"
+    ))]
+    NotAWitness { name: String, reason: String },
     #[error("cannot read the witness key {}: {source}", .path.display())]
     #[diagnostic(help("the file named by --key must hold an OpenSSH private key"))]
     KeyFile {
@@ -109,7 +114,7 @@ pub(super) fn witness(cli: &Cli, args: &WitnessArgs) -> Result<u8, Fatal> {
         email: principal,
         time: now,
     };
-    witness::create_tag(
+    let id = witness::create_tag(
         repo.raw(),
         &commit.to_string(),
         &name,
@@ -117,6 +122,13 @@ pub(super) fn witness(cli: &Cli, args: &WitnessArgs) -> Result<u8, Fatal> {
         &message,
         &key,
     )?;
+    // Read it back as `check` will: a tag that is no witness (a key the
+    // allowed-signers file does not list for the principal, a principal
+    // not in trust.witnesses) must fail CI now, not be pushed and ignored.
+    if let Some(reason) = not_a_witness(&ws, repo, commit, &name)? {
+        witness::withdraw_tag(repo.raw(), &name, &id)?;
+        return Err(WitnessFailure::NotAWitness { name, reason }.into());
+    }
     emit(None, &format!("{name}\n"))?;
     if !cli.quiet {
         print_err(&format!(
@@ -126,6 +138,42 @@ pub(super) fn witness(cli: &Cli, args: &WitnessArgs) -> Result<u8, Fatal> {
         ));
     }
     Ok(CLEAN)
+}
+
+/// Why the tag `name` on `commit` is not a valid witness, as the history
+/// index judges it; `None` when it is one.
+fn not_a_witness(
+    ws: &Workspace,
+    repo: &Repo,
+    commit: CommitId,
+    name: &str,
+) -> Result<Option<String>, Fatal> {
+    let config = &ws.config;
+    let history = History::build(
+        repo,
+        &HistoryOptions {
+            rev: Some(commit.to_string()),
+            allowed_signers: Some(config.allowed_signers.clone()),
+            trust_files: Vec::new(),
+            openpgp_keys: None,
+            revoked_keys: config.revoked_keys.clone(),
+            witnesses: config.witnesses.clone(),
+            witness_tags: config.witness_tags.clone(),
+        },
+    )?;
+    if history.witnesses().iter().any(|w| w.name == name) {
+        return Ok(None);
+    }
+    Ok(Some(
+        history
+            .invalid_witnesses()
+            .iter()
+            .find(|w| w.name == name)
+            .map_or_else(
+                || "govlint does not read it as a witness".to_owned(),
+                |w| w.reason.clone(),
+            ),
+    ))
 }
 
 /// The key from `--key FILE`, else from `GOVLINT_WITNESS_KEY`.

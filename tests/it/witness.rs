@@ -205,23 +205,39 @@ fn every_key_type_makes_a_tag_that_git_verifies() {
 fn the_key_can_come_from_the_environment_and_the_principal_from_the_flag() {
     let (repo, key) = setup("ed25519", None);
     let text = std::fs::read_to_string(&key).unwrap();
-    let out = witness(
-        &repo,
-        &["--principal", "other@acme.example"],
-        &[("GOVLINT_WITNESS_KEY", &text)],
-    );
+    let env = [("GOVLINT_WITNESS_KEY", text.as_str())];
+    let out = witness(&repo, &["--principal", WITNESS], &env);
     assert_eq!(out.code, 0, "{out:?}");
-    let tag = out.stdout.trim();
-    let raw = repo.git(&["cat-file", "tag", tag]);
+    assert!(verify_tag(&repo, out.stdout.trim()).0);
+
+    // The principal names the tagger; what makes a witness is the key,
+    // which the allowed-signers file lists for a principal in
+    // trust.witnesses (as `git verify-tag` finds the principal by the key).
+    // (Each run a second later: a name taken this second is an error.)
+    let next_second = || std::thread::sleep(std::time::Duration::from_millis(1100));
+    next_second();
+    let out = witness(&repo, &["--principal", "ops@acme.example"], &env);
+    assert_eq!(out.code, 0, "{out:?}");
+    let raw = repo.git(&["cat-file", "tag", out.stdout.trim()]);
     assert!(
-        raw.contains("\ntagger govlint witness <other@acme.example> "),
+        raw.contains("\ntagger govlint witness <ops@acme.example> "),
         "{raw}"
     );
-    // git names the principal the allowed-signers file gives the key; that
-    // it is not the tagger is for govlint's verification to judge.
-    let (ok, said) = verify_tag(&repo, tag);
-    assert!(ok, "{said}");
-    assert!(said.contains(WITNESS), "{said}");
+    assert_eq!(tags(&repo).len(), 2);
+
+    // A key the allowed-signers file does not list makes no witness: the
+    // tag is not kept, and CI fails instead of pushing it.
+    let (other, _) = keygen(&repo, "stranger", "ed25519", None, "");
+    next_second();
+    let out = witness(&repo, &["--key", other.to_str().unwrap()], &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        flat(&out.stderr).contains("would not be a valid witness"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(tags(&repo).len(), 2, "{:?}", tags(&repo));
 }
 
 #[test]
