@@ -771,3 +771,53 @@ fn a_signed_pull_request_witness_carries_its_approvals() {
     assert_eq!(attested[0]["review"], 12, "{trail:#}");
     assert_eq!(attested[0]["landing"]["witness"], tag, "{trail:#}");
 }
+
+/// The example's pull-request witness says exactly what `govlint witness`
+/// computes from Tom's review: the simulated CI run is the real one.
+#[test]
+fn the_examples_attested_approval_is_what_the_command_computes() {
+    let repo = Repo::example();
+    let reviewed = repo
+        .git(&["rev-parse", "refs/pull/12/head"])
+        .trim()
+        .to_owned();
+    let reviews = [
+        review(
+            2_417_583_877,
+            "priya-sharma",
+            "COMMENTED",
+            "2026-10-27T16:00:00Z",
+            &reviewed,
+        ),
+        review(
+            2_417_583_901,
+            "tom-nguyen",
+            "APPROVED",
+            "2026-10-28T08:40:00Z",
+            &reviewed,
+        ),
+    ];
+    repo.write(
+        ".git/reviews.json",
+        &serde_json::to_string(&reviews).unwrap(),
+    );
+    let out = witness(
+        &repo,
+        &[
+            "--dry-run",
+            "--pull-request",
+            "12",
+            "--reviews",
+            ".git/reviews.json",
+            "--repository",
+            "acme/isms",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    let computed = witness_note::parse(&out.stdout);
+    let stored = witness_note::parse(&tag_message(&repo, "govlint/witness/20261028T091600Z"));
+    assert_eq!(computed, stored);
+    assert_eq!(stored.approvals.len(), 1);
+}
