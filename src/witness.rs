@@ -86,7 +86,13 @@ impl SigningKey {
     /// for a key with a passphrase, [`WitnessError::KeyUnsupported`] for a
     /// key type that cannot sign here.
     pub fn from_openssh(text: &str, from: &str) -> Result<SigningKey, WitnessError> {
-        let text = text.trim();
+        // Line ends as a CI secret may hold them: CRLF, or `\n` written out
+        // on one line.
+        let mut text = text.trim().replace("\r\n", "\n");
+        if !text.contains('\n') && text.contains("\\n") {
+            text = text.replace("\\n", "\n");
+        }
+        let text = text.as_str();
         let parsed = PrivateKey::from_openssh(text)
             .or_else(|e| fixed_ecdsa_scalar(text).map_or(Err(e), PrivateKey::from_openssh));
         let key = parsed.map_err(|e| {
@@ -572,6 +578,10 @@ mod tests {
         let text = generated.to_openssh().unwrap();
         let again = SigningKey::from_openssh(&text, "text").unwrap();
         assert_eq!(again.public_line(), generated.public_line());
+        for mangled in [text.replace('\n', "\r\n"), text.trim().replace('\n', "\\n")] {
+            let key = SigningKey::from_openssh(&mangled, "secret").unwrap();
+            assert_eq!(key.public_line(), generated.public_line());
+        }
         assert!(generated.public_line().starts_with("ssh-ed25519 AAAA"));
         let sig = again.sign(b"payload").unwrap();
         assert!(sig.starts_with("-----BEGIN SSH SIGNATURE-----\n"));
