@@ -35,7 +35,14 @@
 //! - commit trailers are parsed like `git interpret-trailers --parse`
 //!   (`trailer.rs`);
 //! - a warm-run cache outside the repository makes repeated runs walk only
-//!   new commits (`cache.rs`; `GOVLINT_NO_CACHE=1` turns it off).
+//!   new commits (`cache.rs`; `GOVLINT_NO_CACHE=1` turns it off);
+//! - witness tags (`trust.witnesses`, SPEC 2.4) are verified like `git
+//!   verify-tag` and give every commit a landing window, marked in one pass
+//!   over the indexed parent graph, never one walk per witness
+//!   (`witness.rs`); a signature is judged again at its commit's *before*
+//!   bound, so a key that expired before the signature was first witnessed
+//!   signs nothing; the attested pull-request approvals of witness notes
+//!   (`witness_note.rs`) are events like trailers' ([`Via::PullRequest`]).
 
 mod allowed_signers;
 mod attestation;

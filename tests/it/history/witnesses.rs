@@ -353,3 +353,64 @@ fn the_cache_keeps_windows_and_a_new_witness_renews_them() {
     let out = run(&["check", "--format", "json", "--today", "2026-11-15"]);
     assert_eq!(out.code, 0, "{out:?}");
 }
+
+#[test]
+fn the_audit_shows_windows_and_counts_unwitnessed_approvals() {
+    let (repo, ci, _) = witnessed_isms(&timed_rules());
+    witness(&repo, &ci, 1, "2026-09-01");
+    approve_policy_1_1(&repo);
+    witness(&repo, &ci, 2, "2026-10-02");
+    // A review after the last witness: not witnessed yet.
+    commit(&repo, "Review policy", JANE, "2026-10-20")
+        .trailer(format!("Reviews: {POLICY_ID}"))
+        .trailer(JANE.reviewed_by())
+        .empty()
+        .run();
+    let audit = |format: &str| {
+        let out = govlint(
+            repo.path(),
+            &["audit", "--format", format, "--today", "2026-11-15"],
+        );
+        assert!(out.code == 0 || out.code == 1, "{out:?}");
+        out.stdout
+    };
+    let json: Value = serde_json::from_str(&audit("json")).expect("JSON");
+    assert_eq!(
+        json["summary"]["unwitnessed_approvals"], 1,
+        "{:#}",
+        json["summary"]
+    );
+    let landings: Vec<&Value> = json["trail"]
+        .as_array()
+        .expect("trail")
+        .iter()
+        .map(|t| &t["landing"])
+        .collect();
+    assert_eq!(
+        landings,
+        [
+            &json!({"after": "2026-09-01T10:00:00Z", "before": "2026-10-02T10:00:00Z", "witness": "govlint/witness/2"}),
+            &Value::Null
+        ],
+        "{:#}",
+        json["trail"]
+    );
+    let md = audit("markdown");
+    assert!(
+        md.contains("Approvals and reviews no witness contains | 1"),
+        "{md}"
+    );
+    assert!(
+        md.contains("claimed 2026-10-01T10:00:00Z · landed 2026-09-01T10:00:00Z … 2026-10-02T10:00:00Z (witness govlint/witness/2)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("claimed 2026-10-20T10:00:00Z · not witnessed"),
+        "{md}"
+    );
+    let html = audit("html");
+    assert!(
+        html.contains("fill=\"#c8e1ff\""),
+        "the timeline draws the window"
+    );
+}

@@ -235,3 +235,52 @@ fn bad_approver_or_interval_fields_are_placed_at_the_field() {
         "`approver` is missing, so nobody can approve it"
     );
 }
+
+/// `time: auto` is witnessed time exactly when the context says witnessing
+/// runs; the window's *after* bound, not the claimed date, proves recency.
+#[test]
+fn auto_time_follows_the_configuration_and_witnessed_time_uses_the_window() {
+    use super::super::super::evidence::Landing;
+    let set = records("r.yaml", REPO);
+    let ts = |s: &str| s.parse::<jiff::Timestamp>().expect("time");
+    let mut a = approval(&set, "P-JANE", "2026-03-01");
+    a.landing = Some(Landing {
+        after: Some(ts("2025-01-01T00:00:00Z")),
+        before: ts("2026-03-02T00:00:00Z"),
+        witness: "govlint/witness/9".to_owned(),
+    });
+    let ev = evidence(vec![a]);
+    let run = |witnessing: bool, spec: Value| {
+        let ctx =
+            super::super::super::Context::new(&set, super::super::super::testing::today(), &ev)
+                .with_witnessing(witnessing);
+        let rule = super::super::super::testing::compile_assertion(spec);
+        let checks = super::super::Checks::from_one(rule);
+        let s = super::super::Subject::whole(set.get("POL-1").unwrap());
+        checks
+            .check(&s, &ctx, &checks.prepare(&ctx))
+            .into_iter()
+            .map(|f| f.detail)
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        run(false, policy_rule()).is_empty(),
+        "claimed time: inside P12M"
+    );
+    let witnessed = run(true, policy_rule());
+    assert_eq!(witnessed.len(), 1);
+    assert!(
+        witnessed[0].contains("claims 2026-03-01 but landed between 2025-01-01 and 2026-03-02 (witness govlint/witness/9)"),
+        "{witnessed:?}"
+    );
+    let claimed =
+        json!({"approved": {"by": {"field": "/approver"}, "within": "P12M", "time": "claimed"}});
+    assert!(
+        run(true, claimed).is_empty(),
+        "time: claimed overrides auto"
+    );
+    // Without a window, witnessed time does not count the approval at all.
+    let ev = evidence(vec![approval(&set, "P-JANE", "2026-03-01")]);
+    let spec = json!({"approved": {"by": "R-TOP", "time": "witnessed"}});
+    assert!(detail(&set, spec, &ev).is_some_and(|d| d.contains("is not witnessed")));
+}
