@@ -15,4 +15,5 @@ mod pack;
 mod real_repo;
 mod rules;
 mod support;
+mod tables;
 mod yaml_suite;
