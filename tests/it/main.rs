@@ -15,5 +15,6 @@ mod pack;
 mod real_repo;
 mod rules;
 mod support;
+mod tables;
 mod witness;
 mod yaml_suite;
