@@ -19,6 +19,7 @@ use crate::history::witness_note::{self, AttestedApproval, WitnessNote};
 use crate::history::{BlobId, CommitId, History, HistoryOptions, Repo};
 use crate::record::load::{self, Selection};
 use crate::record::snapshot::{ContentSource, Snapshot};
+use crate::record::table;
 use crate::witness::{self, SigningKey, Tagger};
 
 use super::{emit, print_err, Fatal, Workspace, CLEAN};
@@ -378,8 +379,16 @@ fn attest(
         &ContentSource::Rev(commit.to_string()),
         Some(repo),
     )?;
-    let selection = Selection::new(&config.include, &config.record_excludes())?;
-    let loaded = load::load(&snapshot, &selection, Some(repo), config.max_file_bytes);
+    let selection = Selection::new(&config.include, &config.record_excludes())?
+        .with_tables(&config.tables, config.max_table_rows)?;
+    // Only the records' ids matter here, so table cells need no typing.
+    let loaded = load::load(
+        &snapshot,
+        &selection,
+        Some(repo),
+        config.max_file_bytes,
+        &table::Untyped,
+    );
     let prefix = repo.prefix_of(&config.root);
     let changed_paths: HashSet<String> = repo.first_parent_changes(commit)?.into_iter().collect();
     let mut changed: Vec<Changed> = Vec::new();
