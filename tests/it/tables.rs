@@ -315,3 +315,24 @@ fn an_unknown_table_kind_is_reported_once_at_its_entry() {
         .unwrap_or("")
         .contains("did you mean `Risk`?"));
 }
+
+#[test]
+fn rows_beyond_the_configured_limit_are_one_finding() {
+    let repo = repo_with(GOOD_RISKS);
+    repo.write(
+        "govlint.yaml",
+        &format!("{CONFIG}limits:\n  max_table_rows: 1\n"),
+    );
+    let (code, json) = repo.check_json(&[]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["summary"]["records"], 3, "{json:#}");
+    assert_eq!(
+        place_of(&json, "parse"),
+        vec![("registers/risks.csv".to_owned(), 3, 1)],
+        "{json:#}"
+    );
+    assert!(diagnostics(&json, "parse")[0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("limits.max_table_rows"));
+}
