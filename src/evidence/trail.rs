@@ -232,18 +232,18 @@ impl EventEntry {
         } else {
             s.roles.join(", ")
         };
-        let tag = self
-            .tag
-            .as_ref()
-            .map(|t| format!(" [tag {t}]"))
-            .unwrap_or_default();
+        // An attested approval's note already names its witness tag and review.
+        let attested = self.pull_request.is_some();
+        let tag = match &self.tag {
+            Some(t) if !attested => format!(" [tag {t}]"),
+            _ => String::new(),
+        };
         let state = if self.unchanged {
             "covers the current content"
         } else {
             "content changed since"
         };
         let source = match (&self.pull_request, self.review) {
-            (Some(pr), Some(id)) => format!(" [{pr} review {id}]"),
             (None, Some(id)) => format!(" [review {id}]"),
             _ => String::new(),
         };
@@ -251,7 +251,9 @@ impl EventEntry {
             Some(l) => format!("claimed {}, {}", s.time, l.text()),
             None => format!("claimed {}, not witnessed", s.time),
         };
-        let who_text = if s.email.is_empty() {
+        let who_text = if attested {
+            format!("GitHub user {}", s.name)
+        } else if s.email.is_empty() {
             s.name.clone()
         } else {
             format!("{} <{}>", s.name, s.email)
