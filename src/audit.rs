@@ -189,11 +189,18 @@ pub fn build(
         r.approval_required = approved_kinds.contains(&r.kind);
     }
 
-    let clauses = item::clause_items(eval, &records, filter.as_deref());
+    // Which records each rule selects, as evaluation selected them.
+    let no_history = crate::rule::NoHistory;
+    let judge: &dyn crate::rule::Evidence = match evidence {
+        Some(e) => e,
+        None => &no_history,
+    };
+    let ctx = crate::rule::Context::new(&eval.records, today, judge);
+    let clauses = item::clause_items(eval, &ctx, &records, filter.as_deref());
     let mut notes = notes(eval, evidence.is_some());
     if let (Some(c), true) = (clause, clauses.is_empty()) {
         notes.push(format!(
-            "no clause item matches `--clause {c}`; items are 5.1, 5.1(a)–(h), 5.2, 5.3, 6.2, 7.1, 7.3, 7.4, 7.5, 9.3, 10.1 and clauses that repository rules cite"
+            "no clause item matches `--clause {c}`; items are every clause from 4.1 to 10.2 (with 5.1(a)–(h), 6.1.2, 6.1.3 and 6.1.3(d)) and clauses that repository rules cite"
         ));
     }
     let trust_root = evidence.and_then(|e| e.trust_root().cloned());

@@ -110,6 +110,21 @@ impl Rule {
         out
     }
 
+    /// The records the rule looks at (each once, in selection order). A
+    /// rule that selects none passes without having judged anything: the
+    /// audit pack does not count such a pass as evidence.
+    #[must_use]
+    pub fn selected_records<'a>(&self, ctx: &Context<'a>) -> Vec<&'a crate::record::Record> {
+        let preps = self.selector.prepare(ctx);
+        let mut seen = std::collections::HashSet::new();
+        self.selector
+            .subjects(ctx, &preps)
+            .into_iter()
+            .map(|s| s.record)
+            .filter(|r| seen.insert(std::ptr::from_ref(*r)))
+            .collect()
+    }
+
     /// The rule's findings, waivers not yet applied.
     fn evaluate(&self, ctx: &Context<'_>) -> Vec<Finding> {
         let preps = self.selector.prepare(ctx);

@@ -259,18 +259,35 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
     } else {
         m.text(&c.kinds.join(", "))
     };
-    let mut status = format!("Status: {}. Evidenced by: {kinds}.", m.status(c.status));
+    let mut status = format!(
+        "Status: {} ({}). Evidenced by: {kinds}.",
+        m.status(c.status),
+        m.text(&c.reason)
+    );
     if c.status == ClauseStatus::NotChecked {
         status.push_str(" No enabled rule checks this item: its records are listed, not judged.");
     }
     m.paragraph(out, Paragraph::Plain, &status);
+    if let Some(note) = &c.note {
+        let note = format!("{} {}", m.tone(Tone::Strong, "What to look at:"), m.text(note));
+        m.paragraph(out, Paragraph::Muted, &note);
+    }
     let mut rows = Vec::new();
     for r in &c.rules {
+        let result = if r.result == "pass" && r.judged == 0 {
+            format!(
+                "{} {}",
+                m.result(r.result),
+                m.tone(Tone::Muted, "(nothing to check)")
+            )
+        } else {
+            m.result(r.result)
+        };
         let first = vec![
             m.ident(&r.id),
             m.text(&r.clause),
             m.text(r.severity.as_str()),
-            m.result(r.result),
+            result,
         ];
         if r.findings.is_empty() {
             rows.push([first.clone(), vec![String::new()]].concat());
