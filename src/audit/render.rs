@@ -266,14 +266,18 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
     } else {
         m.text(&c.kinds.join(", "))
     };
-    let mut status = format!(
-        "Status: {} ({}). Evidenced by: {kinds}.",
-        m.status(c.status),
-        m.text(&c.reason)
-    );
-    if c.status == ClauseStatus::NotChecked {
-        status.push_str(" No enabled rule checks this item: its records are listed, not judged.");
-    }
+    let mut status = if c.status == ClauseStatus::NotChecked {
+        format!(
+            "Status: {}. Evidenced by: {kinds}. No enabled rule checks this item: its records are listed, not judged.",
+            m.status(c.status)
+        )
+    } else {
+        format!(
+            "Status: {} ({}). Evidenced by: {kinds}.",
+            m.status(c.status),
+            m.text(&c.reason)
+        )
+    };
     m.paragraph(out, Paragraph::Plain, &status);
     if let Some(note) = &c.note {
         let note = format!(
@@ -370,10 +374,7 @@ fn statement_of_applicability<M: Markup>(out: &mut String, m: &M, soa: &Soa) {
         if let Some(a) = &st.approver {
             let _ = write!(text, ", approver {}", m.text(a));
         }
-        let approval = match &st.last_approval {
-            Some(e) => signoff(m, e),
-            None => m.tone(Tone::Warn, "never approved"),
-        };
+        let approval = last_approval(m, st.last_approval.as_ref(), st.approval_required);
         let _ = write!(text, ". Last approval: {approval}.");
         if !st.findings.is_empty() {
             let rules: Vec<String> = st.findings.iter().map(|f| m.ident(f)).collect();

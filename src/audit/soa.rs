@@ -46,6 +46,9 @@ pub struct SoaStatement {
     pub controls: Option<String>,
     pub approver: Option<String>,
     pub last_approval: Option<EventEntry>,
+    /// An enabled rule asks for its approval (see
+    /// [`RecordEntry::approval_required`]).
+    pub approval_required: bool,
     pub changed_since_approval: bool,
     /// Rule ids of the record's active findings.
     pub findings: Vec<String>,
@@ -193,6 +196,7 @@ pub(super) fn soa(records: &RecordSet, findings: &[Finding], entries: &[RecordEn
                 controls: scalar(r.value.get("controls")),
                 approver: scalar(r.value.get("approver")),
                 last_approval: entry.and_then(|e| e.last_approval.clone()),
+                approval_required: entry.is_some_and(|e| e.approval_required),
                 changed_since_approval: entry.is_some_and(|e| e.changed_since_approval),
                 findings: entry.map(|e| e.findings.clone()).unwrap_or_default(),
             }

@@ -673,3 +673,62 @@ fn audit_md_mentions_no_statement() -> bool {
         .to_markdown()
         .contains("No StatementOfApplicability record.")
 }
+
+/// The pack of a small ISMS under a fixed rule file (not the built-in
+/// pack, whose growth must not churn these snapshots), evaluated for real.
+fn snapshot_audit() -> Audit {
+    let text = format!("{RECORDS}---\n{SOA}");
+    let records = records("isms.yaml", &text);
+    let ruleset = crate::rule::testing::load_ok(
+        "rules:
+  - id: acme/policy-approved
+    clause: \"ISO/IEC 27001:2022 5.2\"
+    severity: error
+    message: \"Policy {{id}} is not approved\"
+    for: { kind: Policy }
+    check:
+      - { field: /status, equals: approved }
+  - id: acme/soa-justified
+    clause: \"ISO/IEC 27001:2022 6.1.3 d)\"
+    severity: error
+    message: \"Control {{id}} has no justification\"
+    for: { kind: Control }
+    check:
+      - { field: /justification, nonempty: true }
+  - id: acme/risk-owner
+    clause: \"ISO/IEC 27001:2022 6.1.2\"
+    severity: warning
+    message: \"Risk {{id}} has no owner\"
+    for: { kind: Risk }
+    check:
+      - { field: /owner, required: true }
+  - id: acme/audit-auditor
+    clause: \"ISO/IEC 27001:2022 9.2.2\"
+    severity: error
+    message: \"Internal audit {{id}} names no auditor\"
+    for: { kind: InternalAudit }
+    check:
+      - { field: /auditor, required: true }
+",
+    );
+    let ctx = crate::rule::Context::new(&records, today(), &crate::rule::NoHistory);
+    let findings = ruleset.evaluate(&ctx);
+    build(
+        &evaluation_of(records, ruleset, findings),
+        None,
+        today(),
+        None,
+    )
+}
+
+#[test]
+fn markdown_pack_snapshot() {
+    let audit = snapshot_audit();
+    insta::assert_snapshot!("audit_markdown", audit.to_markdown());
+}
+
+#[test]
+fn json_pack_snapshot() {
+    let audit = snapshot_audit();
+    insta::assert_snapshot!("audit_json", audit.to_json());
+}
