@@ -41,6 +41,11 @@ impl Target {
             .filter(|r| self.kinds.iter().any(|k| *k == r.kind))
     }
 
+    /// The pointer, as written, of the reference.
+    pub(crate) fn path_text(&self) -> &str {
+        self.path.as_str()
+    }
+
     /// `RiskMethod named by `method``, for messages.
     pub(crate) fn describe(&self) -> String {
         format!(
