@@ -256,3 +256,100 @@ impl Covers {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{load_ok, records, today};
+    use super::super::super::{Context, NoHistory};
+
+    const SOA_RULE: &str = "rules:\n  - id: acme/soa\n    severity: error\n    message: The SoA is incomplete\n    for: { kind: Control }\n    aggregate: { covers: { catalogue: annex-a, field: /id, exactly_once: true } }\n";
+
+    /// Every control but `skip`, as Control records, plus `extra` YAML.
+    fn soa(skip: &str, extra: &str) -> String {
+        let mut text = String::new();
+        for c in crate::annex_a::CONTROLS.iter().filter(|c| c.reference != skip) {
+            text.push_str(&format!(
+                "kind: Control\nid: {}\napplicable: true\n---\n",
+                c.reference
+            ));
+        }
+        text.push_str(extra);
+        text
+    }
+
+    fn run(rule: &str, text: &str) -> Vec<crate::finding::Finding> {
+        let set = load_ok(rule);
+        let recs = records("soa.yaml", text);
+        set.evaluate(&Context::new(&recs, today(), &NoHistory))
+    }
+
+    #[test]
+    fn complete_missing_duplicate_and_unknown() {
+        let f = run(SOA_RULE, &soa("", "kind: Role\nid: R-1\n"));
+        assert!(f.is_empty(), "{f:#?}");
+        let f = run(
+            SOA_RULE,
+            &soa(
+                "A.8.24",
+                "kind: Control\nid: A.5.1\n---\nkind: Control\nid: A.9.1\n",
+            ),
+        );
+        let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(f.len(), 3, "{messages:#?}");
+        assert_eq!(
+            messages[0],
+            "The SoA is incomplete: A.8.24 Use of cryptography is missing"
+        );
+        assert!(f[0].location.is_none());
+        assert!(
+            messages[1].contains("`id` names A.5.1 again: Control A.5.1 lists it already"),
+            "{}",
+            messages[1]
+        );
+        assert_eq!(f[1].related.len(), 1);
+        let loc = f[1].location.as_ref().expect("placed");
+        assert_eq!(loc.line, 92 * 4 + 2, "{loc:?}");
+        assert!(
+            messages[2].contains("`id` `A.9.1` is not an Annex A control")
+                && messages[2].contains("2013 numbering"),
+            "{}",
+            messages[2]
+        );
+    }
+
+    #[test]
+    fn no_controls_at_all_is_one_finding() {
+        let f = run(SOA_RULE, "kind: Role\nid: R-1\n");
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("none of the 93 Annex A controls"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn clauses_are_covered_by_their_sub_clauses_and_roles_are_ignored() {
+        let rule = "rules:\n  - id: acme/audits\n    severity: error\n    message: Audits miss clauses\n    for: { kind: InternalAudit }\n    aggregate: { covers: { catalogue: isms-clauses, field: /scope, ignore_unknown: true } }\n";
+        let f = run(
+            rule,
+            "kind: InternalAudit\nid: IA-1\nscope: ['4', '5.1', R-OPS]\n---\nkind: InternalAudit\nid: IA-2\nscope: ['6.1.2', '7', '8', '9.2']\n",
+        );
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(
+            f[0].message,
+            "Audits miss clauses: clause 10 (Improvement) is missing"
+        );
+    }
+
+    #[test]
+    fn unknown_catalogue_is_a_rule_error() {
+        let text = SOA_RULE.replace("annex-a", "annex-b");
+        let err = super::super::super::testing::load_files(&[("rules/acme.yaml", &text)])
+            .expect_err("invalid");
+        assert!(
+            err.iter().any(|f| f.message.contains("annex-a")),
+            "{err:#?}"
+        );
+    }
+}
