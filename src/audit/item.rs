@@ -29,6 +29,10 @@ pub struct ClauseItem {
     pub rules_failed: usize,
     pub rules: Vec<ClauseRule>,
     pub records: Vec<ClauseRecord>,
+    /// Active findings that no rule of the item makes but that make one of
+    /// its records invalid (`parse`, `schema`, `record/*`): a rule may pass
+    /// on a record that does not validate, the item must not.
+    pub record_findings: Vec<FindingEntry>,
 }
 
 /// A clause item's verdict. Only [`ClauseStatus::Evidenced`] says the item
@@ -221,12 +225,27 @@ fn clause_item(
             finding_count: r.finding_count,
         })
         .collect();
+    let shown: BTreeSet<&str> = evidence.iter().map(|r| r.id.as_str()).collect();
+    let mut record_findings: Vec<FindingEntry> = eval
+        .findings
+        .iter()
+        .filter(|f| f.is_active() && invalidates(&f.rule))
+        .filter(|f| f.record.as_deref().is_some_and(|r| shown.contains(r)))
+        .map(finding_entry)
+        .collect();
+    record_findings
+        .sort_by(|a, b| (&a.record, &a.rule, &a.message).cmp(&(&b.record, &b.rule, &b.message)));
     // A verdict needs a judge: without a rule, records prove nothing; and a
     // rule that had nothing to look at judged nothing.
     let (status, reason) = if failed {
         (
             ClauseStatus::Findings,
             "a rule citing this item has findings".to_owned(),
+        )
+    } else if !record_findings.is_empty() {
+        (
+            ClauseStatus::Findings,
+            "a record that evidences this item is invalid".to_owned(),
         )
     } else if entries.is_empty() {
         (
@@ -269,5 +288,11 @@ fn clause_item(
         rules_failed: entries.iter().filter(|r| r.result == "fail").count(),
         rules: entries,
         records: evidence,
+        record_findings,
     }
+}
+
+/// Built-in diagnostics that say a record is not what its kind demands.
+fn invalidates(rule: &str) -> bool {
+    matches!(rule, "parse" | "schema") || rule.starts_with("record/")
 }

@@ -266,7 +266,7 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
     } else {
         m.text(&c.kinds.join(", "))
     };
-    let mut status = if c.status == ClauseStatus::NotChecked {
+    let status = if c.status == ClauseStatus::NotChecked {
         format!(
             "Status: {}. Evidenced by: {kinds}. No enabled rule checks this item: its records are listed, not judged.",
             m.status(c.status)
@@ -318,6 +318,19 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
             }
             rows.push([first.clone(), vec![text]].concat());
         }
+    }
+    for f in &c.record_findings {
+        let text = match &f.record {
+            Some(rec) => format!("{}: {}", record_link(m, rec), m.text(&f.message)),
+            None => m.text(&f.message),
+        };
+        rows.push(vec![
+            m.ident(&f.rule),
+            "—".to_owned(),
+            m.text(f.severity.as_str()),
+            m.result("fail"),
+            text,
+        ]);
     }
     if rows.is_empty() {
         m.paragraph(out, Paragraph::Muted, "No rule cites this clause.");

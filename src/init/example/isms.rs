@@ -28,6 +28,10 @@ const TOM: Ident = Ident {
     name: "Tom Nguyen",
     email: "tom.nguyen@acme.example",
 };
+const PRIYA: Ident = Ident {
+    name: "Priya Sharma",
+    email: "priya.sharma@acme.example",
+};
 const JONAS: Ident = Ident {
     name: "Jonas Berg",
     email: "jonas.berg@acme.example",
@@ -108,6 +112,61 @@ pub(in crate::init) const STEPS: &[Step] = &[
                   Approved-by: Samuel Reyes <samuel.reyes@acme.example>\n",
         files: &[version!("registers/risks.csv", "risks.1.csv")],
     },
+    // Each risk owner accepts their residual risks in a commit of their own
+    // (self): the approval binds to the register as a whole.
+    Step {
+        when: berlin(2026, 4, 9, 10, 0),
+        author: DANA,
+        committer: DANA,
+        message: "Accept the residual risk of R-001\n\
+                  \n\
+                  Approves: R-001\n\
+                  Approved-by: Dana Okafor <dana.okafor@acme.example>\n",
+        files: EMPTY,
+    },
+    Step {
+        when: berlin(2026, 4, 9, 14, 30),
+        author: PRIYA,
+        committer: PRIYA,
+        message: "Accept the residual risk of R-002\n\
+                  \n\
+                  Approves: R-002\n\
+                  Approved-by: Priya Sharma <priya.sharma@acme.example>\n",
+        files: EMPTY,
+    },
+    Step {
+        when: berlin(2026, 4, 10, 9, 10),
+        author: TOM,
+        committer: TOM,
+        message: "Accept the residual risks of R-003 and R-006\n\
+                  \n\
+                  Approves: R-003\n\
+                  Approves: R-006\n\
+                  Approved-by: Tom Nguyen <tom.nguyen@acme.example>\n",
+        files: EMPTY,
+    },
+    Step {
+        when: berlin(2026, 4, 10, 11, 0),
+        author: JONAS,
+        committer: JONAS,
+        message: "Accept the residual risks of R-007 and R-008\n\
+                  \n\
+                  Approves: R-007\n\
+                  Approves: R-008\n\
+                  Approved-by: Jonas Berg <jonas.berg@acme.example>\n",
+        files: EMPTY,
+    },
+    Step {
+        when: berlin(2026, 4, 13, 16, 0),
+        author: LENA,
+        committer: LENA,
+        message: "Accept the residual risk of R-009\n\
+                  \n\
+                  Approves: R-009\n\
+                  Approved-by: Lena Brandt <lena.brandt@acme.example>\n",
+        files: EMPTY,
+    },
+    // Planted (6): A.8.30 is excluded with an empty justification.
     Step {
         when: berlin(2026, 4, 15, 16, 30),
         author: DANA,
@@ -171,7 +230,7 @@ pub(in crate::init) const STEPS: &[Step] = &[
             file!("nonconformities/nc-2026-001.yaml"),
         ],
     },
-    // Planted (3): closed without an effectiveness review.
+    // Planted (7): closed without an effectiveness review.
     Step {
         when: berlin(2026, 9, 2, 13, 40),
         author: TOM,
@@ -180,7 +239,7 @@ pub(in crate::init) const STEPS: &[Step] = &[
         files: &[file!("nonconformities/nc-2026-002.yaml")],
     },
     // The register after the audit: R-003 raised, R-010 added (planted
-    // (1): its level is not the matrix's), approved by Samuel again.
+    // (5): its level is not the matrix's), approved by Samuel again.
     Step {
         when: berlin(2026, 10, 14, 10, 20),
         author: DANA,
@@ -209,6 +268,17 @@ pub(in crate::init) const STEPS: &[Step] = &[
             file!("soa/controls.csv"),
             file!("soa/statement-of-applicability.yaml"),
         ],
+    },
+    // Planted (5): Dana accepts R-010 at the level the register states.
+    Step {
+        when: berlin(2026, 10, 16, 8, 45),
+        author: DANA,
+        committer: DANA,
+        message: "Accept R-010 as a retained risk\n\
+                  \n\
+                  Approves: R-010\n\
+                  Approved-by: Dana Okafor <dana.okafor@acme.example>\n",
+        files: EMPTY,
     },
     Step {
         when: berlin(2026, 10, 21, 17, 0),
