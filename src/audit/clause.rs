@@ -114,11 +114,12 @@ pub(super) const ITEMS: &[Item] = &[
         "Organizational roles, responsibilities and authorities",
         &["Role", "ResponsibilityMatrix"],
     ),
-    item(
-        "6.1",
-        "Actions to address risks and opportunities (6.1.1 general: planned with the issues of 4.1 and the requirements of 4.2 in mind)",
-        &["RiskMethod", "Risk"],
-    ),
+    Item {
+        key: "6.1",
+        title: "Actions to address risks and opportunities (6.1.1 general: planned with the issues of 4.1 and the requirements of 4.2 in mind)",
+        kinds: &["RiskMethod", "Risk"],
+        note: Some("6.1.1 asks for planning rather than a record of its own: the risk assessment (6.1.2) and treatment (6.1.3) items below carry the rules; the opportunities are read in the management reviews' `improvement_opportunities`"),
+    },
     item(
         "6.1.2",
         "Information security risk assessment: criteria for accepting and assessing risks, risks identified, owned, analysed and evaluated",
