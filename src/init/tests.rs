@@ -7,6 +7,7 @@
 //! tests depend on the schemas alone, not on the record loader.
 
 mod example;
+mod kinds;
 mod scaffold;
 mod schemas;
 
