@@ -9,6 +9,7 @@ mod history;
 mod init;
 mod install;
 mod integrations;
+mod isms;
 mod messages;
 mod modes;
 mod pack;

@@ -267,7 +267,10 @@ mod tests {
     /// Every control but `skip`, as Control records, plus `extra` YAML.
     fn soa(skip: &str, extra: &str) -> String {
         let mut text = String::new();
-        for c in crate::annex_a::CONTROLS.iter().filter(|c| c.reference != skip) {
+        for c in crate::annex_a::CONTROLS
+            .iter()
+            .filter(|c| c.reference != skip)
+        {
             text.push_str(&format!(
                 "kind: Control\nid: {}\napplicable: true\n---\n",
                 c.reference

@@ -215,7 +215,10 @@ level: low
     fn a_missing_key_is_reported_at_the_key() {
         let set = records(
             "r.yaml",
-            &REPO.replace("residual: {likelihood: often, level: low}", "residual: {level: low}"),
+            &REPO.replace(
+                "residual: {likelihood: often, level: low}",
+                "residual: {level: low}",
+            ),
         );
         let f = check_one(&set, "R-BAD", spec("/residual"));
         assert_eq!(f[0].pointer, "/residual/likelihood");

@@ -41,7 +41,11 @@ enum Within {
 }
 
 impl Newest {
-    pub(crate) fn compile(spec: &NewestCheckSpec, c: &mut Compiler<'_>, ptr: &str) -> Option<Newest> {
+    pub(crate) fn compile(
+        spec: &NewestCheckSpec,
+        c: &mut Compiler<'_>,
+        ptr: &str,
+    ) -> Option<Newest> {
         let field = c.path(&format!("{ptr}/field"), &spec.field);
         let within = match &spec.within {
             FixedOrField::Fixed(text) => {
@@ -132,7 +136,10 @@ impl Newest {
         if let Some(cut) = text.find("/*") {
             if let Ok(prefix) = Path::parse(&text[..cut]) {
                 if prefix.get(s.value).is_some() {
-                    return (s.abs(prefix.as_str()), format!("`{}`", show_pointer(prefix.as_str())));
+                    return (
+                        s.abs(prefix.as_str()),
+                        format!("`{}`", show_pointer(prefix.as_str())),
+                    );
                 }
             }
         }

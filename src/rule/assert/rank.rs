@@ -86,7 +86,9 @@ impl Rank {
         let owner = format!("{} {}", target.kind, target.id);
         let order_name = show_pointer(self.order.as_str());
         let Some(list) = self.order.get(&target.value).and_then(Value::as_array) else {
-            return fail(format!("{owner} has no list `{order_name}` to rank `{name}` in"));
+            return fail(format!(
+                "{owner} has no list `{order_name}` to rank `{name}` in"
+            ));
         };
         let position = |v: &Value| list.iter().position(|x| json_eq(x, v));
         let Some(at) = position(value) else {

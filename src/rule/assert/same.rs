@@ -77,6 +77,9 @@ mod tests {
         assert_eq!(f[0].pointer, "/accepted_by");
         assert_eq!(f[0].detail, "`accepted_by` is `P-B`, but `owner` is `P-A`");
         let f = check_one(&set, "R-4", spec);
-        assert_eq!(f[0].detail, "`accepted_by` is `P-B`, but `owner` is missing");
+        assert_eq!(
+            f[0].detail,
+            "`accepted_by` is `P-B`, but `owner` is missing"
+        );
     }
 }
