@@ -22,9 +22,19 @@ pub(super) struct Item {
     pub kinds: &'static [&'static str],
 }
 
-/// Clause 5.1 and its items, then the supporting clauses, in the standard's
-/// order. `9.3` gathers 9.3.1–9.3.3, `5.2` gathers 5.2(a)–(d), and so on.
+/// Clauses 4.2 and 4.3, clause 5.1 and its items, then the other clauses
+/// the pack cites, in the standard's order. `9.3` gathers 9.3.1–9.3.3, `5.2` gathers 5.2(a)–(d), and so on.
 pub(super) const ITEMS: &[Item] = &[
+    Item {
+        key: "4.2",
+        title: "The needs and expectations of interested parties are understood",
+        kinds: &["InterestedParty"],
+    },
+    Item {
+        key: "4.3",
+        title: "The scope of the ISMS is determined",
+        kinds: &["Scope"],
+    },
     Item {
         key: "5.1",
         title: "Top management demonstrates leadership and commitment with respect to the ISMS",
@@ -81,6 +91,16 @@ pub(super) const ITEMS: &[Item] = &[
         kinds: &["Role", "ResponsibilityMatrix"],
     },
     Item {
+        key: "6.1.2",
+        title: "Information security risk assessment",
+        kinds: &["RiskMethod", "Risk"],
+    },
+    Item {
+        key: "6.1.3",
+        title: "Information security risk treatment and the Statement of Applicability",
+        kinds: &["Risk", "Control", "StatementOfApplicability"],
+    },
+    Item {
         key: "6.2",
         title: "Information security objectives and planning to achieve them",
         kinds: &["Objective"],
@@ -89,6 +109,11 @@ pub(super) const ITEMS: &[Item] = &[
         key: "7.1",
         title: "Resources",
         kinds: &["ResourceAllocation"],
+    },
+    Item {
+        key: "7.2",
+        title: "Competence",
+        kinds: &["Competence"],
     },
     Item {
         key: "7.3",
@@ -106,6 +131,26 @@ pub(super) const ITEMS: &[Item] = &[
         kinds: &[],
     },
     Item {
+        key: "8.2",
+        title: "Information security risk assessments are performed",
+        kinds: &["Risk"],
+    },
+    Item {
+        key: "8.3",
+        title: "The information security risk treatment plan is implemented",
+        kinds: &["Risk"],
+    },
+    Item {
+        key: "9.1",
+        title: "Monitoring, measurement, analysis and evaluation",
+        kinds: &["Measurement"],
+    },
+    Item {
+        key: "9.2",
+        title: "Internal audit",
+        kinds: &["InternalAudit"],
+    },
+    Item {
         key: "9.3",
         title: "Management review (9.3.1 general, 9.3.2 inputs, 9.3.3 results)",
         kinds: &["ManagementReview"],
@@ -114,6 +159,11 @@ pub(super) const ITEMS: &[Item] = &[
         key: "10.1",
         title: "Continual improvement",
         kinds: &["Improvement"],
+    },
+    Item {
+        key: "10.2",
+        title: "Nonconformity and corrective action",
+        kinds: &["Nonconformity"],
     },
 ];
 
