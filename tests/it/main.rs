@@ -4,6 +4,7 @@
 
 mod audit;
 mod check;
+mod controls;
 mod fixtures;
 mod history;
 mod init;
