@@ -167,7 +167,7 @@ pub enum ShowFormat {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A YAML or Markdown file.
+    /// A YAML or Markdown file, or a table (a CSV file under `records.tables`).
     pub path: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ShowFormat::Json)]

@@ -16,4 +16,5 @@ mod pack;
 mod real_repo;
 mod rules;
 mod support;
+mod tables;
 mod yaml_suite;
