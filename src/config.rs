@@ -101,6 +101,8 @@ pub struct Config {
     pub tree: Option<crate::yaml::Node>,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// `records.tables` (SPEC 1.4): CSV files whose rows are records.
+    pub tables: Vec<crate::record::table::TableSpec>,
     /// Folder (repo-relative) of the repository's own schemas.
     pub schemas: String,
     /// Files or folders (repo-relative) of the repository's own rules.
@@ -123,6 +125,9 @@ pub struct Config {
     pub allow_shallow: bool,
     /// Files larger than this are reported, not parsed.
     pub max_file_bytes: u64,
+    /// Rows of a table beyond this many are reported, not read
+    /// (`limits.max_table_rows`).
+    pub max_table_rows: usize,
 }
 
 impl Config {
@@ -163,6 +168,15 @@ impl Config {
                     .to_vec()
             }),
             exclude: records.exclude.unwrap_or_default(),
+            tables: records
+                .tables
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| crate::record::table::TableSpec {
+                    files: t.files,
+                    kind: t.kind,
+                })
+                .collect(),
             schemas: raw.schemas.unwrap_or_else(|| "schemas".to_owned()),
             rules: raw.rules.unwrap_or_else(|| vec!["rules".to_owned()]),
             packs: raw
@@ -179,8 +193,14 @@ impl Config {
             allow_shallow: raw.history.and_then(|h| h.allow_shallow).unwrap_or(false),
             max_file_bytes: raw
                 .limits
+                .as_ref()
                 .and_then(|l| l.max_file_bytes)
                 .unwrap_or(1024 * 1024),
+            max_table_rows: raw
+                .limits
+                .as_ref()
+                .and_then(|l| l.max_table_rows)
+                .unwrap_or(crate::record::table::DEFAULT_MAX_ROWS),
         }
     }
 }
@@ -334,6 +354,14 @@ struct RawConfig {
 struct RawRecords {
     include: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
+    tables: Option<Vec<RawTable>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    files: String,
+    kind: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -356,4 +384,5 @@ struct RawHistory {
 #[serde(deny_unknown_fields)]
 struct RawLimits {
     max_file_bytes: Option<u64>,
+    max_table_rows: Option<usize>,
 }

@@ -5,6 +5,7 @@
 pub mod load;
 pub mod markdown;
 pub mod snapshot;
+pub mod table;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,11 +20,15 @@ pub struct Record {
     pub kind: String,
     /// The file the record came from.
     pub file: Arc<SourceFile>,
-    /// Index of the YAML document within the file (0 for Markdown front matter).
+    /// Index of the YAML document within the file (0 for Markdown front
+    /// matter; the data row, from 0, of a table).
     pub document: usize,
     /// The record as schemas and rules see it (Markdown records carry `body`).
     pub value: serde_json::Value,
-    /// The spanned YAML tree; spans are relative to `offset`.
+    /// The spanned YAML tree; spans are relative to `offset`. For a table
+    /// row (see [`table`]) it is built from the cells: an empty cell is a
+    /// `Null` entry at its place (absent from `value`), so a finding about
+    /// the absent field lands on that cell.
     pub tree: Node,
     /// Byte offset of the YAML text inside the file (front matter start, else 0).
     pub offset: usize,

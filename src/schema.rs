@@ -146,6 +146,9 @@ pub struct SchemaSet {
     /// Each kind's schema as written: the property names a misspelt key
     /// is compared with.
     texts: HashMap<String, Value>,
+    /// Every schema of the set by file name, for following `$ref`s between
+    /// them when typing the cells of tables.
+    documents: Arc<HashMap<String, Value>>,
 }
 
 /// One record's validation: its `schema` findings, and the JSON Pointers
@@ -218,7 +221,14 @@ impl SchemaSet {
                 )),
             }
         }
-        (SchemaSet { kinds, texts }, findings)
+        (
+            SchemaSet {
+                kinds,
+                texts,
+                documents,
+            },
+            findings,
+        )
     }
 
     pub fn has_kind(&self, kind: &str) -> bool {
@@ -304,6 +314,12 @@ impl SchemaSet {
                     v.message,
                     &v.pointer,
                 );
+                // A missing property is placed where it would be: for a
+                // table row, its empty cell; for YAML, the mapping lacking it.
+                if let Some(name) = &v.missing {
+                    let ptr = format!("{}/{}", v.pointer, escape_pointer(name));
+                    f.location = Some(record.location(&ptr));
+                }
                 if let Some(key) = &v.unknown_key {
                     let ptr = format!("{}/{}", v.pointer, escape_pointer(key));
                     if let Some(loc) = record.key_location(&ptr) {
@@ -473,6 +489,134 @@ fn unknown_key(e: &jsonschema::ValidationError<'_>) -> Option<String> {
     }
 }
 
+impl crate::record::table::Typing for SchemaSet {
+    /// How the kind's schema types the field at `pointer`; a string when
+    /// the kind or the field is unknown to it.
+    fn cell_type(&self, kind: &str, pointer: &str) -> crate::record::table::CellType {
+        match self.texts.get(kind) {
+            Some(schema) => cell_type(schema, &self.documents, pointer),
+            None => crate::record::table::CellType::Scalar(crate::record::table::Scalar::String),
+        }
+    }
+}
+
+/// How `schema` types the instance value at `pointer` (a path of object
+/// properties, as a table's column names it), for typing a table's cells:
+/// the `type`s of the schema nodes for it, following `properties` and
+/// `additionalProperties`, `$ref`s (local, and to the other schemas of the
+/// set in `documents`) and `allOf`/`anyOf`/`oneOf` branches. An array's
+/// items are typed by its `items`. Where strings are allowed a cell stays
+/// one; with no type known, a string.
+pub fn cell_type(
+    schema: &Value,
+    documents: &HashMap<String, Value>,
+    pointer: &str,
+) -> crate::record::table::CellType {
+    use crate::record::table::{CellType, Scalar};
+    let mut nodes = expand_across(documents, schema, schema);
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        nodes = nodes
+            .into_iter()
+            .filter_map(|(root, n)| {
+                n.get("properties")
+                    .and_then(|p| p.get(&token))
+                    .or_else(|| n.get("additionalProperties").filter(|a| a.is_object()))
+                    .map(|child| (root, child))
+            })
+            .flat_map(|(root, n)| expand_across(documents, root, n))
+            .collect();
+    }
+    let types = |nodes: &[(&Value, &Value)]| -> Vec<String> {
+        nodes
+            .iter()
+            .filter_map(|(_, n)| n.get("type"))
+            .flat_map(|t| match t {
+                Value::String(s) => vec![s.clone()],
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect()
+    };
+    let scalar = |types: &[String]| {
+        let has = |t: &str| types.iter().any(|x| x == t);
+        if has("string") {
+            Scalar::String
+        } else if has("integer") {
+            Scalar::Integer
+        } else if has("number") {
+            Scalar::Number
+        } else if has("boolean") {
+            Scalar::Boolean
+        } else {
+            Scalar::String
+        }
+    };
+    let here = types(&nodes);
+    if !here.iter().any(|t| t == "array") {
+        return CellType::Scalar(scalar(&here));
+    }
+    let items: Vec<(&Value, &Value)> = nodes
+        .iter()
+        .filter_map(|(root, n)| n.get("items").map(|i| (*root, i)))
+        .flat_map(|(root, n)| expand_across(documents, root, n))
+        .collect();
+    let item = scalar(&types(&items));
+    let others: Vec<String> = here
+        .into_iter()
+        .filter(|t| t != "array" && t != "null")
+        .collect();
+    if others.is_empty() {
+        CellType::List(item)
+    } else {
+        CellType::ScalarOrList(scalar(&others), item)
+    }
+}
+
+/// Like [`expand`], but a `$ref` to another schema of the set
+/// (`common.schema.json#/$defs/id`, or under [`ID_BASE`]) is followed too;
+/// each node comes with the document it belongs to.
+fn expand_across<'a>(
+    documents: &'a HashMap<String, Value>,
+    root: &'a Value,
+    node: &'a Value,
+) -> Vec<(&'a Value, &'a Value)> {
+    let mut out = Vec::new();
+    let mut todo = vec![(root, node, 0u8)];
+    while let Some((root, n, depth)) = todo.pop() {
+        if depth > 16 {
+            continue;
+        }
+        out.push((root, n));
+        if let Some(r) = n.get("$ref").and_then(Value::as_str) {
+            let (doc, fragment) = r.split_once('#').unwrap_or((r, ""));
+            let doc = doc
+                .strip_prefix(ID_BASE)
+                .or_else(|| doc.strip_prefix(BASE))
+                .unwrap_or(doc);
+            let target_root = if doc.is_empty() {
+                Some(root)
+            } else {
+                documents.get(doc)
+            };
+            if let Some(t_root) = target_root {
+                if let Some(target) = t_root.pointer(fragment) {
+                    todo.push((t_root, target, depth + 1));
+                }
+            }
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(list) = n.get(key).and_then(Value::as_array) {
+                todo.extend(list.iter().map(|b| (root, b, depth + 1)));
+            }
+        }
+    }
+    out
+}
+
 /// RFC 6901 escaping of one reference token.
 pub fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -584,6 +728,52 @@ mod tests {
         for (kind, _) in BUILTIN_KINDS {
             assert!(set.has_kind(kind), "{kind}");
         }
+    }
+
+    #[test]
+    fn cell_types_follow_properties_refs_and_items() {
+        use crate::record::table::{CellType, Scalar, Typing};
+        let (set, _) = SchemaSet::build(Vec::new());
+        let common = set.documents.get("common.schema.json").expect("common");
+        let schema = serde_json::json!({
+            "$defs": {"level": {"type": "integer"}},
+            "properties": {
+                "id": {"$ref": "common.schema.json#/$defs/id"},
+                "score": {"type": ["integer", "null"]},
+                "ratio": {"type": "number"},
+                "applicable": {"type": "boolean"},
+                "controls": {"$ref": "common.schema.json#/$defs/idList"},
+                "counts": {"type": "array", "items": {"type": "integer"}},
+                "email": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                "residual": {"type": "object", "properties": {"level": {"$ref": "#/$defs/level"}}},
+                "free": {}
+            }
+        });
+        let docs: HashMap<String, Value> =
+            [("common.schema.json".to_owned(), common.clone())].into();
+        let ty = |p: &str| cell_type(&schema, &docs, p);
+        assert_eq!(ty("/id"), CellType::Scalar(Scalar::String));
+        assert_eq!(ty("/score"), CellType::Scalar(Scalar::Integer));
+        assert_eq!(ty("/ratio"), CellType::Scalar(Scalar::Number));
+        assert_eq!(ty("/applicable"), CellType::Scalar(Scalar::Boolean));
+        assert_eq!(ty("/controls"), CellType::List(Scalar::String));
+        assert_eq!(ty("/counts"), CellType::List(Scalar::Integer));
+        assert_eq!(
+            ty("/email"),
+            CellType::ScalarOrList(Scalar::String, Scalar::String)
+        );
+        assert_eq!(ty("/residual/level"), CellType::Scalar(Scalar::Integer));
+        assert_eq!(ty("/free"), CellType::Scalar(Scalar::String));
+        assert_eq!(ty("/nowhere/at/all"), CellType::Scalar(Scalar::String));
+        // Through the set: a built-in kind, and a kind it does not know.
+        assert_eq!(
+            set.cell_type("Role", "/top_management"),
+            CellType::Scalar(Scalar::Boolean)
+        );
+        assert_eq!(
+            set.cell_type("NoSuchKind", "/x"),
+            CellType::Scalar(Scalar::String)
+        );
     }
 
     #[test]

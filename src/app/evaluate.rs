@@ -141,12 +141,16 @@ struct Stage {
 /// both in parallel.
 fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal> {
     let config = &ws.config;
-    let selection = Selection::new(&config.include, &config.record_excludes())?;
+    let selection = Selection::new(&config.include, &config.record_excludes())?
+        .with_tables(&config.tables, config.max_table_rows)?;
+    // Schemas first: they type the cells of tables.
+    let (schemas, schema_findings) = SchemaSet::build(repo_schemas(ws, snapshot));
     let loaded = load::load(
         snapshot,
         &selection,
         ws.repo.as_ref(),
         config.max_file_bytes,
+        &schemas,
     );
     let mut findings = loaded.findings;
     let files = loaded
@@ -154,7 +158,6 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
         .into_iter()
         .map(|f| (f.path.clone(), f))
         .collect();
-    let (schemas, schema_findings) = SchemaSet::build(repo_schemas(ws, snapshot));
     findings.extend(schema_findings);
     let records = RecordSet::new(loaded.records).with_unreadable(loaded.unreadable_ids);
     let validated: Vec<(&str, Validated)> = records
@@ -413,7 +416,7 @@ pub(super) fn invalid_rules(
 }
 
 /// The repository's own schemas (`schemas/<Kind>.schema.json|yaml`).
-fn repo_schemas(ws: &Workspace, snapshot: &Snapshot) -> Vec<SchemaSource> {
+pub(super) fn repo_schemas(ws: &Workspace, snapshot: &Snapshot) -> Vec<SchemaSource> {
     let folder = format!("{}/", ws.config.schemas.trim_end_matches('/'));
     let wanted: Vec<_> = snapshot
         .files

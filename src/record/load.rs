@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::markdown;
 use super::snapshot::{Content, FileRef, Snapshot};
+use super::table::{self, TableSpec, Tables, Typing};
 use super::Record;
 use crate::finding::{Code, Finding, Related, Severity};
 use crate::history::Repo;
@@ -29,7 +30,7 @@ pub struct Loaded {
     pub sources: Vec<Arc<SourceFile>>,
 }
 
-/// A bad `records.include` / `records.exclude` glob.
+/// A bad `records.include` / `records.exclude` / `records.tables` glob.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid glob `{glob}` in records.{field}: {source}")]
 pub struct GlobError {
@@ -38,10 +39,12 @@ pub struct GlobError {
     pub source: globset::Error,
 }
 
-/// Which files of the snapshot are record candidates.
+/// Which files of the snapshot are record candidates, and which of them
+/// are tables.
 pub struct Selection {
     include: GlobSet,
     exclude: GlobSet,
+    tables: Tables,
 }
 
 impl Selection {
@@ -51,11 +54,45 @@ impl Selection {
         Ok(Selection {
             include: globs(include, "include")?,
             exclude: globs(exclude, "exclude")?,
+            tables: Tables::default(),
         })
     }
 
+    /// The selection with `records.tables` (SPEC 1.4): a file a table entry
+    /// matches is a record source even outside `include` (unless excluded),
+    /// and is read as a table, never as YAML or Markdown.
+    pub fn with_tables(
+        mut self,
+        specs: &[TableSpec],
+        max_rows: usize,
+    ) -> Result<Selection, GlobError> {
+        self.tables = Tables::new(specs, max_rows).map_err(|source| GlobError {
+            glob: specs
+                .iter()
+                .map(|s| s.files.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            field: "tables",
+            source,
+        })?;
+        Ok(self)
+    }
+
     pub fn selects(&self, path: &str) -> bool {
-        self.include.is_match(path) && !self.exclude.is_match(path)
+        !self.exclude.is_match(path)
+            && (self.include.is_match(path) || self.tables.kind_of(path).is_some())
+    }
+
+    /// The kind of the rows of `path` if it is a selected table.
+    pub fn table_kind(&self, path: &str) -> Option<&str> {
+        self.tables
+            .kind_of(path)
+            .filter(|_| !self.exclude.is_match(path))
+    }
+
+    /// The most rows a table may have (`limits.max_table_rows`).
+    pub fn max_table_rows(&self) -> usize {
+        self.tables.max_rows
     }
 }
 
@@ -79,12 +116,14 @@ fn globs(patterns: &[String], field: &'static str) -> Result<GlobSet, GlobError>
     })
 }
 
-/// Loads every record the snapshot's selected files hold.
+/// Loads every record the snapshot's selected files hold; `typing` types
+/// the cells of tables (the schemas, or [`table::Untyped`]).
 pub fn load(
     snapshot: &Snapshot,
     selection: &Selection,
     repo: Option<&Repo>,
     max_file_bytes: u64,
+    typing: &dyn Typing,
 ) -> Loaded {
     let selected: Vec<&FileRef> = snapshot
         .files
@@ -107,14 +146,25 @@ pub fn load(
     let contents = snapshot.read_all(&regular, repo, max_file_bytes);
     let per_file: Vec<FileResult> = contents
         .into_par_iter()
-        .map(|(f, content)| load_file(&f.path, content, max_file_bytes))
+        .map(|(f, content)| match selection.table_kind(&f.path) {
+            Some(kind) => load_table(
+                &f.path,
+                content,
+                max_file_bytes,
+                kind,
+                typing,
+                selection.max_table_rows(),
+            ),
+            None => load_file(&f.path, content, max_file_bytes),
+        })
         .collect();
     let mut records = Vec::new();
     let mut sources = Vec::new();
     let mut unreadable_ids = Vec::new();
     for r in per_file {
+        unreadable_ids.extend(r.unreadable_ids);
         let broken = r.findings.iter().any(|f| f.rule == Code::Parse.id());
-        if let (true, Some(file)) = (broken, &r.source) {
+        if let (true, false, Some(file)) = (broken, r.table, &r.source) {
             unreadable_ids.extend(
                 ids_written_in(&file.text).filter(|id| !r.records.iter().any(|rec| rec.id == *id)),
             );
@@ -146,18 +196,66 @@ fn ids_written_in(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The records and findings of one file, and the file as read.
+#[derive(Default)]
 pub struct FileResult {
     pub records: Vec<Record>,
     pub findings: Vec<Finding>,
     pub source: Option<Arc<SourceFile>>,
+    /// Ids of a table's rows that could not be read.
+    pub unreadable_ids: Vec<String>,
+    /// Whether the file was read as a table.
+    pub table: bool,
 }
 
 /// Parses one file into records and findings.
 pub fn load_file(path: &str, content: Content, max_bytes: u64) -> FileResult {
+    let file = match source_of(path, content, max_bytes) {
+        Ok(file) => file,
+        Err(result) => return result,
+    };
+    let (records, findings) = records_of(&file);
+    FileResult {
+        records,
+        findings,
+        source: Some(file),
+        ..FileResult::default()
+    }
+}
+
+/// Reads one table file (SPEC 1.4): one record of `kind` per row.
+pub fn load_table(
+    path: &str,
+    content: Content,
+    max_bytes: u64,
+    kind: &str,
+    typing: &dyn Typing,
+    max_rows: usize,
+) -> FileResult {
+    let file = match source_of(path, content, max_bytes) {
+        Ok(file) => file,
+        Err(result) => {
+            return FileResult {
+                table: true,
+                ..result
+            }
+        }
+    };
+    let t = table::parse(&file, kind, typing, max_rows);
+    FileResult {
+        records: t.records,
+        findings: t.findings,
+        source: Some(file),
+        unreadable_ids: t.unreadable_ids,
+        table: true,
+    }
+}
+
+/// The file's text, or the result that says why it has none usable (too
+/// large, unreadable, not UTF-8).
+fn source_of(path: &str, content: Content, max_bytes: u64) -> Result<Arc<SourceFile>, FileResult> {
     let only = |finding: Finding| FileResult {
-        records: Vec::new(),
         findings: vec![finding],
-        source: None,
+        ..FileResult::default()
     };
     let at_start = |message: String| {
         Finding::code(Code::Parse, message).at(Some(crate::source::Location {
@@ -170,12 +268,12 @@ pub fn load_file(path: &str, content: Content, max_bytes: u64) -> FileResult {
     let bytes = match content {
         Content::Bytes(b) => b,
         Content::TooLarge(size) => {
-            return only(at_start(format!(
+            return Err(only(at_start(format!(
                 "file is {size} bytes, over the limit of {max_bytes} bytes; not parsed (raise `limits.max_file_bytes` in govlint.yaml, or exclude the file)"
-            )))
+            ))))
         }
         Content::Unreadable(why) => {
-            return only(at_start(format!("cannot read file: {why}")))
+            return Err(only(at_start(format!("cannot read file: {why}"))))
         }
     };
     let (text, utf8_error) = match String::from_utf8(bytes) {
@@ -189,18 +287,13 @@ pub fn load_file(path: &str, content: Content, max_bytes: u64) -> FileResult {
     if let Some(at) = utf8_error {
         let f = Finding::code(Code::Parse, "file is not valid UTF-8; save it as UTF-8")
             .at(Some(file.location(Span::new(at, at + 1))));
-        return FileResult {
-            records: Vec::new(),
+        return Err(FileResult {
             findings: vec![f],
             source: Some(file),
-        };
+            ..FileResult::default()
+        });
     }
-    let (records, findings) = records_of(&file);
-    FileResult {
-        records,
-        findings,
-        source: Some(file),
-    }
+    Ok(file)
 }
 
 /// Every YAML document a file yields (the front matter for Markdown, with its

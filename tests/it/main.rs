@@ -4,6 +4,7 @@
 
 mod audit;
 mod check;
+mod controls;
 mod fixtures;
 mod history;
 mod init;
@@ -16,4 +17,5 @@ mod pack;
 mod real_repo;
 mod rules;
 mod support;
+mod tables;
 mod yaml_suite;

@@ -17,7 +17,7 @@ fn scaffold_templates_validate_and_refer_consistently() {
     let pairs = files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
     Schemas::new().assert_valid(pairs.clone());
     let recs = records(pairs);
-    assert_eq!(recs.len(), 12, "records in the scaffold");
+    assert_eq!(recs.len(), 22, "records in the scaffold");
     assert_eq!(reference_problems(&recs), Vec::<String>::new());
 }
 
