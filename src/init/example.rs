@@ -1,6 +1,7 @@
-//! The example ISMS of "Acme", a fictitious software company: 37 records
-//! embedded from `templates/example/` (earlier versions of some files from
-//! `templates/example-history/`), committed by a fixed plan of 30 commits and
+//! The example ISMS of "Acme", a fictitious software company: 147 records
+//! (93 of them the rows of its Statement of Applicability) embedded from
+//! `templates/example/` (earlier versions of some files from
+//! `templates/example-history/`), committed by a fixed plan of 32 commits and
 //! one annotated tag from March to October 2026.
 //!
 //! Every name, address, date and message is fixed, so the history is

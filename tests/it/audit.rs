@@ -81,8 +81,8 @@ fn json_pack_of_the_example() {
         j["revision"].as_str(),
         Some(repo.git(&["rev-parse", "HEAD"]).trim())
     );
-    assert_eq!(j["records"].as_array().map(Vec::len), Some(37));
-    assert_eq!(j["summary"]["records"], 37);
+    assert_eq!(j["records"].as_array().map(Vec::len), Some(147));
+    assert_eq!(j["summary"]["records"], 147);
     assert_eq!(j["summary"]["findings"]["error"], 4);
     assert_eq!(j["summary"]["findings"]["waived"], 1);
     assert_eq!(j["summary"]["changed_since_approval"], 1);
@@ -286,7 +286,7 @@ fn cli_audit_writes_each_format() {
     // A report, not a gate: written means exit 0, findings or not.
     assert_eq!(out.code, 0, "{out:?}");
     let j: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
-    assert_eq!(j["records"].as_array().map(Vec::len), Some(37));
+    assert_eq!(j["records"].as_array().map(Vec::len), Some(147));
     assert_eq!(j, json(&pack(repo.path(), None)));
     // The root of trust is named for the auditor to confirm (SPEC 2.3).
     assert_eq!(j["trust_root"]["file"], ".govlint/allowed_signers", "{j:#}");

@@ -388,6 +388,40 @@ pub(in crate::init) const PLAN: &[Step] = &[
                   Reviewed-by: Dana Okafor <dana@acme.example>\n",
         files: EMPTY,
     },
+    // 31: the rest of the ISMS (clauses 4 to 10): Dana, owner of both
+    // risks, accepts their residual risk by approving the register.
+    Step {
+        when: berlin(2026, 10, 26, 10, 15),
+        author: DANA,
+        committer: DANA,
+        message: "Record the scope, risks, SoA, audits and measurements of the ISMS\n\
+                  \n\
+                  Approves: RSK-001\n\
+                  Approves: RSK-002\n\
+                  Approved-by: Dana Okafor <dana.okafor@acme.example>\n",
+        files: &[
+            file!("isms/scope.yaml"),
+            file!("isms/risk-method.yaml"),
+            file!("isms/risk-register.yaml"),
+            file!("isms/soa.yaml"),
+            file!("isms/controls.yaml"),
+            file!("isms/audits.yaml"),
+            file!("isms/measurements.yaml"),
+        ],
+    },
+    // 32
+    Step {
+        when: berlin(2026, 10, 27, 9, 0),
+        author: MIA,
+        committer: MIA,
+        message: "Approve the ISMS scope, the risk method and the SoA\n\
+                  \n\
+                  Approves: SCOPE-ACME\n\
+                  Approves: RM-ACME\n\
+                  Approves: SOA-ACME\n\
+                  Approved-by: Mia Hoffmann <mia.hoffmann@acme.example>\n",
+        files: EMPTY,
+    },
 ];
 
 pub(in crate::init) const TAG: TagPlan = TagPlan {

@@ -28,7 +28,7 @@ fn example_records_validate_in_every_version() {
         schemas.assert_valid(step.files.iter().copied());
     }
     let recs = records(example::final_files());
-    assert_eq!(recs.len(), 37, "records in the example");
+    assert_eq!(recs.len(), 147, "records in the example");
     assert_eq!(reference_problems(&recs), Vec::<String>::new());
 }
 
