@@ -171,7 +171,7 @@ fn example_history_is_deterministic_and_carries_the_evidence() {
     assert_eq!(ra.head().expect("head").shorthand().ok(), Some("main"));
 
     assert_eq!(report.commits, PLAN.len());
-    assert!((15..=30).contains(&report.commits));
+    assert!((15..=40).contains(&report.commits));
     let expected: Vec<String> = example::final_files()
         .iter()
         .map(|(p, _)| (*p).to_owned())
