@@ -246,9 +246,9 @@ fn clean() -> Repo {
     let approve = |who: (&'static str, &'static str), ids: &[&str], date: &str| {
         let mut c = repo.commit("Approve", who, date).allow_empty();
         for id in ids {
-            c = c.trailer(&format!("Approves: {id}"));
+            c = c.trailer(format!("Approves: {id}"));
         }
-        c.trailer(&format!("Approved-by: {} <{}>", who.0, who.1))
+        c.trailer(format!("Approved-by: {} <{}>", who.0, who.1))
             .run();
     };
     approve(
