@@ -48,7 +48,7 @@ pub use crate::finding::Level;
 pub use builtin::PACKS;
 pub use compile::{RuleError, REGEX_SIZE_LIMIT};
 pub use evidence::{short_commit, Approval, Evidence, EvidenceStatus, NoHistory, Strength};
-pub use explain::explain;
+pub use explain::{explain, explain_control};
 pub use path::PathError;
 
 /// Example records of a rule, for `explain` and the pack's tests: YAML text
@@ -96,6 +96,12 @@ impl Rule {
                 Body::Check(c) => c.uses_history(),
                 Body::Aggregate(_) => false,
             }
+    }
+
+    /// The record kinds the rule selects; `None` when it selects every record.
+    #[must_use]
+    pub fn kinds(&self) -> Option<&[String]> {
+        self.selector.kinds()
     }
 
     /// Plain-language lines of what the rule demands (`explain`).

@@ -1,5 +1,7 @@
 //! `govlint show`: one file's YAML documents as schemas and rules see them,
-//! without a configuration or a repository.
+//! without a configuration or a repository; a table's rows (SPEC 1.4) as
+//! the records they are, which takes the configuration (`records.tables`)
+//! and the schemas that type the cells.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,7 +11,12 @@ use crate::record::load;
 use crate::report::{self, Report};
 use crate::source::SourceFile;
 
-use super::{emit, print_err, use_color, working_dir, Fatal, CLEAN, FINDINGS};
+use crate::record::load::Selection;
+use crate::record::snapshot::{Content, ContentSource, Snapshot};
+use crate::schema::SchemaSet;
+
+use super::evaluate::repo_schemas;
+use super::{emit, print_err, use_color, working_dir, Fatal, Workspace, CLEAN, FINDINGS};
 
 /// `govlint show`: every YAML document of a file (front matter for Markdown),
 /// as schemas and rules see it.
@@ -19,8 +26,14 @@ pub(super) fn show(cli: &Cli, args: &ShowArgs) -> Result<u8, Fatal> {
     let bytes = std::fs::read(&path)
         .map_err(|e| Fatal::Other(format!("cannot read {}: {e}", path.display())))?;
     let display = args.path.to_string_lossy().replace('\\', "/");
-    let (values, findings) = load::documents(&display, &bytes);
-    let no_record = no_record_reason(&display, &values);
+    let (display, values, findings, sources, no_record) = match table(cli, args, &bytes)? {
+        Some(t) => t,
+        None => {
+            let (values, findings) = load::documents(&display, &bytes);
+            let no_record = no_record_reason(&display, &values);
+            (display, values, findings, Vec::new(), no_record)
+        }
+    };
     let text = match args.format {
         ShowFormat::Json => {
             let mut t = serde_json::to_string_pretty(&values).unwrap_or_default();
@@ -38,7 +51,8 @@ pub(super) fn show(cli: &Cli, args: &ShowArgs) -> Result<u8, Fatal> {
     if findings.is_empty() {
         Ok(CLEAN)
     } else {
-        let files: HashMap<String, Arc<SourceFile>> = HashMap::new();
+        let files: HashMap<String, Arc<SourceFile>> =
+            sources.into_iter().map(|f| (f.path.clone(), f)).collect();
         let rep = Report {
             findings: &findings,
             records: 0,
@@ -48,6 +62,70 @@ pub(super) fn show(cli: &Cli, args: &ShowArgs) -> Result<u8, Fatal> {
         print_err(&report::human::render(&rep, use_color(cli.color), true));
         Ok(FINDINGS)
     }
+}
+
+/// What `show` prints of a table: its path (from the governance root), the
+/// records of its rows as schemas see them, its `parse` findings, the file,
+/// and why it yields no record if it yields none.
+type Shown = (
+    String,
+    Vec<serde_json::Value>,
+    Vec<crate::finding::Finding>,
+    Vec<Arc<SourceFile>>,
+    Option<&'static str>,
+);
+
+/// The file as a table, if `records.tables` declares it one. A `.csv` file
+/// that no entry names is an error: it has no kind to read its rows as.
+fn table(cli: &Cli, args: &ShowArgs, bytes: &[u8]) -> Result<Option<Shown>, Fatal> {
+    let csv = args
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let ws = match Workspace::open(cli) {
+        Ok(ws) => ws,
+        Err(e) if csv => return Err(e),
+        Err(_) => return Ok(None),
+    };
+    let config = &ws.config;
+    let rel = ws.root_relative(&args.path);
+    let selection = Selection::new(&config.include, &config.record_excludes())?
+        .with_tables(&config.tables, config.max_table_rows)?;
+    let Some(kind) = rel.as_deref().and_then(|r| selection.table_kind(r)) else {
+        if csv {
+            let shown = rel.unwrap_or_else(|| args.path.to_string_lossy().into_owned());
+            return Err(Fatal::Other(format!(
+                "{shown} is not a table: declare it under `records.tables` in govlint.yaml (e.g. `- {{ files: \"{shown}\", kind: Risk }}`) so its rows are records of a kind"
+            )));
+        }
+        return Ok(None);
+    };
+    let path = rel.unwrap_or_default();
+    let snapshot = Snapshot::take(&config.root, &ContentSource::WorkTree, ws.repo.as_ref())?;
+    let (schemas, _) = SchemaSet::build(repo_schemas(&ws, &snapshot));
+    let loaded = load::load_table(
+        &path,
+        Content::Bytes(bytes.to_vec()),
+        config.max_file_bytes,
+        kind,
+        &schemas,
+        config.max_table_rows,
+    );
+    let values = loaded
+        .records
+        .into_iter()
+        .map(|r| r.value)
+        .collect::<Vec<_>>();
+    let no_record = values
+        .is_empty()
+        .then_some("the table has no rows (only a header, or nothing)");
+    Ok(Some((
+        path,
+        values,
+        loaded.findings,
+        loaded.source.into_iter().collect(),
+        no_record,
+    )))
 }
 
 /// Why a file that parsed yields no record, if it yields none: `check`

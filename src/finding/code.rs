@@ -163,11 +163,11 @@ impl Code {
         match self {
             Code::Parse => Docs {
                 summary: "A file is not valid YAML, or a Markdown file's front matter is malformed.",
-                description: "govlint reads every file under `records.include` as YAML documents, or as Markdown with a `---` front-matter block. This finding points at the first syntax error (unclosed quotes, bad indentation, a duplicate key, an alias bomb, invalid UTF-8, a file over the size limit). The rest of the file cannot be trusted, so its records are skipped; other files are still checked. Fix the syntax at the reported line and column, or exclude the file in `govlint.yaml` (`records.exclude`).",
+                description: "govlint reads every file under `records.include` as YAML documents, or as Markdown with a `---` front-matter block. This finding points at the first syntax error (unclosed quotes, bad indentation, a duplicate key, an alias bomb, invalid UTF-8, a file over the size limit). The rest of the file cannot be trusted, so its records are skipped; other files are still checked. Fix the syntax at the reported line and column, or exclude the file in `govlint.yaml` (`records.exclude`). In a table (a CSV file under `records.tables`) it is a row without an id, a duplicate or clashing column, a ragged row, an unclosed quote, or rows beyond `limits.max_table_rows`, at its cell; the table's other rows are still read.",
             },
             Code::Schema => Docs {
                 summary: "A record does not match the JSON Schema of its kind.",
-                description: "Each record kind has a JSON Schema (draft 2020-12): the built-in ones, or the repository's `schemas/<Kind>.schema.json`. A schema finding names the property that is missing, has the wrong type or value, or is not allowed, and points at it (a missing property at the mapping that lacks it). Schemas keep records complete enough for the rules and for auditors. Fix the record as the message says; `govlint show FILE` prints the record as schemas see it.",
+                description: "Each record kind has a JSON Schema (draft 2020-12): the built-in ones, or the repository's `schemas/<Kind>.schema.json`. A schema finding names the property that is missing, has the wrong type or value, or is not allowed, and points at it (a missing property at the mapping that lacks it; in a table, at its empty cell, or at the row's first cell when the table has no such column). Schemas keep records complete enough for the rules and for auditors. Fix the record as the message says; `govlint show FILE` prints the record as schemas see it.",
             },
             Code::RecordDuplicateId => Docs {
                 summary: "Two records have the same id.",
@@ -187,7 +187,7 @@ impl Code {
             },
             Code::RecordUnknownKind => Docs {
                 summary: "A record's `kind` has no schema.",
-                description: "A record's `kind` must be one of the built-in kinds (Person, Role, ResponsibilityMatrix, Policy, Objective, ResourceAllocation, ManagementReview, Communication, Improvement, Waiver) or have a schema in the repository's `schemas/` folder. Usually this is a typo in `kind`; fix it, or add `schemas/<Kind>.schema.json` for a kind of your own.",
+                description: "A record's `kind` must be one of the built-in kinds (Person, Role, ResponsibilityMatrix, Policy, Objective, ResourceAllocation, ManagementReview, Communication, Improvement, Waiver, Scope, InterestedParty, RiskMethod, Risk, Control, StatementOfApplicability, InternalAudit, Nonconformity, Competence, Measurement) or have a schema in the repository's `schemas/` folder. Usually this is a typo in `kind`; fix it, or add `schemas/<Kind>.schema.json` for a kind of your own.",
             },
             Code::Config => Docs {
                 summary: "govlint's configuration, a schema or a rule file is invalid.",

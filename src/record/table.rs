@@ -6,6 +6,8 @@
 //!   done by `csv-core` (the `csv` crate's own reader), which says how many
 //!   bytes each field took; the cell's place is then found in the raw text,
 //!   so every cell keeps its exact span.
+//! - A line break inside a quoted cell reads as `\n` (as in YAML), whatever
+//!   the file's line endings.
 //! - The header row names the fields; `residual/level` is the field `level`
 //!   of the nested mapping `residual`. A cell that is empty (or only blanks)
 //!   is an absent field, and a row whose cells are all empty is skipped.
@@ -268,9 +270,14 @@ fn cell_at(
             .position(|&b| matches!(b, b',' | b'\r' | b'\n'))
             .map_or(bytes.len(), |p| start + p)
     };
+    let mut text = String::from_utf8_lossy(unescaped).into_owned();
+    if quoted && text.contains("\r\n") {
+        // A line break in a cell reads as `\n`, as in YAML.
+        text = text.replace("\r\n", "\n");
+    }
     let cell = Cell {
         span: Span::new(start.min(bytes.len()), end),
-        text: String::from_utf8_lossy(unescaped).into_owned(),
+        text,
         quoted,
     };
     (cell, problem)
@@ -281,8 +288,8 @@ impl Cell {
         self.text.trim().is_empty()
     }
 
-    /// The file offset of byte `at` of the unescaped text: past the opening
-    /// quote, a doubled quote counting once.
+    /// The file offset of byte `at` of the cell's text: past the opening
+    /// quote, a doubled quote counting once and a `\r\n` as its `\n`.
     fn file_offset(&self, raw: &str, at: usize) -> usize {
         if !self.quoted {
             return self.span.start + at;
@@ -290,6 +297,10 @@ impl Cell {
         let body = raw.as_bytes();
         let (mut i, mut n) = (1, 0);
         while n < at && i < body.len() {
+            if body[i] == b'\r' && body.get(i + 1) == Some(&b'\n') {
+                i += 1;
+                continue;
+            }
             i += if body[i] == b'"' { 2 } else { 1 };
             n += 1;
         }

@@ -4,15 +4,18 @@
 
 mod audit;
 mod check;
+mod controls;
 mod fixtures;
 mod history;
 mod init;
 mod install;
 mod integrations;
+mod isms;
 mod messages;
 mod modes;
 mod pack;
 mod real_repo;
 mod rules;
 mod support;
+mod tables;
 mod yaml_suite;

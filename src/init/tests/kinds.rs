@@ -311,3 +311,198 @@ fn every_annex_a_control_is_a_valid_control_id() {
         assert!(schemas.check("Control", &v).is_empty(), "{}", c.reference);
     }
 }
+
+/// The rows of a CSV table (RFC 4180: quoted fields, `""` for a quote) as
+/// (header, rows of cells). Test-only: the templates' tables are small.
+fn csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        let mut cells = Vec::new();
+        let mut cell = String::new();
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match (ch, quoted) {
+                ('"', false) if cell.is_empty() => quoted = true,
+                ('"', true) if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    cell.push('"');
+                }
+                ('"', true) => quoted = false,
+                (',', false) => cells.push(std::mem::take(&mut cell)),
+                (c, _) => cell.push(c),
+            }
+        }
+        assert!(!quoted, "unterminated quote: {line}");
+        cells.push(cell);
+        rows.push(cells);
+    }
+    let header = rows.remove(0);
+    for row in &rows {
+        assert_eq!(row.len(), header.len(), "ragged row {row:?}");
+    }
+    (header, rows)
+}
+
+/// A table row as the loader types it for `kind` (SPEC 1.4): an empty cell
+/// is absent, `a/b` is nested, `;` separates list items, booleans are
+/// booleans.
+fn row_record(kind: &str, header: &[String], row: &[String]) -> Value {
+    const LISTS: &[&str] = &["controls", "risks", "evidence"];
+    let mut record = json!({ "kind": kind });
+    for (name, cell) in header.iter().zip(row) {
+        if cell.is_empty() {
+            continue;
+        }
+        let value = match name.as_str() {
+            n if LISTS.contains(&n) => json!(cell.split(';').collect::<Vec<_>>()),
+            "applicable" => json!(cell == "true"),
+            _ => json!(cell),
+        };
+        match name.split_once('/') {
+            Some((outer, inner)) => {
+                record[outer][inner] = value;
+            }
+            None => record[name.as_str()] = value,
+        }
+    }
+    record
+}
+
+fn scaffold_files() -> Vec<(String, String)> {
+    crate::init::scaffold::render(crate::time::parse_date("2026-11-29").expect("date"))
+}
+
+fn scaffold_file(path: &str) -> String {
+    scaffold_files()
+        .into_iter()
+        .find(|(p, _)| p == path)
+        .unwrap_or_else(|| panic!("no {path} in the scaffold"))
+        .1
+}
+
+#[test]
+fn scaffold_risk_register_is_consistent_with_its_method() {
+    let schemas = Schemas::new();
+    let files = scaffold_files();
+    let recs = super::records(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let method = recs
+        .iter()
+        .find(|r| r["kind"] == "RiskMethod")
+        .expect("a RiskMethod");
+    let levels: Vec<&str> = method["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(levels, ["low", "medium", "high", "critical"]);
+    let rank = |l: &Value| levels.iter().position(|x| l == x).expect("a level");
+    // A full 5×5 matrix whose levels never fall as likelihood or impact rise.
+    let (likelihood, impact) = (&method["likelihood"], &method["impact"]);
+    for (i, l) in likelihood
+        .as_array()
+        .expect("likelihood")
+        .iter()
+        .enumerate()
+    {
+        for (j, m) in impact.as_array().expect("impact").iter().enumerate() {
+            let cell = &method["matrix"][l.as_str().expect("l")][m.as_str().expect("m")];
+            let r = rank(cell);
+            if i > 0 {
+                let below = &method["matrix"][likelihood[i - 1].as_str().expect("l")]
+                    [m.as_str().expect("m")];
+                assert!(rank(below) <= r, "{l} {m}");
+            }
+            if j > 0 {
+                let left =
+                    &method["matrix"][l.as_str().expect("l")][impact[j - 1].as_str().expect("m")];
+                assert!(rank(left) <= r, "{l} {m}");
+            }
+        }
+    }
+    let acceptance = rank(&method["acceptance"]);
+    let people: Vec<&Value> = recs
+        .iter()
+        .filter(|r| r["kind"] == "Person")
+        .map(|r| &r["id"])
+        .collect();
+
+    let (header, rows) = csv(&scaffold_file("registers/risks.csv"));
+    assert!(rows.len() >= 3);
+    for row in &rows {
+        let risk = row_record("Risk", &header, row);
+        let v = schemas.check("Risk", &risk);
+        assert!(v.is_empty(), "{risk}: {v:#?}");
+        assert_eq!(risk["method"], method["id"]);
+        assert!(people.contains(&&risk["owner"]), "{risk}");
+        let level_of = |r: &Value| {
+            &method["matrix"][r["likelihood"].as_str().expect("l")]
+                [r["impact"].as_str().expect("i")]
+        };
+        assert_eq!(level_of(&risk), &risk["level"], "{risk}");
+        assert_eq!(
+            level_of(&risk["residual"]),
+            &risk["residual"]["level"],
+            "{risk}"
+        );
+        if rank(&risk["level"]) > acceptance {
+            assert_eq!(risk["treatment"], "modify", "{risk}");
+            assert!(rank(&risk["residual"]["level"]) <= acceptance, "{risk}");
+        }
+        if risk.get("accepted_by").is_some() {
+            assert_eq!(risk["accepted_by"], risk["owner"], "{risk}");
+        }
+        for c in risk["controls"].as_array().into_iter().flatten() {
+            assert!(
+                crate::annex_a::find(c.as_str().expect("ref")).is_some(),
+                "{c}"
+            );
+        }
+    }
+}
+
+#[test]
+fn scaffold_soa_table_is_the_catalogue_with_empty_justifications() {
+    let schemas = Schemas::new();
+    let soa = super::documents(
+        "soa/statement-of-applicability.md",
+        &scaffold_file("soa/statement-of-applicability.md"),
+    );
+    assert_eq!(soa[0]["controls"], crate::init::scaffold::SOA_CONTROLS);
+
+    let (header, rows) = csv(&scaffold_file(crate::init::scaffold::SOA_CONTROLS));
+    assert_eq!(
+        header,
+        [
+            "id",
+            "title",
+            "applicable",
+            "justification",
+            "status",
+            "owner",
+            "risks",
+            "evidence"
+        ]
+    );
+    let listed: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    let catalogue: Vec<(&str, &str)> = crate::annex_a::CONTROLS
+        .iter()
+        .map(|c| (c.reference, c.title))
+        .collect();
+    assert_eq!(listed, catalogue);
+    for row in &rows {
+        // Only the justification is missing: the pack reports it until filled.
+        let mut control = row_record("Control", &header, row);
+        let v = schemas.check("Control", &control);
+        assert_eq!(v.len(), 1, "{control}: {v:#?}");
+        assert_eq!(v[0].pointer, "");
+        assert!(v[0].message.contains("justification"), "{v:#?}");
+        control["justification"] = json!("Needed for the risks of the scaffold");
+        assert!(schemas.check("Control", &control).is_empty(), "{control}");
+        assert_eq!(control["applicable"], true);
+    }
+}

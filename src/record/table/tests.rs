@@ -68,6 +68,13 @@ fn crlf_and_bom() {
     assert_eq!(at(&file, &r, 0, "/id"), (2, 1));
     assert_eq!(at(&file, &r, 0, "/score"), (2, 5));
     assert_eq!(at(&file, &r, 1, "/score"), (4, 5));
+    // A line break inside a quoted cell reads as `\n`; the items of a
+    // list cell keep their places across it.
+    let (file, r) = read("id,counts\r\nR-1,\"1;\r\n2\"\r\n");
+    assert_eq!(r.records[0].value["counts"], json!([1, 2]));
+    assert_eq!(at(&file, &r, 0, "/counts/1"), (3, 1));
+    let (_, r) = read("id,title\r\nR-1,\"a\r\nb\"\r\n");
+    assert_eq!(r.records[0].value["title"], json!("a\nb"));
     // The header's first cell counts from after the BOM.
     let (_, r) = read("\u{feff}title\r\nx\r\n");
     assert_eq!(places(&r), vec![("parse".to_owned(), 1, 1)]);

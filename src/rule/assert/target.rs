@@ -36,9 +36,7 @@ impl Target {
     /// The referenced record, when the subject names one of the right kind.
     pub(crate) fn resolve<'a>(&self, s: &Subject<'_>, ctx: &Context<'a>) -> Option<&'a Record> {
         let id = self.path.get(s.value).and_then(Value::as_str)?;
-        ctx.records
-            .get(id)
-            .filter(|r| self.kinds.iter().any(|k| *k == r.kind))
+        ctx.records.get(id).filter(|r| self.kinds.contains(&r.kind))
     }
 
     /// The pointer, as written, of the reference.
