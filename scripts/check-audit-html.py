@@ -12,8 +12,10 @@ standard library only). It checks that:
   3. loading it makes zero network requests and logs no console error (a
      resource blocked by the pack's Content-Security-Policy would log one);
   4. the timeline <svg> is there, with marks;
-  5. every item of 5.1 (a)-(h) has a verdict, and no item is "evidenced"
-     without a rule;
+  5. every clause item from 4.1 to 10.2 (with 5.1 (a)-(h) and 6.1.3(d)) has
+     a verdict, and no item is "evidenced" without a rule;
+  5b. the Statement of Applicability has one row per Annex A control (93),
+     each with all its cells;
   6. laid out for print on A4, no table is wider than the page and no table
      cell's content overflows it (words are never broken: the stylesheet
      has no overflow-wrap/word-break, so a word that did not fit would
@@ -170,8 +172,11 @@ DOM_CHECKS = r"""
   const rows = [...document.querySelectorAll('table.t-clauses tbody tr')].map(tr =>
     [...tr.cells].map(td => td.textContent.trim()));
   const svg = document.querySelector('svg.timeline');
+  const soa = [...document.querySelectorAll('#soa table.t-soa tbody tr')].map(tr =>
+    [...tr.cells].map(td => td.textContent.trim()));
   return {
     clauses: rows,
+    soa,
     svg: !!svg,
     marks: svg ? svg.querySelectorAll('g > title').length : 0,
   };
@@ -222,10 +227,17 @@ def browser_checks(path):
         check(dom["svg"] and dom["marks"] > 0, f"the timeline <svg> is present ({dom['marks']} marks)")
         verdicts = {row[0]: row for row in dom["clauses"] if row}
         statuses = {"evidenced", "findings", "no evidence", "not checked"}
-        for item in "abcdefgh":
-            row = verdicts.get(f"5.1({item})")
+        items = ["4.1", "4.2", "4.3", "4.4", "5.1"] + [f"5.1({i})" for i in "abcdefgh"] + [
+            "5.2", "5.3", "6.1", "6.1.2", "6.1.3", "6.1.3(d)", "6.2", "6.3", "7.1", "7.2", "7.3",
+            "7.4", "7.5", "8.1", "8.2", "8.3", "9.1", "9.2", "9.3", "10.1", "10.2"]
+        for item in items:
+            row = verdicts.get(item)
             check(row is not None and row[2] in statuses,
-                  f"5.1({item}) has a verdict: {row[2] if row else 'missing'}")
+                  f"{item} has a verdict: {row[2] if row else 'missing'}")
+        annex = [r for r in dom["soa"] if r and re.fullmatch(r"A\.[5-8]\.\d+", r[0]) and r[1] != "not an Annex A control"]
+        check(len(annex) == 93, f"the Statement of Applicability has 93 Annex A rows ({len(annex)})")
+        check(all(len(r) == 8 for r in dom["soa"]), "every SoA row has its 8 cells")
+        check(len({r[0] for r in annex}) == 93, "no Annex A control appears twice in the SoA")
         lying = [r[0] for r in dom["clauses"] if r and r[2] == "evidenced" and int(r[3]) + int(r[4]) == 0]
         check(not lying, f"no item is evidenced without a rule ({lying})")
 

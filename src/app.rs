@@ -8,7 +8,7 @@
 //! - `workspace`: the folder, configuration and repository a command runs in;
 //! - `evaluate`: the pipeline (snapshot → rules → records and schemas, with
 //!   the git history read alongside → findings);
-//! - `check`, `show`, `rules` (`rules`, `explain`), `log`, `audit`,
+//! - `check`, `show`, `rules` (`rules`, `explain`), `controls`, `log`, `audit`,
 //!   `scaffold` (`init`, `demo`), `hook` (`hook install`), `artifacts`
 //!   (`schema`, `completions`, `manpage`), `witness`: one module per
 //!   command or command family.
@@ -16,6 +16,7 @@
 mod artifacts;
 mod audit;
 mod check;
+mod controls;
 mod evaluate;
 mod hook;
 mod log;
@@ -88,6 +89,12 @@ pub enum Fatal {
     #[error("no rule or built-in code is called `{id}`{suggestion}")]
     #[diagnostic(help("`govlint rules` lists the enabled rules; built-in codes are parse, schema, record/*, config, history/*, waiver/*"))]
     UnknownRule { id: String, suggestion: String },
+    #[error("`{reference}` is not a control of ISO/IEC 27001:2022 Annex A{suggestion}")]
+    #[diagnostic(help("the 2022 edition numbers its 93 controls A.5.1–A.5.37, A.6.1–A.6.8, A.7.1–A.7.14 and A.8.1–A.8.34 (not the 2013 numbering such as A.9.1); `govlint controls` lists them"))]
+    UnknownControl {
+        reference: String,
+        suggestion: String,
+    },
     #[error("no record has the id `{id}`{suggestion}")]
     #[diagnostic(help(
         "ids are case-sensitive; `govlint log` without an id lists every record's id, kind and file"
@@ -154,6 +161,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Fatal> {
             hook::hook_install(cli, *uninstall)
         }
         Command::Explain(args) => rules::explain(cli, args),
+        Command::Controls(args) => controls::controls(cli, args),
         Command::Audit(args) => audit::audit(cli, args),
         Command::Schema(args) => artifacts::schema(args),
         Command::Completions(args) => artifacts::completions(args),

@@ -28,6 +28,7 @@ mod item;
 mod markdown;
 mod record;
 mod render;
+mod soa;
 #[cfg(test)]
 mod tests;
 mod timeline;
@@ -48,6 +49,7 @@ pub use item::{ClauseItem, ClauseRecord, ClauseRule, ClauseStatus};
 use record::next_review;
 use record::{management_review_cycle, record_entry};
 pub use record::{NextReview, RecordEntry, TrailEntry};
+pub use soa::{Soa, SoaCounts, SoaRow, SoaStatement};
 
 /// The evidence pack; serialised as is, this is `audit --format json`.
 #[derive(Debug, Serialize)]
@@ -84,6 +86,9 @@ pub struct Audit {
     /// items), by kind in SPEC 1.2's order, then id.
     pub records: Vec<RecordEntry>,
     pub clauses: Vec<ClauseItem>,
+    /// The Statement of Applicability (6.1.3 d): one row per Annex A
+    /// control, 93 always; `null` when `--clause` leaves out 6.1.3(d).
+    pub statement_of_applicability: Option<Soa>,
     /// Every approval and review of the records listed, oldest first.
     pub trail: Vec<TrailEntry>,
     /// Active findings tied to no record and no clause item (e.g. a
@@ -192,11 +197,21 @@ pub fn build(
         r.approval_required = approved_kinds.contains(&r.kind);
     }
 
-    let clauses = item::clause_items(eval, &records, filter.as_deref());
+    // Which records each rule selects, as evaluation selected them.
+    let no_history = crate::rule::NoHistory;
+    let judge: &dyn crate::rule::Evidence = match evidence {
+        Some(e) => e,
+        None => &no_history,
+    };
+    let ctx = crate::rule::Context::new(&eval.records, today, judge);
+    let clauses = item::clause_items(eval, &ctx, &records, filter.as_deref());
+    let statement_of_applicability = (clause::select("6.1.3(d)", filter.as_deref())
+        != clause::Selected::No)
+        .then(|| soa::soa(&eval.records, &eval.findings, &records));
     let mut notes = notes(eval, evidence.is_some());
     if let (Some(c), true) = (clause, clauses.is_empty()) {
         notes.push(format!(
-            "no clause item matches `--clause {c}`; items are 5.1, 5.1(a)–(h), 5.2, 5.3, 6.2, 7.1, 7.3, 7.4, 7.5, 9.3, 10.1 and clauses that repository rules cite"
+            "no clause item matches `--clause {c}`; items are every clause from 4.1 to 10.2 (with 5.1(a)–(h), 6.1.2, 6.1.3 and 6.1.3(d)) and clauses that repository rules cite"
         ));
     }
     let trust_root = evidence.and_then(|e| e.trust_root().cloned());
@@ -254,6 +269,7 @@ pub fn build(
         summary,
         records,
         clauses,
+        statement_of_applicability,
         trail,
         other_findings,
     }
@@ -292,9 +308,10 @@ impl Audit {
     }
 }
 
-/// SPEC 1.2's order of the built-in kinds; other kinds follow, by name.
+/// SPEC 1.2's order of the built-in kinds, then SPEC 1.3's; other kinds
+/// follow, by name.
 fn kind_rank(kind: &str) -> usize {
-    const KINDS: [&str; 10] = [
+    const KINDS: [&str; 20] = [
         "Person",
         "Role",
         "ResponsibilityMatrix",
@@ -305,6 +322,17 @@ fn kind_rank(kind: &str) -> usize {
         "Communication",
         "Improvement",
         "Waiver",
+        // SPEC 1.3, clause by clause.
+        "Scope",
+        "InterestedParty",
+        "RiskMethod",
+        "Risk",
+        "StatementOfApplicability",
+        "Control",
+        "Competence",
+        "Measurement",
+        "InternalAudit",
+        "Nonconformity",
     ];
     KINDS.iter().position(|k| *k == kind).unwrap_or(KINDS.len())
 }

@@ -61,6 +61,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain a rule or built-in diagnostic.
     Explain(ExplainArgs),
+    /// List the 93 controls of ISO/IEC 27001:2022 Annex A by theme.
+    Controls(ControlsArgs),
     /// Print a JSON Schema for editors (a record kind, `config` or `rules`); without an argument, list them.
     Schema(SchemaArgs),
     /// Print a shell completion script (e.g. `source <(govlint completions bash)`).
@@ -211,8 +213,15 @@ pub struct RulesArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A rule id (`iso27001/policy-approved`) or built-in code (`schema`).
+    /// A rule id (`iso27001/policy-approved`), built-in code (`schema`) or Annex A control (`A.8.24`).
     pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ControlsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 /// One `--report FORMAT=FILE`.

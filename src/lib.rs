@@ -11,6 +11,7 @@
 //! `docs/architecture.md` is the map: what each folder owns and what may
 //! import what.
 
+pub mod annex_a;
 pub mod app;
 pub mod audit;
 pub mod cli;

@@ -50,7 +50,7 @@ pub use compile::{RuleError, REGEX_SIZE_LIMIT};
 pub use evidence::{
     short_commit, Approval, Evidence, EvidenceStatus, Landing, NoHistory, Strength,
 };
-pub use explain::explain;
+pub use explain::{explain, explain_control};
 pub use path::PathError;
 
 /// Example records of a rule, for `explain` and the pack's tests: YAML text
@@ -100,6 +100,12 @@ impl Rule {
             }
     }
 
+    /// The record kinds the rule selects; `None` when it selects every record.
+    #[must_use]
+    pub fn kinds(&self) -> Option<&[String]> {
+        self.selector.kinds()
+    }
+
     /// Plain-language lines of what the rule demands (`explain`).
     #[must_use]
     pub fn summary(&self) -> Vec<String> {
@@ -110,6 +116,21 @@ impl Rule {
         let mut out = vec![format!("Applies to: {}.", self.selector.describe())];
         out.extend(demands.into_iter().map(|d| format!("Requires: {d}.")));
         out
+    }
+
+    /// The records the rule looks at (each once, in selection order). A
+    /// rule that selects none passes without having judged anything: the
+    /// audit pack does not count such a pass as evidence.
+    #[must_use]
+    pub fn selected_records<'a>(&self, ctx: &Context<'a>) -> Vec<&'a crate::record::Record> {
+        let preps = self.selector.prepare(ctx);
+        let mut seen = std::collections::HashSet::new();
+        self.selector
+            .subjects(ctx, &preps)
+            .into_iter()
+            .map(|s| s.record)
+            .filter(|r| seen.insert(std::ptr::from_ref(*r)))
+            .collect()
     }
 
     /// The rule's findings, waivers not yet applied.

@@ -64,6 +64,38 @@ pub const BUILTIN_KINDS: &[(&str, &str)] = &[
         include_str!("../schemas/Improvement.schema.json"),
     ),
     ("Waiver", include_str!("../schemas/Waiver.schema.json")),
+    // The rest of the ISMS (clauses 4–10 and Annex A).
+    ("Scope", include_str!("../schemas/Scope.schema.json")),
+    (
+        "InterestedParty",
+        include_str!("../schemas/InterestedParty.schema.json"),
+    ),
+    (
+        "RiskMethod",
+        include_str!("../schemas/RiskMethod.schema.json"),
+    ),
+    ("Risk", include_str!("../schemas/Risk.schema.json")),
+    ("Control", include_str!("../schemas/Control.schema.json")),
+    (
+        "StatementOfApplicability",
+        include_str!("../schemas/StatementOfApplicability.schema.json"),
+    ),
+    (
+        "InternalAudit",
+        include_str!("../schemas/InternalAudit.schema.json"),
+    ),
+    (
+        "Nonconformity",
+        include_str!("../schemas/Nonconformity.schema.json"),
+    ),
+    (
+        "Competence",
+        include_str!("../schemas/Competence.schema.json"),
+    ),
+    (
+        "Measurement",
+        include_str!("../schemas/Measurement.schema.json"),
+    ),
 ];
 
 /// Schemas that are not record kinds: shared definitions and the schemas of

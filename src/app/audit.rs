@@ -52,7 +52,7 @@ pub(super) fn audit(cli: &Cli, args: &AuditArgs) -> Result<u8, Fatal> {
     }
     if let (Some(clause), true) = (&args.clause, pack.clauses.is_empty()) {
         return Err(Fatal::Other(format!(
-            "no clause item matches `--clause {clause}`: try 5.1, 5.1(c), 5.2, 5.3, 6.2, 7.1, 7.3, 7.4, 7.5, 9.3 or 10.1 (`govlint rules` lists the clauses rules cite)"
+            "no clause item matches `--clause {clause}`: try a clause from 4.1 to 10.2, e.g. 4.3, 5.1(c), 6.1.2, 6.1.3(d), 9.2 or 10.2 (`govlint rules` lists the clauses rules cite)"
         )));
     }
     let (text, format) = match args.format {

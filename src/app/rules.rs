@@ -1,6 +1,6 @@
 //! `govlint rules` and `govlint explain`: what the enabled rules and
-//! built-in codes are, from the working tree's configuration, without
-//! loading records.
+//! built-in codes (and, for `explain`, the Annex A controls) are, from the
+//! working tree's configuration, without loading records.
 
 use std::collections::BTreeMap;
 
@@ -81,11 +81,18 @@ pub(super) fn explain(cli: &Cli, args: &ExplainArgs) -> Result<u8, Fatal> {
         }
         Err(e) => return Err(e),
     };
-    match crate::rule::explain(&set, &args.rule) {
+    // A rule or code first, then an Annex A control (`A.8.24`).
+    let text = crate::rule::explain(&set, &args.rule)
+        .or_else(|| crate::rule::explain_control(&set, &args.rule));
+    match text {
         Some(text) => {
             emit(None, &text)?;
             Ok(CLEAN)
         }
+        None if crate::annex_a::looks_like_reference(&args.rule) => Err(Fatal::UnknownControl {
+            reference: args.rule.clone(),
+            suggestion: control_suggestion(&args.rule),
+        }),
         None => {
             let known: Vec<String> = set
                 .rules()
@@ -93,15 +100,28 @@ pub(super) fn explain(cli: &Cli, args: &ExplainArgs) -> Result<u8, Fatal> {
                 .map(|r| r.id.clone())
                 .chain(crate::finding::Code::ALL.iter().map(|c| c.id().to_owned()))
                 .collect();
+            // A bare `8.24` is a clause number, but most likely meant A.8.24.
+            let control = crate::annex_a::find(&format!("A.{}", args.rule))
+                .map(|c| format!(" (did you mean the Annex A control `{}`?)", c.reference));
             Err(Fatal::UnknownRule {
                 id: args.rule.clone(),
-                suggestion: crate::suggest::did_you_mean(
-                    &args.rule,
-                    known.iter().map(String::as_str),
-                ),
+                suggestion: control.unwrap_or_else(|| {
+                    crate::suggest::did_you_mean(&args.rule, known.iter().map(String::as_str))
+                }),
             })
         }
     }
+}
+
+/// "Did you mean …?" for a reference that is not a control: only among the
+/// controls of the same theme (`A.8.35` may be a typo of `A.8.34`), never
+/// across the 2013 numbering (`A.9.1` has no 2022 counterpart by number).
+fn control_suggestion(reference: &str) -> String {
+    let theme = reference.get(..4).unwrap_or_default().to_uppercase();
+    crate::suggest::did_you_mean(
+        &reference.to_uppercase(),
+        crate::annex_a::references().filter(|r| r.starts_with(theme.as_str()) && theme.len() == 4),
+    )
 }
 
 /// The rule set of the working tree's configuration, without loading records.

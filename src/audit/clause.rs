@@ -20,118 +20,214 @@ pub(super) struct Item {
     pub title: &'static str,
     /// Record kinds that evidence the clause even when no rule cites it.
     pub kinds: &'static [&'static str],
+    /// For a clause no record kind shows (or shows only in part): what the
+    /// auditor looks at instead. Such an item has no kinds of its own, so
+    /// without a rule citing it, it is "not checked", never evidenced.
+    pub note: Option<&'static str>,
 }
 
-/// Clause 5.1 and its items, then the supporting clauses, in the standard's
-/// order. `9.3` gathers 9.3.1–9.3.3, `5.2` gathers 5.2(a)–(d), and so on.
-pub(super) const ITEMS: &[Item] = &[
+const fn item(key: &'static str, title: &'static str, kinds: &'static [&'static str]) -> Item {
     Item {
-        key: "5.1",
-        title: "Top management demonstrates leadership and commitment with respect to the ISMS",
-        kinds: &["Role"],
-    },
+        key,
+        title,
+        kinds,
+        note: None,
+    }
+}
+
+/// An item no record kind evidences of itself: `note` says what to look at.
+const fn noted(key: &'static str, title: &'static str, note: &'static str) -> Item {
     Item {
-        key: "5.1(a)",
-        title: "The information security policy and objectives are established and compatible with the strategic direction",
-        kinds: &["Policy", "Objective"],
-    },
-    Item {
-        key: "5.1(b)",
-        title: "The ISMS requirements are integrated into the organization's processes",
-        kinds: &["ResponsibilityMatrix"],
-    },
-    Item {
-        key: "5.1(c)",
-        title: "The resources needed for the ISMS are available",
-        kinds: &["ResourceAllocation"],
-    },
-    Item {
-        key: "5.1(d)",
-        title: "The importance of effective information security management and of conforming to the ISMS requirements is communicated",
-        kinds: &["Communication"],
-    },
-    Item {
-        key: "5.1(e)",
-        title: "The ISMS achieves its intended outcomes",
-        kinds: &["ManagementReview", "Objective"],
-    },
-    Item {
-        key: "5.1(f)",
-        title: "Persons are directed and supported to contribute to the effectiveness of the ISMS",
-        kinds: &["Person"],
-    },
-    Item {
-        key: "5.1(g)",
-        title: "Continual improvement is promoted",
-        kinds: &["Improvement"],
-    },
-    Item {
-        key: "5.1(h)",
-        title: "Other relevant management roles are supported in demonstrating their leadership",
-        kinds: &["Role"],
-    },
-    Item {
-        key: "5.2",
-        title: "Information security policy",
-        kinds: &["Policy"],
-    },
-    Item {
-        key: "5.3",
-        title: "Organizational roles, responsibilities and authorities",
-        kinds: &["Role", "ResponsibilityMatrix"],
-    },
-    Item {
-        key: "6.2",
-        title: "Information security objectives and planning to achieve them",
-        kinds: &["Objective"],
-    },
-    Item {
-        key: "7.1",
-        title: "Resources",
-        kinds: &["ResourceAllocation"],
-    },
-    Item {
-        key: "7.3",
-        title: "Awareness",
-        kinds: &["Communication"],
-    },
-    Item {
-        key: "7.4",
-        title: "Communication",
-        kinds: &["Communication"],
-    },
-    Item {
-        key: "7.5",
-        title: "Documented information",
+        key,
+        title,
         kinds: &[],
-    },
+        note: Some(note),
+    }
+}
+
+/// Every clause of ISO/IEC 27001:2022 from 4.1 to 10.2, in the standard's
+/// order, with clause 5.1's items (a)–(h) and 6.1.3 d) (the Statement of
+/// Applicability) as items of their own. An item gathers its sub-clauses:
+/// `9.3` holds 9.3.1–9.3.3, `5.2` holds 5.2(a)–(d), `6.1` holds 6.1 and
+/// 6.1.1 (the more specific 6.1.2 and 6.1.3 have items of their own).
+pub(super) const ITEMS: &[Item] = &[
+    noted(
+        "4.1",
+        "Understanding the organization and its context: the external and internal issues relevant to the ISMS",
+        "govlint has no record kind for external and internal issues; read them in the context analysis or the scope document, and in the management reviews' `external_internal_changes`",
+    ),
+    item(
+        "4.2",
+        "Understanding the needs and expectations of interested parties",
+        &["InterestedParty"],
+    ),
+    item("4.3", "Determining the scope of the ISMS", &["Scope"]),
+    noted(
+        "4.4",
+        "Information security management system: established, implemented, maintained and continually improved",
+        "the ISMS as a whole: judged from every other item of this pack, not from a record of its own",
+    ),
+    item(
+        "5.1",
+        "Top management demonstrates leadership and commitment with respect to the ISMS",
+        &["Role"],
+    ),
+    item(
+        "5.1(a)",
+        "The information security policy and objectives are established and compatible with the strategic direction",
+        &["Policy", "Objective"],
+    ),
+    item(
+        "5.1(b)",
+        "The ISMS requirements are integrated into the organization's processes",
+        &["ResponsibilityMatrix"],
+    ),
+    item(
+        "5.1(c)",
+        "The resources needed for the ISMS are available",
+        &["ResourceAllocation"],
+    ),
+    item(
+        "5.1(d)",
+        "The importance of effective information security management and of conforming to the ISMS requirements is communicated",
+        &["Communication"],
+    ),
+    item(
+        "5.1(e)",
+        "The ISMS achieves its intended outcomes",
+        &["ManagementReview", "Objective"],
+    ),
+    item(
+        "5.1(f)",
+        "Persons are directed and supported to contribute to the effectiveness of the ISMS",
+        &["Person"],
+    ),
+    item("5.1(g)", "Continual improvement is promoted", &["Improvement"]),
+    item(
+        "5.1(h)",
+        "Other relevant management roles are supported in demonstrating their leadership",
+        &["Role"],
+    ),
+    item("5.2", "Information security policy", &["Policy"]),
+    item(
+        "5.3",
+        "Organizational roles, responsibilities and authorities",
+        &["Role", "ResponsibilityMatrix"],
+    ),
     Item {
-        key: "9.3",
-        title: "Management review (9.3.1 general, 9.3.2 inputs, 9.3.3 results)",
-        kinds: &["ManagementReview"],
+        key: "6.1",
+        title: "Actions to address risks and opportunities (6.1.1 general: planned with the issues of 4.1 and the requirements of 4.2 in mind)",
+        kinds: &["RiskMethod", "Risk"],
+        note: Some("6.1.1 asks for planning rather than a record of its own: the risk assessment (6.1.2) and treatment (6.1.3) items below carry the rules; the opportunities are read in the management reviews' `improvement_opportunities`"),
     },
-    Item {
-        key: "10.1",
-        title: "Continual improvement",
-        kinds: &["Improvement"],
-    },
+    item(
+        "6.1.2",
+        "Information security risk assessment: criteria for accepting and assessing risks, risks identified, owned, analysed and evaluated",
+        &["RiskMethod", "Risk"],
+    ),
+    item(
+        "6.1.3",
+        "Information security risk treatment: options chosen, controls determined, a treatment plan, residual risks accepted by their owners",
+        &["Risk", "Control"],
+    ),
+    item(
+        "6.1.3(d)",
+        "A Statement of Applicability: every Annex A control, whether it is applicable, justified, and whether it is implemented",
+        &["StatementOfApplicability", "Control"],
+    ),
+    item(
+        "6.2",
+        "Information security objectives and planning to achieve them",
+        &["Objective"],
+    ),
+    noted(
+        "6.3",
+        "Planning of changes: changes to the ISMS are carried out in a planned manner",
+        "govlint has no record kind for a planned change; the git history of the records (the trail below) shows how each change was made and approved",
+    ),
+    item("7.1", "Resources", &["ResourceAllocation"]),
+    item("7.2", "Competence", &["Competence"]),
+    item("7.3", "Awareness", &["Communication"]),
+    item("7.4", "Communication", &["Communication"]),
+    noted(
+        "7.5",
+        "Documented information: created, updated and controlled",
+        "every record of this pack is documented information: the Records section and the trail show how each is identified, approved and changed; the rules citing 7.5 judge their content",
+    ),
+    noted(
+        "8.1",
+        "Operational planning and control: processes planned, implemented and controlled",
+        "operations are not records of the ISMS repository; read them in the operational evidence (tickets, change logs, runbooks) that the controls' `evidence` lists point to",
+    ),
+    item(
+        "8.2",
+        "Information security risk assessment performed at planned intervals and when significant changes occur",
+        &["Risk"],
+    ),
+    item(
+        "8.3",
+        "Information security risk treatment plan implemented",
+        &["Risk", "Control"],
+    ),
+    item(
+        "9.1",
+        "Monitoring, measurement, analysis and evaluation",
+        &["Measurement"],
+    ),
+    item("9.2", "Internal audit (9.2.1 general, 9.2.2 the audit programme)", &["InternalAudit"]),
+    item(
+        "9.3",
+        "Management review (9.3.1 general, 9.3.2 inputs, 9.3.3 results)",
+        &["ManagementReview"],
+    ),
+    item("10.1", "Continual improvement", &["Improvement"]),
+    item(
+        "10.2",
+        "Nonconformity and corrective action",
+        &["Nonconformity", "Improvement"],
+    ),
 ];
 
 /// The clause number in a rule's `clause` string:
-/// `ISO/IEC 27001:2022 5.1(c)` → `5.1(c)`. Strings that do not cite
-/// ISO/IEC 27001 (a repository's own scheme) are kept whole, trimmed.
+/// `ISO/IEC 27001:2022 5.1(c)` → `5.1(c)`. An item letter is written one
+/// way, in brackets: `6.1.3 d)` and `6.1.3d` → `6.1.3(d)`. Strings that do
+/// not cite ISO/IEC 27001 (a repository's own scheme) are kept whole,
+/// trimmed.
 pub(super) fn key_of(clause: &str) -> String {
     let clause = clause.trim();
     let Some(at) = clause.find("27001") else {
-        return clause.to_owned();
+        return canonical(clause).unwrap_or_else(|| clause.to_owned());
     };
     match clause[at..].find(char::is_whitespace) {
         // Inner spaces (`5.1 (c)`) would split one item in two.
-        Some(space) => clause[at + space..]
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect(),
+        Some(space) => {
+            let key: String = clause[at + space..]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            canonical(&key).unwrap_or(key)
+        }
         None => clause.to_owned(),
+    }
+}
+
+/// `6.1.3 d)`, `6.1.3d`, `6.1.3(d)` → `6.1.3(d)`; `9.3.2` as it is; `None`
+/// for what is not a clause number with an optional item letter.
+fn canonical(key: &str) -> Option<String> {
+    let key: String = key.chars().filter(|c| !c.is_whitespace()).collect();
+    let number_end = key
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(key.len());
+    let (number, rest) = key.split_at(number_end);
+    let number = number.trim_end_matches('.');
+    if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let letter = rest.trim_start_matches('(').trim_end_matches(')');
+    match letter.len() {
+        0 if rest.is_empty() => Some(number.to_owned()),
+        1 if letter.chars().all(|c| c.is_ascii_lowercase()) => Some(format!("{number}({letter})")),
+        _ => None,
     }
 }
 
@@ -167,12 +263,14 @@ pub(super) enum Selected {
 }
 
 /// Whether the item `key` is selected by the `--clause` filter `filter`
-/// (already passed through [`key_of`]).
+/// (already passed through [`key_of`]). A filter inside an item narrows
+/// only the item that holds it (`9.3.2` → item 9.3), not the items around
+/// that one (`6.1.3(d)` is an item of its own: 6.1.3 and 6.1 are not shown).
 pub(super) fn select(key: &str, filter: Option<&str>) -> Selected {
     match filter {
         None => Selected::All,
         Some(f) if within(key, f) => Selected::All,
-        Some(f) if within(f, key) => Selected::Narrowed,
+        Some(f) if within(f, key) && group_of(f) == key => Selected::Narrowed,
         Some(_) => Selected::No,
     }
 }

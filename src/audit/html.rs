@@ -45,9 +45,10 @@ svg.timeline { width: 100%; height: auto; display: block; margin: .6rem 0 1.2rem
 .t-clauses th:nth-child(1) { width: 9%; } .t-clauses th:nth-child(2) { width: 50%; } .t-clauses th:nth-child(3) { width: 14%; }
 .t-rules th:nth-child(1) { width: 32%; } .t-rules th:nth-child(2) { width: 7%; } .t-rules th:nth-child(3) { width: 8%; } .t-rules th:nth-child(4) { width: 7%; }
 .t-evidence th:nth-child(1) { width: 15%; } .t-evidence th:nth-child(2) { width: 13%; } .t-evidence th:nth-child(3) { width: 10%; } .t-evidence th:nth-child(5) { width: 10%; } .t-evidence th:nth-child(6) { width: 8%; }
-.t-records th:nth-child(1) { width: 17%; } .t-records th:nth-child(2) { width: 15%; } .t-records th:nth-child(3) { width: 8%; } .t-records th:nth-child(4) { width: 17%; } .t-records th:nth-child(5) { width: 14%; } .t-records th:nth-child(6) { width: 9%; } .t-records th:nth-child(7) { width: 8%; }
+.t-records th:nth-child(1) { width: 16%; } .t-records th:nth-child(2) { width: 14%; } .t-records th:nth-child(3) { width: 10%; } .t-records th:nth-child(4) { width: 17%; } .t-records th:nth-child(5) { width: 14%; } .t-records th:nth-child(6) { width: 9%; } .t-records th:nth-child(7) { width: 8%; }
 .t-trail th:nth-child(1) { width: 10%; } .t-trail th:nth-child(2) { width: 8%; } .t-trail th:nth-child(3) { width: 11%; } .t-trail th:nth-child(4) { width: 11%; } .t-trail th:nth-child(5) { width: 14%; } .t-trail th:nth-child(6) { width: 11%; } .t-trail th:nth-child(7) { width: 17%; } .t-trail th:nth-child(8) { width: 11%; }
 .t-other th:nth-child(1) { width: 25%; } .t-other th:nth-child(2) { width: 10%; }
+.t-soa th:nth-child(1) { width: 7%; } .t-soa th:nth-child(2) { width: 16%; } .t-soa th:nth-child(3) { width: 10%; } .t-soa th:nth-child(4) { width: 20%; } .t-soa th:nth-child(5) { width: 11%; } .t-soa th:nth-child(6) { width: 9%; } .t-soa th:nth-child(7) { width: 17%; }
 @page { size: A4; margin: 10mm 12mm 12mm 12mm; }
 @media print {
   html, body { margin: 0; padding: 0; max-width: none; font-size: 8.5pt; line-height: 1.3; }
@@ -69,7 +70,7 @@ svg.timeline { width: 100%; height: auto; display: block; margin: .6rem 0 1.2rem
   .grid thead { display: table-header-group; }
   tr { break-inside: avoid; }
   h2, h3, h3 + p { break-after: avoid; }
-  #clauses, #records, #trail, #other { break-before: page; }
+  #clauses, #soa, #records, #trail, #other { break-before: page; }
   .status { border: 1px solid currentColor; padding: 0 2pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{clause, finding_entry, EventEntry, FindingEntry, RecordEntry};
 use crate::evaluation::Evaluation;
 use crate::finding::{Finding, Severity};
+use crate::rule::Context;
 
 /// One clause item and its evidence.
 #[derive(Debug, Serialize)]
@@ -17,28 +18,38 @@ pub struct ClauseItem {
     pub clause: String,
     pub title: String,
     pub status: ClauseStatus,
+    /// Why the status is what it is, in one sentence.
+    pub reason: String,
+    /// For a clause no record kind shows of itself: what the auditor looks
+    /// at instead (see `clause.rs`).
+    pub note: Option<String>,
     /// The record kinds that evidence the item.
     pub kinds: Vec<String>,
     pub rules_passed: usize,
     pub rules_failed: usize,
     pub rules: Vec<ClauseRule>,
     pub records: Vec<ClauseRecord>,
+    /// Active findings that no rule of the item makes but that make one of
+    /// its records invalid (`parse`, `schema`, `record/*`): a rule may pass
+    /// on a record that does not validate, the item must not.
+    pub record_findings: Vec<FindingEntry>,
 }
 
 /// A clause item's verdict. Only [`ClauseStatus::Evidenced`] says the item
 /// is met, and only when a rule checked it: records alone prove nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ClauseStatus {
-    /// At least one enabled rule cites the item, every such rule passes
-    /// (no active finding, waived ones aside), and records of its kinds
-    /// exist.
+    /// At least one enabled rule cites the item and judged a record, every
+    /// such rule passes (no active finding, waived ones aside), and records
+    /// of the kinds each rule looks at exist.
     #[serde(rename = "evidenced")]
     Evidenced,
     /// A rule citing the item has an active finding (any severity).
     #[serde(rename = "findings")]
     Findings,
-    /// Rules cite the item and pass, but no record of the kinds that
-    /// evidence it exists.
+    /// Rules cite the item and pass, but only because there was nothing to
+    /// judge: no record of the kinds a rule looks at exists, or no rule
+    /// selected any record, or no record evidences the item.
     #[serde(rename = "no evidence")]
     NoEvidence,
     /// No enabled rule cites the item: its records are listed, not judged.
@@ -67,6 +78,9 @@ pub struct ClauseRule {
     pub severity: Severity,
     /// pass | fail
     pub result: &'static str,
+    /// How many records the rule looked at; a rule that passes having
+    /// judged none is no evidence.
+    pub judged: usize,
     /// Its findings, waived ones included (marked).
     pub findings: Vec<FindingEntry>,
 }
@@ -88,6 +102,7 @@ pub struct ClauseRecord {
 /// The clause items, in table order, then items only repository rules cite.
 pub(super) fn clause_items(
     eval: &Evaluation,
+    ctx: &Context<'_>,
     records: &[RecordEntry],
     filter: Option<&str>,
 ) -> Vec<ClauseItem> {
@@ -102,23 +117,23 @@ pub(super) fn clause_items(
                 .push((rule, key));
         }
     }
-    let mut items: Vec<(String, String, Vec<String>)> = clause::ITEMS
+    let mut items: Vec<Heading> = clause::ITEMS
         .iter()
-        .map(|i| {
-            (
-                i.key.to_owned(),
-                i.title.to_owned(),
-                i.kinds.iter().map(|k| (*k).to_owned()).collect(),
-            )
+        .map(|i| Heading {
+            key: i.key.to_owned(),
+            title: i.title.to_owned(),
+            kinds: i.kinds.iter().map(|k| (*k).to_owned()).collect(),
+            note: i.note.map(str::to_owned),
         })
         .collect();
     for key in cited.keys() {
-        if !items.iter().any(|(k, _, _)| k == key) {
-            items.push((
-                key.clone(),
-                "cited by repository rules".to_owned(),
-                Vec::new(),
-            ));
+        if !items.iter().any(|i| &i.key == key) {
+            items.push(Heading {
+                key: key.clone(),
+                title: "cited by repository rules".to_owned(),
+                kinds: Vec::new(),
+                note: None,
+            });
         }
     }
     let mut by_rule: HashMap<&str, Vec<&Finding>> = HashMap::new();
@@ -127,13 +142,13 @@ pub(super) fn clause_items(
     }
     items
         .into_iter()
-        .filter_map(|(key, title, static_kinds)| {
-            let selected = clause::select(&key, filter);
+        .filter_map(|heading| {
+            let selected = clause::select(&heading.key, filter);
             if selected == clause::Selected::No {
                 return None;
             }
             let rules: Vec<&(&crate::rule::Rule, String)> = cited
-                .get(&key)
+                .get(&heading.key)
                 .into_iter()
                 .flatten()
                 .filter(|(_, k)| match (selected, filter) {
@@ -141,33 +156,43 @@ pub(super) fn clause_items(
                     _ => true,
                 })
                 .collect();
-            Some(clause_item(
-                key,
-                title,
-                static_kinds,
-                &rules,
-                &by_rule,
-                records,
-                eval,
-            ))
+            Some(clause_item(heading, &rules, &by_rule, records, eval, ctx))
         })
         .collect()
 }
 
-fn clause_item(
+/// What an item is before its rules are judged.
+struct Heading {
     key: String,
     title: String,
-    static_kinds: Vec<String>,
+    kinds: Vec<String>,
+    note: Option<String>,
+}
+
+fn clause_item(
+    heading: Heading,
     rules: &[&(&crate::rule::Rule, String)],
     by_rule: &HashMap<&str, Vec<&Finding>>,
     records: &[RecordEntry],
     eval: &Evaluation,
+    ctx: &Context<'_>,
 ) -> ClauseItem {
-    let mut kinds: BTreeSet<String> = static_kinds.into_iter().collect();
+    let mut kinds: BTreeSet<String> = heading.kinds.into_iter().collect();
     let mut entries = Vec::new();
     let mut failed = false;
+    // Kinds a passing rule looks at of which no record exists.
+    let mut lacking: BTreeSet<String> = BTreeSet::new();
     for (rule, rule_clause) in rules {
-        kinds.extend(clause::rule_kinds(rule));
+        let rule_kinds = clause::rule_kinds(rule);
+        if !rule_kinds.is_empty()
+            && rule_kinds
+                .iter()
+                .all(|k| eval.records.of_kind(k).next().is_none())
+        {
+            lacking.extend(rule_kinds.iter().cloned());
+        }
+        kinds.extend(rule_kinds);
+        let judged = rule.selected_records(ctx).len();
         let findings = by_rule.get(rule.id.as_str()).map_or(&[][..], Vec::as_slice);
         for f in findings {
             if let Some(r) = f.record.as_deref().and_then(|id| eval.records.get(id)) {
@@ -183,6 +208,7 @@ fn clause_item(
             clause: rule_clause.clone(),
             severity: rule.severity,
             result: if active.is_empty() { "pass" } else { "fail" },
+            judged,
             findings: listed,
         });
     }
@@ -199,24 +225,74 @@ fn clause_item(
             finding_count: r.finding_count,
         })
         .collect();
-    // A verdict needs a judge: without a rule, records prove nothing.
-    let status = if failed {
-        ClauseStatus::Findings
+    let shown: BTreeSet<&str> = evidence.iter().map(|r| r.id.as_str()).collect();
+    let mut record_findings: Vec<FindingEntry> = eval
+        .findings
+        .iter()
+        .filter(|f| f.is_active() && invalidates(&f.rule))
+        .filter(|f| f.record.as_deref().is_some_and(|r| shown.contains(r)))
+        .map(finding_entry)
+        .collect();
+    record_findings
+        .sort_by(|a, b| (&a.record, &a.rule, &a.message).cmp(&(&b.record, &b.rule, &b.message)));
+    // A verdict needs a judge: without a rule, records prove nothing; and a
+    // rule that had nothing to look at judged nothing.
+    let (status, reason) = if failed {
+        (
+            ClauseStatus::Findings,
+            "a rule citing this item has findings".to_owned(),
+        )
+    } else if !record_findings.is_empty() {
+        (
+            ClauseStatus::Findings,
+            "a record that evidences this item is invalid".to_owned(),
+        )
     } else if entries.is_empty() {
-        ClauseStatus::NotChecked
+        (
+            ClauseStatus::NotChecked,
+            "no enabled rule cites this item".to_owned(),
+        )
+    } else if !lacking.is_empty() {
+        let lacking: Vec<String> = lacking.into_iter().collect();
+        (
+            ClauseStatus::NoEvidence,
+            format!(
+                "its rules pass only because there is no {} record to check",
+                lacking.join(" or ")
+            ),
+        )
+    } else if entries.iter().all(|r| r.judged == 0) {
+        (
+            ClauseStatus::NoEvidence,
+            "its rules pass only because they selected no record to check".to_owned(),
+        )
     } else if evidence.is_empty() {
-        ClauseStatus::NoEvidence
+        (
+            ClauseStatus::NoEvidence,
+            "no record evidences this item".to_owned(),
+        )
     } else {
-        ClauseStatus::Evidenced
+        (
+            ClauseStatus::Evidenced,
+            "every rule citing this item judged its records and passes".to_owned(),
+        )
     };
     ClauseItem {
-        clause: key,
-        title,
+        clause: heading.key,
+        title: heading.title,
         status,
+        reason,
+        note: heading.note,
         kinds: kinds.into_iter().collect(),
         rules_passed: entries.iter().filter(|r| r.result == "pass").count(),
         rules_failed: entries.iter().filter(|r| r.result == "fail").count(),
         rules: entries,
         records: evidence,
+        record_findings,
     }
+}
+
+/// Built-in diagnostics that say a record is not what its kind demands.
+fn invalidates(rule: &str) -> bool {
+    matches!(rule, "parse" | "schema") || rule.starts_with("record/")
 }

@@ -8,7 +8,9 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use super::{Audit, ClauseItem, ClauseStatus, EventEntry, NextReview, RecordEntry, Summary};
+use super::{
+    Audit, ClauseItem, ClauseStatus, EventEntry, NextReview, RecordEntry, Soa, SoaRow, Summary,
+};
 
 /// How one output format writes the pieces of the pack. Methods taking
 /// `text` escape it; methods taking `markup` wrap what other methods have
@@ -94,10 +96,11 @@ pub(super) enum Paragraph {
 }
 
 /// The top-level sections: fragment id and name.
-const CONTENTS: [(&str, &str); 5] = [
+const CONTENTS: [(&str, &str); 6] = [
     ("summary", "Summary"),
     ("timeline", "Timeline"),
     ("clauses", "Clause items"),
+    ("soa", "Statement of Applicability"),
     ("records", "Records"),
     ("trail", "Trail"),
 ];
@@ -142,11 +145,15 @@ pub(super) fn render<M: Markup>(audit: &Audit, m: &M) -> String {
     let contents: Vec<(&str, &str)> = CONTENTS
         .into_iter()
         .filter(|(id, _)| M::TIMELINE || *id != "timeline")
+        .filter(|(id, _)| audit.statement_of_applicability.is_some() || *id != "soa")
         .collect();
     m.header_end(&mut out, &contents);
     summary(&mut out, m, &audit.summary);
     m.timeline(&mut out, audit);
     clauses(&mut out, m, &audit.clauses);
+    if let Some(soa) = &audit.statement_of_applicability {
+        statement_of_applicability(&mut out, m, soa);
+    }
     records(&mut out, m, &audit.records);
     trail(&mut out, m, audit);
     if !audit.other_findings.is_empty() {
@@ -263,18 +270,43 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
     } else {
         m.text(&c.kinds.join(", "))
     };
-    let mut status = format!("Status: {}. Evidenced by: {kinds}.", m.status(c.status));
-    if c.status == ClauseStatus::NotChecked {
-        status.push_str(" No enabled rule checks this item: its records are listed, not judged.");
-    }
+    let status = if c.status == ClauseStatus::NotChecked {
+        format!(
+            "Status: {}. Evidenced by: {kinds}. No enabled rule checks this item: its records are listed, not judged.",
+            m.status(c.status)
+        )
+    } else {
+        format!(
+            "Status: {} ({}). Evidenced by: {kinds}.",
+            m.status(c.status),
+            m.text(&c.reason)
+        )
+    };
     m.paragraph(out, Paragraph::Plain, &status);
+    if let Some(note) = &c.note {
+        let note = format!(
+            "{} {}",
+            m.tone(Tone::Strong, "What to look at:"),
+            m.text(note)
+        );
+        m.paragraph(out, Paragraph::Muted, &note);
+    }
     let mut rows = Vec::new();
     for r in &c.rules {
+        let result = if r.result == "pass" && r.judged == 0 {
+            format!(
+                "{} {}",
+                m.result(r.result),
+                m.tone(Tone::Muted, "(nothing to check)")
+            )
+        } else {
+            m.result(r.result)
+        };
         let first = vec![
             m.ident(&r.id),
             m.text(&r.clause),
             m.text(r.severity.as_str()),
-            m.result(r.result),
+            result,
         ];
         if r.findings.is_empty() {
             rows.push([first.clone(), vec![String::new()]].concat());
@@ -290,6 +322,19 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
             }
             rows.push([first.clone(), vec![text]].concat());
         }
+    }
+    for f in &c.record_findings {
+        let text = match &f.record {
+            Some(rec) => format!("{}: {}", record_link(m, rec), m.text(&f.message)),
+            None => m.text(&f.message),
+        };
+        rows.push(vec![
+            m.ident(&f.rule),
+            "—".to_owned(),
+            m.text(f.severity.as_str()),
+            m.result("fail"),
+            text,
+        ]);
     }
     if rows.is_empty() {
         m.paragraph(out, Paragraph::Muted, "No rule cites this clause.");
@@ -321,6 +366,167 @@ fn clause<M: Markup>(out: &mut String, m: &M, c: &ClauseItem) {
     ];
     table(out, m, "t-evidence", &headers, &[5], &rows);
     m.section_end(out);
+}
+
+/// The SoA: its statements, counts, then one table per Annex A theme (and
+/// one of the Control records that name no Annex A control).
+fn statement_of_applicability<M: Markup>(out: &mut String, m: &M, soa: &Soa) {
+    m.section(out, "soa");
+    m.heading(out, 2, "Statement of Applicability");
+    if soa.statements.is_empty() {
+        m.paragraph(
+            out,
+            Paragraph::Plain,
+            &m.tone(Tone::Warn, "No StatementOfApplicability record."),
+        );
+    }
+    for st in &soa.statements {
+        let mut text = format!("{} ({})", record_link(m, &st.id), m.ident(&st.file));
+        if let Some(v) = &st.version {
+            let _ = write!(text, ", version {}", m.text(v));
+        }
+        if let Some(c) = &st.controls {
+            let _ = write!(text, ", controls in {}", m.ident(c));
+        }
+        if let Some(a) = &st.approver {
+            let _ = write!(text, ", approver {}", m.text(a));
+        }
+        let approval = last_approval(m, st.last_approval.as_ref(), st.approval_required);
+        let _ = write!(text, ". Last approval: {approval}.");
+        if !st.findings.is_empty() {
+            let rules: Vec<String> = st.findings.iter().map(|f| m.ident(f)).collect();
+            let _ = write!(text, " Findings: {}.", rules.join(", "));
+        }
+        m.paragraph(out, Paragraph::Plain, &text);
+    }
+    let c = &soa.counts;
+    let statuses: Vec<String> = c
+        .by_status
+        .iter()
+        .map(|(s, n)| format!("{n} {}", m.text(s)))
+        .collect();
+    let mut counts = format!(
+        "{} Annex A controls: {} listed, {} missing; {} applicable, {} excluded",
+        c.catalogue, c.listed, c.missing, c.applicable, c.excluded
+    );
+    if !statuses.is_empty() {
+        let _ = write!(counts, "; {}", statuses.join(", "));
+    }
+    let _ = write!(counts, "; {} with findings.", c.with_findings);
+    if c.unknown > 0 {
+        let _ = write!(
+            counts,
+            " {} Control records name no Annex A control.",
+            c.unknown
+        );
+    }
+    m.paragraph(out, Paragraph::Plain, &counts);
+    let headers = [
+        "Control",
+        "Title",
+        "Applicable",
+        "Justification",
+        "Status",
+        "Risks",
+        "Evidence",
+        "Findings",
+    ];
+    for theme in crate::annex_a::Theme::ALL {
+        let rows: Vec<Vec<String>> = soa
+            .controls
+            .iter()
+            .filter(|r| r.theme == Some(theme.id()))
+            .map(|r| soa_row(m, r))
+            .collect();
+        let title = format!("A.{} {} ({})", theme.clause(), theme.name(), rows.len());
+        m.heading(out, 3, &m.text(&title));
+        table(out, m, "t-soa", &headers, &[], &rows);
+    }
+    let unknown: Vec<Vec<String>> = soa
+        .controls
+        .iter()
+        .filter(|r| r.theme.is_none())
+        .map(|r| soa_row(m, r))
+        .collect();
+    if !unknown.is_empty() {
+        m.heading(out, 3, "Control records that name no Annex A control");
+        table(out, m, "t-soa", &headers, &[], &unknown);
+    }
+    m.section_end(out);
+}
+
+/// One control: a missing one says so in its Applicable cell.
+fn soa_row<M: Markup>(m: &M, r: &SoaRow) -> Vec<String> {
+    let control = match &r.record {
+        Some(id) if r.state != "missing" => m.link(&record_anchor(id), &m.record_id(&r.reference)),
+        _ => m.record_id(&r.reference),
+    };
+    let title = r.title.as_deref().map_or_else(
+        || m.tone(Tone::Muted, "not an Annex A control"),
+        |t| m.text(t),
+    );
+    if r.state == "missing" {
+        let dash = "—".to_owned();
+        return vec![
+            control,
+            title,
+            m.tone(Tone::Alarm, "missing"),
+            m.tone(Tone::Warn, "not in the Statement of Applicability"),
+            dash.clone(),
+            list(m, &r.risks),
+            dash,
+            String::new(),
+        ];
+    }
+    let applicable = match r.applicable {
+        Some(true) => "yes".to_owned(),
+        Some(false) => m.tone(Tone::Strong, "no"),
+        None => m.tone(Tone::Warn, "not stated"),
+    };
+    let justification = r
+        .justification
+        .as_deref()
+        .map_or_else(|| m.tone(Tone::Warn, "none"), |j| m.text(j));
+    let status = match &r.owner {
+        Some(owner) => m.with_note(&opt(m, r.status.as_deref()), &m.text(owner)),
+        None => opt(m, r.status.as_deref()),
+    };
+    let findings: Vec<String> = r
+        .findings
+        .iter()
+        .map(|f| {
+            let rule = m.ident(&f.rule);
+            match &f.waived_by {
+                Some(w) => format!(
+                    "{rule} {}",
+                    m.tone(Tone::Muted, &format!("(waived by {})", m.text(w)))
+                ),
+                None => m.tone(Tone::Warn, &rule),
+            }
+        })
+        .collect();
+    vec![
+        control,
+        title,
+        applicable,
+        justification,
+        status,
+        list(m, &r.risks),
+        list(m, &r.evidence),
+        findings.join(", "),
+    ]
+}
+
+/// Record ids or paths, comma-separated; `—` when there are none.
+fn list<M: Markup>(m: &M, items: &[String]) -> String {
+    if items.is_empty() {
+        return "—".to_owned();
+    }
+    items
+        .iter()
+        .map(|i| m.ident(i))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn records<M: Markup>(out: &mut String, m: &M, records: &[RecordEntry]) {

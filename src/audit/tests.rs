@@ -268,7 +268,12 @@ fn json_is_deterministic_and_versioned() {
             "ManagementReview"
         ]
     );
-    assert_eq!(json["clauses"][0]["status"], "evidenced");
+    let first = json["clauses"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["clause"] == "5.1"))
+        .expect("5.1");
+    assert_eq!(first["status"], "evidenced");
+    assert_eq!(json["clauses"][0]["clause"], "4.1");
     assert!(json["clauses"]
         .as_array()
         .is_some_and(|c| c.iter().any(|c| c["status"] == "no evidence")));
@@ -381,4 +386,349 @@ fn the_pack_states_what_makes_it_again() {
     let html = audit.to_html();
     assert!(html.contains("<svg class=\"timeline\""));
     assert!(html.contains("class=\"running\""));
+}
+
+/// Every clause of the standard from 4.1 to 10.2 has an item, in order.
+#[test]
+fn the_clause_table_covers_4_1_to_10_2() {
+    let keys: Vec<&str> = clause::ITEMS.iter().map(|i| i.key).collect();
+    let mut expected = vec!["4.1", "4.2", "4.3", "4.4", "5.1"];
+    let letters = [
+        "5.1(a)", "5.1(b)", "5.1(c)", "5.1(d)", "5.1(e)", "5.1(f)", "5.1(g)", "5.1(h)",
+    ];
+    expected.extend(letters);
+    expected.extend([
+        "5.2", "5.3", "6.1", "6.1.2", "6.1.3", "6.1.3(d)", "6.2", "6.3", "7.1", "7.2", "7.3",
+        "7.4", "7.5", "8.1", "8.2", "8.3", "9.1", "9.2", "9.3", "10.1", "10.2",
+    ]);
+    assert_eq!(keys, expected);
+    // Every item has a title, and one with no kind of its own says what to
+    // look at instead.
+    for i in clause::ITEMS {
+        assert!(!i.title.is_empty(), "{}", i.key);
+        if i.kinds.is_empty() {
+            assert!(i.note.is_some(), "{} has no kind and no note", i.key);
+        }
+    }
+    let audit = build(&evaluation(), None, today(), None);
+    let shown: Vec<&str> = audit.clauses.iter().map(|c| c.clause.as_str()).collect();
+    assert_eq!(shown, expected);
+    // Items no rule or record can evidence are never evidenced.
+    for key in ["4.1", "4.4", "6.3", "8.1"] {
+        let c = item(&audit, key);
+        assert_eq!(c.status, ClauseStatus::NotChecked, "{key}");
+        assert!(c.note.is_some(), "{key}");
+    }
+    let md = audit.to_markdown();
+    assert!(
+        md.contains("### 4.1 — Understanding the organization"),
+        "{md}"
+    );
+    assert!(md.contains("What to look at:"));
+}
+
+#[test]
+fn sub_items_are_selected_by_their_own_number() {
+    let eval = evaluation();
+    let keys = |filter: &str| -> Vec<String> {
+        build(&eval, None, today(), Some(filter))
+            .clauses
+            .iter()
+            .map(|c| c.clause.clone())
+            .collect()
+    };
+    assert_eq!(keys("6.1.3"), ["6.1.3", "6.1.3(d)"]);
+    assert_eq!(keys("6.1.3(d)"), ["6.1.3(d)"]);
+    assert_eq!(keys("ISO/IEC 27001:2022 6.1.3 d)"), ["6.1.3(d)"]);
+    assert_eq!(keys("6.1"), ["6.1", "6.1.2", "6.1.3", "6.1.3(d)"]);
+    assert_eq!(keys("5.1(c)"), ["5.1(c)"]);
+    assert_eq!(keys("10.2"), ["10.2"]);
+    assert_eq!(clause::key_of("ISO/IEC 27001:2022 6.1.3d"), "6.1.3(d)");
+    assert_eq!(clause::key_of("ISO/IEC 27001:2022 6.1.3 (d)"), "6.1.3(d)");
+    assert_eq!(clause::key_of("6.1.3 d)"), "6.1.3(d)");
+    // The SoA comes with the items that hold 6.1.3(d), and only those.
+    assert!(build(&eval, None, today(), Some("6.1.3"))
+        .statement_of_applicability
+        .is_some());
+    assert!(build(&eval, None, today(), Some("5.1"))
+        .statement_of_applicability
+        .is_none());
+}
+
+/// The known gap: a rule that passes because it selected nothing is no
+/// evidence, even when records of the item's other kinds exist.
+#[test]
+fn a_rule_that_selects_no_record_evidences_nothing() {
+    let text = format!(
+        "{RECORDS}---\nkind: RiskMethod\nid: RM-1\n---\nkind: Improvement\nid: IMP-1\nstatus: done\n"
+    );
+    let ruleset = crate::rule::testing::load_ok(
+        "rules:
+  - id: acme/risk-owner
+    clause: \"ISO/IEC 27001:2022 6.1.2\"
+    severity: error
+    message: no owner
+    for: { kind: Risk }
+    check:
+      - { field: /owner, required: true }
+  - id: acme/open-improvement-owner
+    clause: \"ISO/IEC 27001:2022 10.1\"
+    severity: error
+    message: no owner
+    for: { kind: Improvement, where: { status: open } }
+    check:
+      - { field: /owner, required: true }
+  - id: acme/method-named
+    clause: \"ISO/IEC 27001:2022 6.1\"
+    severity: error
+    message: no id
+    for: { kind: RiskMethod }
+    check:
+      - { field: /id, required: true }
+",
+    );
+    let eval = evaluation_of(records("isms.yaml", &text), ruleset, Vec::new());
+    let audit = build(&eval, None, today(), None);
+    // RM-1 exists, but there is no Risk for the 6.1.2 rule to judge.
+    let assessment = item(&audit, "6.1.2");
+    assert!(assessment.records.iter().any(|r| r.id == "RM-1"));
+    assert_eq!(assessment.rules[0].result, "pass");
+    assert_eq!(assessment.rules[0].judged, 0);
+    assert_eq!(assessment.status, ClauseStatus::NoEvidence);
+    assert!(
+        assessment.reason.contains("no Risk record"),
+        "{}",
+        assessment.reason
+    );
+    // IMP-1 exists but is done: the rule over open ones selected nothing.
+    let improvement = item(&audit, "10.1");
+    assert_eq!(improvement.status, ClauseStatus::NoEvidence);
+    assert!(improvement.reason.contains("selected no record"));
+    // A rule that judged RM-1 and passed evidences 6.1.
+    let general = item(&audit, "6.1");
+    assert_eq!(general.rules[0].judged, 1);
+    assert_eq!(general.status, ClauseStatus::Evidenced);
+    assert!(audit.to_markdown().contains("pass (nothing to check)"));
+}
+
+const SOA: &str = "\
+kind: StatementOfApplicability
+id: SOA-1
+version: \"1.0\"
+controls: soa/controls.csv
+approver: top
+---
+kind: Control
+id: A.5.1
+applicable: true
+justification: Required by the policy
+status: implemented
+owner: mia
+risks: [R-2]
+evidence: [POL-1]
+---
+kind: Control
+id: A.5.2
+applicable: false
+justification: \"\"
+status: not-implemented
+---
+kind: Control
+id: A.9.9
+applicable: true
+justification: From the 2013 edition
+status: planned
+---
+kind: Risk
+id: R-1
+title: Phishing
+controls: [A.5.1, A.8.7]
+";
+
+#[test]
+fn the_soa_has_a_row_for_every_annex_a_control() {
+    let mut eval = passing_evaluation(&format!("{RECORDS}---\n{SOA}"));
+    let control = eval.records.get("A.5.2").expect("A.5.2");
+    let f = control.finding(
+        "iso27001/soa-justification",
+        Severity::Error,
+        "Control A.5.2 is excluded without a justification",
+        "/justification",
+    );
+    eval.findings.push(f);
+    let audit = build(&eval, None, today(), None);
+    let soa = audit
+        .statement_of_applicability
+        .as_ref()
+        .expect("an SoA section");
+    let catalogue: Vec<&SoaRow> = soa.controls.iter().filter(|r| r.title.is_some()).collect();
+    assert_eq!(catalogue.len(), 93);
+    assert_eq!(catalogue[0].reference, "A.5.1");
+    assert_eq!(catalogue[92].reference, "A.8.34");
+    let row = |r: &str| {
+        soa.controls
+            .iter()
+            .find(|c| c.reference == r)
+            .unwrap_or_else(|| panic!("no row {r}"))
+    };
+    let a51 = row("A.5.1");
+    assert_eq!(a51.state, "listed");
+    assert_eq!(a51.applicable, Some(true));
+    assert_eq!(
+        a51.title.as_deref(),
+        Some("Policies for information security")
+    );
+    assert_eq!(a51.theme, Some("organizational"));
+    assert_eq!(a51.risks, ["R-1", "R-2"]);
+    assert_eq!(a51.evidence, ["POL-1"]);
+    assert_eq!(a51.file.as_deref(), Some("isms.yaml"));
+    let a52 = row("A.5.2");
+    assert_eq!(a52.applicable, Some(false));
+    assert_eq!(a52.justification, None, "an empty justification is none");
+    assert_eq!(a52.findings[0].rule, "iso27001/soa-justification");
+    // A control the SoA leaves out is a row saying so, with the risks that
+    // rely on it all the same.
+    let a87 = row("A.8.7");
+    assert_eq!(a87.state, "missing");
+    assert_eq!(a87.record, None);
+    assert_eq!(a87.risks, ["R-1"]);
+    // A Control record that is no Annex A control comes last.
+    let last = soa.controls.last().expect("rows");
+    assert_eq!((last.reference.as_str(), last.state), ("A.9.9", "unknown"));
+    assert_eq!(soa.controls.len(), 94);
+    let c = &soa.counts;
+    assert_eq!(
+        (c.catalogue, c.listed, c.missing, c.unknown),
+        (93, 2, 91, 1)
+    );
+    assert_eq!((c.applicable, c.excluded, c.with_findings), (2, 1, 1));
+    assert_eq!(c.by_status.get("implemented"), Some(&1));
+    assert_eq!(soa.statements[0].id, "SOA-1");
+    assert_eq!(soa.statements[0].version.as_deref(), Some("1.0"));
+
+    // JSON: stable keys, 93 + 1 rows.
+    let json: serde_json::Value = serde_json::from_str(&audit.to_json()).expect("JSON");
+    let rows = json["statement_of_applicability"]["controls"]
+        .as_array()
+        .expect("rows");
+    assert_eq!(rows.len(), 94);
+    let keys: Vec<&str> = rows[0]
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "reference",
+            "title",
+            "theme",
+            "state",
+            "record",
+            "file",
+            "line",
+            "applicable",
+            "justification",
+            "status",
+            "owner",
+            "risks",
+            "evidence",
+            "findings"
+        ]
+    );
+    assert_eq!(json["statement_of_applicability"]["counts"]["missing"], 91);
+
+    // Markdown and HTML: one table row per control, the missing one marked.
+    let md = audit.to_markdown();
+    assert!(md.contains("## Statement of Applicability"));
+    let section = md
+        .split("## Statement of Applicability")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("the SoA section");
+    let md_rows = section.lines().filter(|l| l.starts_with("| A.")).count();
+    assert_eq!(md_rows, 94, "{md}");
+    assert!(section
+        .lines()
+        .any(|l| l.starts_with("| A.8.7 |") && l.contains("**missing**")));
+    let html = audit.to_html();
+    assert!(html.contains("<section id=\"soa\">"));
+    assert_eq!(html.matches("<table class=\"grid t-soa\">").count(), 5);
+    assert!(html.contains("href=\"#soa\""));
+}
+
+#[test]
+fn without_an_soa_every_control_is_missing() {
+    let audit = build(&evaluation(), None, today(), None);
+    let soa = audit.statement_of_applicability.expect("an SoA section");
+    assert_eq!(soa.controls.len(), 93);
+    assert!(soa.controls.iter().all(|r| r.state == "missing"));
+    assert!(soa.statements.is_empty());
+    assert!(audit_md_mentions_no_statement());
+}
+
+fn audit_md_mentions_no_statement() -> bool {
+    build(&evaluation(), None, today(), None)
+        .to_markdown()
+        .contains("No StatementOfApplicability record.")
+}
+
+/// The pack of a small ISMS under a fixed rule file (not the built-in
+/// pack, whose growth must not churn these snapshots), evaluated for real.
+fn snapshot_audit() -> Audit {
+    let text = format!("{RECORDS}---\n{SOA}");
+    let records = records("isms.yaml", &text);
+    let ruleset = crate::rule::testing::load_ok(
+        "rules:
+  - id: acme/policy-approved
+    clause: \"ISO/IEC 27001:2022 5.2\"
+    severity: error
+    message: \"Policy {{id}} is not approved\"
+    for: { kind: Policy }
+    check:
+      - { field: /status, equals: approved }
+  - id: acme/soa-justified
+    clause: \"ISO/IEC 27001:2022 6.1.3 d)\"
+    severity: error
+    message: \"Control {{id}} has no justification\"
+    for: { kind: Control }
+    check:
+      - { field: /justification, nonempty: true }
+  - id: acme/risk-owner
+    clause: \"ISO/IEC 27001:2022 6.1.2\"
+    severity: warning
+    message: \"Risk {{id}} has no owner\"
+    for: { kind: Risk }
+    check:
+      - { field: /owner, required: true }
+  - id: acme/audit-auditor
+    clause: \"ISO/IEC 27001:2022 9.2.2\"
+    severity: error
+    message: \"Internal audit {{id}} names no auditor\"
+    for: { kind: InternalAudit }
+    check:
+      - { field: /auditor, required: true }
+",
+    );
+    let ctx = crate::rule::Context::new(&records, today(), &crate::rule::NoHistory);
+    let findings = ruleset.evaluate(&ctx);
+    build(
+        &evaluation_of(records, ruleset, findings),
+        None,
+        today(),
+        None,
+    )
+}
+
+#[test]
+fn markdown_pack_snapshot() {
+    let audit = snapshot_audit();
+    insta::assert_snapshot!("audit_markdown", audit.to_markdown());
+}
+
+#[test]
+fn json_pack_snapshot() {
+    let audit = snapshot_audit();
+    insta::assert_snapshot!("audit_json", audit.to_json());
 }

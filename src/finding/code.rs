@@ -199,7 +199,7 @@ impl Code {
             },
             Code::RecordUnknownKind => Docs {
                 summary: "A record's `kind` has no schema.",
-                description: "A record's `kind` must be one of the built-in kinds (Person, Role, ResponsibilityMatrix, Policy, Objective, ResourceAllocation, ManagementReview, Communication, Improvement, Waiver) or have a schema in the repository's `schemas/` folder. Usually this is a typo in `kind`; fix it, or add `schemas/<Kind>.schema.json` for a kind of your own.",
+                description: "A record's `kind` must be one of the built-in kinds (Person, Role, ResponsibilityMatrix, Policy, Objective, ResourceAllocation, ManagementReview, Communication, Improvement, Waiver, Scope, InterestedParty, RiskMethod, Risk, Control, StatementOfApplicability, InternalAudit, Nonconformity, Competence, Measurement) or have a schema in the repository's `schemas/` folder. Usually this is a typo in `kind`; fix it, or add `schemas/<Kind>.schema.json` for a kind of your own.",
             },
             Code::Config => Docs {
                 summary: "govlint's configuration, a schema or a rule file is invalid.",

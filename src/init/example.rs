@@ -1,8 +1,10 @@
-//! The example ISMS of "Acme", a fictitious software company: 37 records
+//! The example ISMS of "Acme", a fictitious software company: its records
 //! embedded from `templates/example/` (earlier versions of some files from
-//! `templates/example-history/`), committed by a fixed plan of 30 commits and
-//! one annotated tag from March to October 2026; then `witness.rs` appoints a
-//! CI witness and merges a pull request, with two signed witness tags.
+//! `templates/example-history/`), committed by a fixed plan (`plan.rs`, 30
+//! commits and one annotated tag, and `isms.rs`, the commits of the rest of
+//! the ISMS, merged by time) from March to October 2026; then `witness.rs`
+//! appoints a CI witness and merges a pull request, with two signed witness
+//! tags.
 //!
 //! Every name, address, date and message is fixed, so the plan's history is
 //! byte-identical on every run and its commit ids never change; the witness
@@ -48,7 +50,10 @@ pub fn build_example(dir: &Path) -> Result<InitReport, InitError> {
     let repo = git2::Repository::init_opts(dir, &opts)?;
     let mut head: Option<git2::Oid> = None;
     let mut tagged: Option<git2::Oid> = None;
-    for (n, step) in PLAN.iter().enumerate() {
+    // Steps are told apart by their minute (no two share one).
+    let tag_after = PLAN[TAG.after_step - 1].when.unix();
+    let steps = steps();
+    for step in &steps {
         let parent = head.map(|id| repo.find_commit(id)).transpose()?;
         let base = parent.as_ref().map(git2::Commit::tree).transpose()?;
         let tree = repo.find_tree(repo::tree_with(&repo, base.as_ref(), step.files)?)?;
@@ -64,7 +69,7 @@ pub fn build_example(dir: &Path) -> Result<InitReport, InitError> {
             &parents,
         )?;
         head = Some(id);
-        if n + 1 == TAG.after_step {
+        if step.when.unix() == tag_after {
             tagged = Some(id);
         }
     }
@@ -78,14 +83,22 @@ pub fn build_example(dir: &Path) -> Result<InitReport, InitError> {
     Ok(InitReport {
         dir: dir.to_path_buf(),
         files: super::sorted(paths.iter().map(|p| (*p).to_owned()).collect()),
-        commits: PLAN.len() + witnessed,
+        commits: steps.len() + witnessed,
     })
+}
+
+/// Every step of the history: the plan's and the rest of the ISMS's
+/// (`isms.rs`), in time order (no two share a minute).
+pub(super) fn steps() -> Vec<&'static Step> {
+    let mut steps: Vec<&'static Step> = PLAN.iter().chain(isms::STEPS).collect();
+    steps.sort_by_key(|s| s.when.unix());
+    steps
 }
 
 /// Every file of the example as it stands after the last commit.
 pub(super) fn final_files() -> Vec<(&'static str, &'static str)> {
     let mut state = std::collections::BTreeMap::new();
-    for step in PLAN {
+    for step in steps() {
         for (path, text) in step.files {
             state.insert(*path, *text);
         }
@@ -163,6 +176,7 @@ pub(super) struct TagPlan {
     pub(super) message: &'static str,
 }
 
+mod isms;
 mod plan;
 mod witness;
 pub(super) use plan::{PLAN, TAG};

@@ -1,5 +1,7 @@
-//! The scaffold `govlint init` writes: clause 5.1 templates embedded from
-//! `templates/scaffold/`, with their dates filled in from "today".
+//! The scaffold `govlint init` writes: clause 5.1 templates and those of the
+//! rest of the ISMS embedded from `templates/scaffold/`, with their dates
+//! filled in from "today", and the Statement of Applicability's table of the
+//! 93 Annex A controls, generated from [`crate::annex_a`].
 //!
 //! Placeholders, in paths and contents: `{{today}}`, `{{year}}` (today's
 //! year), `{{due}}` (twelve months from today) and `{{period_to}}` (the last
@@ -45,10 +47,41 @@ const TEMPLATES: &[Template] = &[
     template!("reviews/management-review-template.yaml"),
     template!("communications/communication-template.yaml"),
     template!("improvements/improvement-template.yaml"),
+    template!("scope/isms-scope.md"),
+    template!("context/interested-parties.yaml"),
+    template!("risks/risk-method.yaml"),
+    template!("registers/risks.csv"),
+    template!("soa/statement-of-applicability.md"),
+    template!("audits/internal-audit-template.yaml"),
+    template!("nonconformities/nonconformity-template.yaml"),
+    template!("competences/isms-lead.yaml"),
+    template!("measurements/obj-001.yaml"),
 ];
 
+/// Where [`soa_controls`] goes: the Statement of Applicability's table,
+/// generated from the Annex A catalogue rather than kept as a template so
+/// that it can never drift from [`crate::annex_a::CONTROLS`].
+pub(super) const SOA_CONTROLS: &str = "soa/controls.csv";
+
+/// The Statement of Applicability's table: one row per Annex A control, in
+/// order, each applicable and planned, with an empty justification (and no
+/// owner, risks or evidence) for the user to fill in. RFC 4180: a title
+/// holding a comma is quoted.
+pub(super) fn soa_controls() -> String {
+    let mut out = String::from("id,title,applicable,justification,status,owner,risks,evidence\n");
+    for c in crate::annex_a::CONTROLS {
+        let title = if c.title.contains([',', '"']) {
+            format!("\"{}\"", c.title.replace('"', "\"\""))
+        } else {
+            c.title.to_owned()
+        };
+        out.push_str(&format!("{},{title},true,,planned,,,\n", c.reference));
+    }
+    out
+}
+
 /// The scaffold's files (path relative to the repository, contents), dated
-/// from `today`, in the order of [`TEMPLATES`].
+/// from `today`, in the order of [`TEMPLATES`], then [`SOA_CONTROLS`].
 pub(super) fn render(today: Date) -> Vec<(String, String)> {
     let twelve_months = Duration {
         months: 12,
@@ -74,10 +107,12 @@ pub(super) fn render(today: Date) -> Vec<(String, String)> {
             .iter()
             .fold(s.to_owned(), |acc, (key, value)| acc.replace(key, value))
     };
-    TEMPLATES
+    let mut files: Vec<(String, String)> = TEMPLATES
         .iter()
         .map(|t| (fill(t.path), fill(t.text)))
-        .collect()
+        .collect();
+    files.push((SOA_CONTROLS.to_owned(), soa_controls()));
+    files
 }
 
 /// Every template's source, unrendered (for tests that the table and the

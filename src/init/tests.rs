@@ -7,6 +7,7 @@
 //! tests depend on the schemas alone, not on the record loader.
 
 mod example;
+mod kinds;
 mod scaffold;
 mod schemas;
 
@@ -268,6 +269,15 @@ pub(super) fn reference_problems(records: &[Value]) -> Vec<String> {
             "Communication" => &[("/from", PERSON), ("/audience", ROLE)],
             "Improvement" => &[("/owner", PERSON)],
             "Waiver" => &[("/approver", ROLE)],
+            "Scope" => &[
+                ("/approver", ROLE),
+                ("/interested_parties", &["InterestedParty"]),
+            ],
+            "RiskMethod" | "StatementOfApplicability" => &[("/approver", ROLE)],
+            "InternalAudit" => &[("/auditor", PERSON)],
+            "Nonconformity" => &[("/owner", PERSON)],
+            "Competence" => &[("/person", PERSON), ("/role", ROLE)],
+            "Measurement" => &[("/subject", &["Objective", "Control"])],
             _ => &[],
         };
         for (ptr, allowed) in refs {

@@ -11,6 +11,14 @@
 //! | `referenced_by: {kind, field, covering_today}` | [`reference::ReferencedBy`] | `reference.rs` |
 //! | `date: {field, within | not_overdue}` | [`date::DateCheck`] | `date.rs` |
 //! | `approved` / `reviewed: {by, within, unchanged, strength, four_eyes, count}` | [`approval::Approved`] | `approval.rs` |
+//! | `lookup: {ref, kind, table, keys, equals}` | [`lookup::Lookup`] | `lookup.rs` |
+//! | `rank: {field, ref, kind, order, above | at_most}` | [`rank::Rank`] | `rank.rs` |
+//! | `same: {field, as}` | [`same::Same`] | `same.rs` |
+//! | `disjoint: {field, ref, kind, with}` | [`disjoint::Disjoint`] | `disjoint.rs` |
+//! | `newest: {field, within, default}` | [`newest::Newest`] | `newest.rs` |
+//!
+//! `target.rs` is the referenced record that `lookup`, `rank` and
+//! `disjoint` read from; `covers.rs` is the aggregate `covers`.
 //!
 //! Repo-level `aggregate` rules are not assertions on one record; they live
 //! in `aggregate.rs`.
@@ -22,10 +30,17 @@
 
 pub(crate) mod aggregate;
 pub(crate) mod approval;
+pub(crate) mod covers;
 pub(crate) mod date;
+pub(crate) mod disjoint;
 pub(crate) mod field;
+pub(crate) mod lookup;
+pub(crate) mod newest;
+pub(crate) mod rank;
 pub(crate) mod reference;
+pub(crate) mod same;
 pub(crate) mod schema;
+pub(crate) mod target;
 
 use serde_json::Value;
 
@@ -104,6 +119,11 @@ pub(crate) enum Assertion {
     ReferencedBy(reference::ReferencedBy),
     Date(date::DateCheck),
     Approval(approval::Approved),
+    Lookup(lookup::Lookup),
+    Rank(rank::Rank),
+    Same(same::Same),
+    Disjoint(disjoint::Disjoint),
+    Newest(newest::Newest),
 }
 
 /// Per-evaluation data an assertion needs over the whole record set, built
@@ -154,6 +174,27 @@ impl Assertion {
                 c,
                 &format!("{ptr}/reviewed"),
             )?),
+            AssertionSpec::Lookup(s) => Assertion::Lookup(lookup::Lookup::compile(
+                &s.lookup,
+                c,
+                &format!("{ptr}/lookup"),
+            )?),
+            AssertionSpec::Rank(s) => {
+                Assertion::Rank(rank::Rank::compile(&s.rank, c, &format!("{ptr}/rank"))?)
+            }
+            AssertionSpec::Same(s) => {
+                Assertion::Same(same::Same::compile(&s.same, c, &format!("{ptr}/same"))?)
+            }
+            AssertionSpec::Disjoint(s) => Assertion::Disjoint(disjoint::Disjoint::compile(
+                &s.disjoint,
+                c,
+                &format!("{ptr}/disjoint"),
+            )?),
+            AssertionSpec::Newest(s) => Assertion::Newest(newest::Newest::compile(
+                &s.newest,
+                c,
+                &format!("{ptr}/newest"),
+            )?),
         })
     }
 
@@ -164,7 +205,12 @@ impl Assertion {
             Assertion::Field(_)
             | Assertion::Schema(_)
             | Assertion::Date(_)
-            | Assertion::Approval(_) => Prep::Nothing,
+            | Assertion::Approval(_)
+            | Assertion::Lookup(_)
+            | Assertion::Rank(_)
+            | Assertion::Same(_)
+            | Assertion::Disjoint(_)
+            | Assertion::Newest(_) => Prep::Nothing,
         }
     }
 
@@ -179,6 +225,11 @@ impl Assertion {
             },
             Assertion::Date(a) => a.check(s, ctx.today),
             Assertion::Approval(a) => a.check(s, ctx),
+            Assertion::Lookup(a) => a.check(s, ctx),
+            Assertion::Rank(a) => a.check(s, ctx),
+            Assertion::Same(a) => a.check(s),
+            Assertion::Disjoint(a) => a.check(s, ctx),
+            Assertion::Newest(a) => a.check(s, ctx.today),
         }
     }
 
@@ -189,7 +240,12 @@ impl Assertion {
             Assertion::Field(_)
             | Assertion::Schema(_)
             | Assertion::ReferencedBy(_)
-            | Assertion::Date(_) => false,
+            | Assertion::Date(_)
+            | Assertion::Lookup(_)
+            | Assertion::Rank(_)
+            | Assertion::Same(_)
+            | Assertion::Disjoint(_)
+            | Assertion::Newest(_) => false,
         }
     }
 
@@ -202,6 +258,11 @@ impl Assertion {
             Assertion::ReferencedBy(a) => a.describe(),
             Assertion::Date(a) => a.describe(),
             Assertion::Approval(a) => a.describe(),
+            Assertion::Lookup(a) => a.describe(),
+            Assertion::Rank(a) => a.describe(),
+            Assertion::Same(a) => a.describe(),
+            Assertion::Disjoint(a) => a.describe(),
+            Assertion::Newest(a) => a.describe(),
         }
     }
 }

@@ -89,6 +89,15 @@ mod tests {
                 "no rule cites {item}"
             );
         }
+        // SPEC 3.1's second paragraph: the clauses of the rest of the ISMS.
+        for item in [
+            "4.2", "4.3", "6.1.2", "6.1.3", "6.1.3(d)", "7.2", "8.2", "8.3", "9.1", "9.2", "10.2",
+        ] {
+            assert!(
+                clauses.iter().any(|c| c.contains(&format!(" {item}"))),
+                "no rule cites {item}"
+            );
+        }
         // The SPEC's config example overrides this id.
         assert!(set.get("iso27001/communication-cadence").is_some());
     }

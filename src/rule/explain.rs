@@ -40,6 +40,57 @@ pub fn explain(set: &RuleSet, id: &str) -> Option<String> {
     })
 }
 
+/// What an Annex A control is (`govlint explain A.8.24`): its reference,
+/// title and theme, how a Statement of Applicability records it, and the
+/// enabled rules of `set` that concern Control records (and the
+/// StatementOfApplicability that lists them). `None` when `reference` is not
+/// a control of ISO/IEC 27001:2022 Annex A ([`crate::annex_a::find`]).
+#[must_use]
+pub fn explain_control(set: &RuleSet, reference: &str) -> Option<String> {
+    let control = crate::annex_a::find(reference)?;
+    let mut out = format!("# {} {}\n\n", control.reference, control.title);
+    let _ = writeln!(
+        out,
+        "ISO/IEC 27001:2022 Annex A control.\nTheme:    {} (A.{})",
+        control.theme.name(),
+        control.theme.clause()
+    );
+    let _ = writeln!(
+        out,
+        "\nIn a Statement of Applicability it is one Control record with id `{}`\n\
+         (a row of the table the StatementOfApplicability names): applicable,\n\
+         justification, status, and optionally owner, risks and evidence.\n\
+         `govlint controls` lists all {} controls.",
+        control.reference,
+        crate::annex_a::CONTROLS.len()
+    );
+    for kind in ["Control", "StatementOfApplicability"] {
+        let _ = writeln!(out, "\n## Enabled rules on {kind} records\n");
+        let rules: Vec<&Rule> = set
+            .rules()
+            .iter()
+            .filter(|r| r.kinds().is_some_and(|k| k.iter().any(|k| k == kind)))
+            .collect();
+        if rules.is_empty() {
+            out.push_str("(none)\n");
+        }
+        for r in rules {
+            let _ = writeln!(
+                out,
+                "- {} ({}{}): {}",
+                r.id,
+                r.severity.as_str(),
+                r.clause
+                    .as_deref()
+                    .map(|c| format!(", {c}"))
+                    .unwrap_or_default(),
+                r.message
+            );
+        }
+    }
+    Some(out)
+}
+
 /// A built-in rule by id, whether or not its pack is enabled (`explain`).
 fn find_rule(id: &str) -> Option<Rule> {
     builtin::PACKS.iter().find_map(|(name, _)| {

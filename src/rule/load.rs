@@ -230,6 +230,11 @@ const ASSERTIONS: &[&str] = &[
     "date",
     "approved",
     "reviewed",
+    "lookup",
+    "rank",
+    "same",
+    "disjoint",
+    "newest",
 ];
 
 /// Assertion mappings with no known head key: (pointer, rule id, first key),

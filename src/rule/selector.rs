@@ -71,6 +71,11 @@ impl Selector {
         })
     }
 
+    /// The kinds selected; `None` when the rule selects every record.
+    pub(crate) fn kinds(&self) -> Option<&[String]> {
+        self.kinds.as_deref()
+    }
+
     pub(crate) fn prepare<'a>(&self, ctx: &Context<'a>) -> Vec<Prep<'a>> {
         self.when
             .as_ref()

@@ -117,6 +117,11 @@ pub(crate) enum AssertionSpec {
     Date(DateWrap),
     Approved(ApprovedWrap),
     Reviewed(ReviewedWrap),
+    Lookup(LookupWrap),
+    Rank(RankWrap),
+    Same(SameWrap),
+    Disjoint(DisjointWrap),
+    Newest(NewestCheckWrap),
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,6 +260,8 @@ pub(crate) struct AggregateSpec {
     pub newest: Option<NewestSpec>,
     #[serde(default)]
     pub unique: Option<String>,
+    #[serde(default)]
+    pub covers: Option<CoversSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -262,4 +269,103 @@ pub(crate) struct AggregateSpec {
 pub(crate) struct NewestSpec {
     pub field: String,
     pub within: String,
+}
+
+/// `covers: {catalogue, field, exactly_once, ignore_unknown}` (aggregate).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CoversSpec {
+    pub catalogue: String,
+    pub field: String,
+    #[serde(default)]
+    pub exactly_once: bool,
+    #[serde(default)]
+    pub ignore_unknown: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LookupWrap {
+    pub lookup: LookupSpec,
+}
+
+/// `lookup: {ref, kind, table, keys, equals}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LookupSpec {
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    pub kind: OneOrMany,
+    pub table: String,
+    pub keys: Vec<String>,
+    pub equals: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RankWrap {
+    pub rank: RankSpec,
+}
+
+/// `rank: {field, ref, kind, order, above | at_most}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RankSpec {
+    pub field: String,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    pub kind: OneOrMany,
+    pub order: String,
+    #[serde(default)]
+    pub above: Option<String>,
+    #[serde(default)]
+    pub at_most: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SameWrap {
+    pub same: SameSpec,
+}
+
+/// `same: {field, as}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SameSpec {
+    pub field: String,
+    #[serde(rename = "as")]
+    pub as_: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DisjointWrap {
+    pub disjoint: DisjointSpec,
+}
+
+/// `disjoint: {field, ref, kind, with}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DisjointSpec {
+    pub field: String,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    pub kind: OneOrMany,
+    pub with: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewestCheckWrap {
+    pub newest: NewestCheckSpec,
+}
+
+/// `newest: {field, within, default}` (on one record).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewestCheckSpec {
+    pub field: String,
+    pub within: FixedOrField,
+    #[serde(default)]
+    pub default: Option<String>,
 }

@@ -81,9 +81,10 @@ fn json_pack_of_the_example() {
         j["revision"].as_str(),
         Some(repo.git(&["rev-parse", "HEAD"]).trim())
     );
-    assert_eq!(j["records"].as_array().map(Vec::len), Some(37));
-    assert_eq!(j["summary"]["records"], 37);
-    assert_eq!(j["summary"]["findings"]["error"], 4);
+    // 57 YAML and Markdown records, 10 risks and 93 controls from tables.
+    assert_eq!(j["records"].as_array().map(Vec::len), Some(160));
+    assert_eq!(j["summary"]["records"], 160);
+    assert_eq!(j["summary"]["findings"]["error"], 8);
     assert_eq!(j["summary"]["findings"]["waived"], 1);
     assert_eq!(j["summary"]["changed_since_approval"], 1);
 
@@ -287,7 +288,7 @@ fn cli_audit_writes_each_format() {
     // A report, not a gate: written means exit 0, findings or not.
     assert_eq!(out.code, 0, "{out:?}");
     let j: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
-    assert_eq!(j["records"].as_array().map(Vec::len), Some(37));
+    assert_eq!(j["records"].as_array().map(Vec::len), Some(160));
     assert_eq!(j, json(&pack(repo.path(), None)));
     // The root of trust is named for the auditor to confirm (SPEC 2.3).
     assert_eq!(j["trust_root"]["file"], ".govlint/allowed_signers", "{j:#}");
@@ -498,4 +499,148 @@ fn issue_11_html_has_a_timeline_and_a_print_style() {
             "no section for 5.1({item})"
         );
     }
+}
+
+/// Every clause of ISO/IEC 27001:2022 from 4.1 to 10.2.
+const CLAUSES: [&str; 34] = [
+    "4.1", "4.2", "4.3", "4.4", "5.1", "5.1(a)", "5.1(b)", "5.1(c)", "5.1(d)", "5.1(e)", "5.1(f)",
+    "5.1(g)", "5.1(h)", "5.2", "5.3", "6.1", "6.1.2", "6.1.3", "6.1.3(d)", "6.2", "6.3", "7.1",
+    "7.2", "7.3", "7.4", "7.5", "8.1", "8.2", "8.3", "9.1", "9.2", "9.3", "10.1", "10.2",
+];
+
+/// `govlint audit` on the extended example: a verdict for every clause from
+/// 4.1 to 10.2, and a Statement of Applicability of 93 rows.
+#[test]
+fn the_pack_judges_every_clause_and_lists_all_of_annex_a() {
+    let repo = Repo::example();
+    let out = repo.govlint(&["audit", "--format", "json", "--today", TODAY]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let j: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let keys: Vec<&str> = j["clauses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["clause"].as_str())
+        .collect();
+    assert_eq!(keys, CLAUSES);
+    let verdicts = ["evidenced", "findings", "no evidence", "not_checked"];
+    for key in CLAUSES {
+        let c = clause(&j, key);
+        assert!(
+            c["status"].as_str().is_some_and(|s| verdicts.contains(&s)),
+            "{key}: {c}"
+        );
+        assert!(c["reason"].as_str().is_some_and(|r| !r.is_empty()), "{key}");
+    }
+    // What no record can show is said, never passed.
+    for key in ["4.1", "4.4", "6.3", "8.1"] {
+        assert_eq!(clause(&j, key)["status"], "not_checked", "{key}");
+        assert!(clause(&j, key)["note"].is_string(), "{key}");
+    }
+    // The new kinds evidence their clauses.
+    for (key, status) in [
+        ("4.2", "evidenced"),
+        ("4.3", "evidenced"),
+        ("7.2", "evidenced"),
+        ("9.1", "evidenced"),
+        ("9.2", "evidenced"),
+        // Planted: R-010's level is not the matrix's.
+        ("6.1.2", "findings"),
+        // Planted: A.8.30 has no justification (a schema finding).
+        ("6.1.3(d)", "findings"),
+        // Planted: NC-2026-002 is closed without an effectiveness review.
+        ("10.2", "findings"),
+    ] {
+        assert_eq!(clause(&j, key)["status"], status, "{key}");
+    }
+    let failing = |key: &str| -> Vec<String> {
+        clause(&j, key)["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["result"] == "fail")
+            .filter_map(|r| r["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(failing("6.1.2"), ["iso27001/risk-level-matrix"]);
+    assert_eq!(failing("10.2"), ["iso27001/nonconformity-effectiveness"]);
+    assert_eq!(
+        clause(&j, "6.1.3(d)")["record_findings"][0]["record"],
+        "A.8.30"
+    );
+
+    let soa = &j["statement_of_applicability"];
+    let rows = soa["controls"].as_array().expect("SoA rows");
+    assert_eq!(rows.len(), 93);
+    let refs: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter_map(|r| r["reference"].as_str())
+        .collect();
+    assert_eq!(refs.len(), 93);
+    assert!(rows.iter().all(|r| r["state"] == "listed"));
+    assert_eq!(soa["counts"]["applicable"], 91);
+    assert_eq!(soa["counts"]["excluded"], 2);
+    let row = |r: &str| {
+        rows.iter()
+            .find(|c| c["reference"] == r)
+            .unwrap_or_else(|| panic!("no row {r}"))
+    };
+    let a830 = row("A.8.30");
+    assert_eq!(a830["applicable"], false);
+    assert_eq!(a830["justification"], serde_json::Value::Null);
+    assert_eq!(a830["file"], "soa/controls.csv");
+    assert_eq!(a830["findings"][0]["rule"], "schema");
+    let a813 = row("A.8.13");
+    assert_eq!(a813["status"], "partial");
+    assert_eq!(a813["risks"], serde_json::json!(["R-003"]));
+    assert_eq!(a813["evidence"], serde_json::json!(["IMP-003", "OBJ-006"]));
+    // R-001 relies on A.6.3 in the register.
+    assert!(row("A.6.3")["risks"]
+        .as_array()
+        .is_some_and(|r| r.contains(&serde_json::json!("R-001"))));
+    let statement = &soa["statements"][0];
+    assert_eq!(statement["id"], "SOA-2026");
+    assert_eq!(statement["version"], "1.1");
+    assert_eq!(statement["last_approval"]["person"], "mia-hoffmann");
+    // Mia approved it again once witnessing ran (the example's witness part).
+    assert_eq!(statement["last_approval"]["date"], "2026-10-27");
+
+    // Approvals of the scope, the register (by each owner) and the SoA.
+    assert_eq!(
+        record(&j, "SCOPE-ISMS")["last_approval"]["person"],
+        "mia-hoffmann"
+    );
+    assert_eq!(record(&j, "RM-5X5")["last_approval"]["date"], "2026-03-27");
+    assert_eq!(
+        record(&j, "R-010")["last_approval"]["person"],
+        "dana-okafor"
+    );
+
+    // `--clause 6.1.3` keeps the SoA; `--clause 5.1` leaves it out.
+    let j = json(&pack(repo.path(), Some("6.1.3")));
+    assert_eq!(
+        j["clauses"].as_array().map(Vec::len),
+        Some(2),
+        "6.1.3 and 6.1.3(d)"
+    );
+    assert_eq!(
+        j["statement_of_applicability"]["controls"]
+            .as_array()
+            .map(Vec::len),
+        Some(93)
+    );
+    let j = json(&pack(repo.path(), Some("5.1")));
+    assert!(j["statement_of_applicability"].is_null());
+
+    // Markdown: the SoA section holds one row per control.
+    let md = pack(repo.path(), None).to_markdown();
+    let section = md
+        .split("## Statement of Applicability")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("the SoA section");
+    assert_eq!(
+        section.lines().filter(|l| l.starts_with("| A.")).count(),
+        93
+    );
 }

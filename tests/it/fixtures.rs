@@ -70,7 +70,11 @@ fn clean_fixture_without_history_needs_approvals() {
             "iso27001/management-review-approval",
             "iso27001/policy-approval",
             "iso27001/resource-allocation-approval",
+            "iso27001/risk-acceptance-approved",
+            "iso27001/risk-method-approval",
             "iso27001/role-responsibilities",
+            "iso27001/scope-approval",
+            "iso27001/soa-approval",
             "waiver/unapproved",
         ]
     );

@@ -134,8 +134,13 @@ fn demo_checks_the_example_as_of_its_own_date_unless_today_is_pinned() {
     let want = [
         ("iso27001/improvement-overdue", "IMP-003"),
         ("iso27001/management-review-approval", "MR-2026-09"),
+        // One finding for the review's date, one for its verdict.
+        ("iso27001/nonconformity-effectiveness", "NC-2026-002"),
+        ("iso27001/nonconformity-effectiveness", "NC-2026-002"),
         ("iso27001/objective-has-resources", "OBJ-004"),
         ("iso27001/policy-approval", "POL-AC-001"),
+        ("iso27001/risk-level-matrix", "R-010"),
+        ("schema", "A.8.30"),
     ]
     .map(|(r, id)| (r.to_owned(), id.to_owned()));
     assert_eq!(

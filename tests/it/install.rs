@@ -79,7 +79,7 @@ fn issue_12_schemas_have_absolute_ids() {
     let dir = std::env::temp_dir();
     let list = govlint_in(&dir, &["schema"]);
     assert_eq!(list.code, 0, "{list:?}");
-    for name in ["Objective", "config", "rules"] {
+    for name in ["Objective", "config", "rules", "Risk", "Control"] {
         assert!(
             list.stdout.lines().any(|l| l.starts_with(name)),
             "{}",

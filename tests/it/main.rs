@@ -4,11 +4,13 @@
 
 mod audit;
 mod check;
+mod controls;
 mod fixtures;
 mod history;
 mod init;
 mod install;
 mod integrations;
+mod isms;
 mod messages;
 mod modes;
 mod pack;

@@ -53,6 +53,10 @@ fn planted() -> BTreeSet<Key> {
         key("iso27001/improvement-overdue", "IMP-003"),
         key("iso27001/policy-approval", "POL-AC-001"),
         key("iso27001/management-review-approval", "MR-2026-09"),
+        // The rest of the ISMS (EXAMPLE.md, 5 to 7).
+        key("iso27001/risk-level-matrix", "R-010"),
+        key("schema", "A.8.30"),
+        key("iso27001/nonconformity-effectiveness", "NC-2026-002"),
     ]
     .into_iter()
     .collect()

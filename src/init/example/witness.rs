@@ -97,12 +97,13 @@ pub(super) fn add(repo: &Repository) -> Result<usize, InitError> {
         &appointed,
         &[],
         (MIA, MIA, berlin(2026, 10, 27, 9, 30)),
-        "Approve the information security policy again, now that CI witnesses\n\
+        "Approve the security policy and the SoA again, now that CI witnesses\n\
          \n\
-         The March approval landed before the first witness, so nothing bounds\n\
-         its time.\n\
+         Their approvals landed before the first witness, so nothing bounds\n\
+         their time.\n\
          \n\
          Approves: POL-IS-001\n\
+         Approves: SOA-2026\n\
          Approved-by: Mia Hoffmann <mia.hoffmann@acme.example>\n",
     )?;
 

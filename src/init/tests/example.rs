@@ -21,8 +21,8 @@ fn plan_uses_every_template_file_and_ends_with_them() {
     for (path, text) in &on_disk {
         assert_eq!(final_files[path.as_str()], text, "{path}");
     }
-    let used: BTreeSet<&str> = PLAN
-        .iter()
+    let used: BTreeSet<&str> = example::steps()
+        .into_iter()
         .flat_map(|s| s.files.iter().map(|(_, t)| *t))
         .collect();
     for (name, text) in read_tree(&project("templates/example-history")) {
@@ -36,7 +36,7 @@ fn plan_uses_every_template_file_and_ends_with_them() {
 #[test]
 fn plan_times_are_monotonic_and_match_the_calendar() {
     let mut last = i64::MIN;
-    for (n, step) in PLAN.iter().enumerate() {
+    for (n, step) in example::steps().into_iter().enumerate() {
         let w = step.when;
         let text = format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:00{:+03}:00",
@@ -70,13 +70,21 @@ fn every_trailer_names_a_person_of_the_example() {
             emails.extend(e.as_str().map(str::to_owned));
         }
     }
-    let ids: BTreeSet<&str> = recs.iter().filter_map(|r| r["id"].as_str()).collect();
+    let mut ids: BTreeSet<&str> = recs.iter().filter_map(|r| r["id"].as_str()).collect();
+    // A table's rows are records too: their id is the first column.
+    let files = example::final_files();
+    for (_, text) in files.iter().filter(|(p, _)| p.ends_with(".csv")) {
+        ids.extend(text.lines().skip(1).filter_map(|l| l.split(',').next()));
+    }
     let mailmap = example::final_files()
         .into_iter()
         .find(|(p, _)| *p == ".mailmap")
         .map(|(_, t)| t)
         .expect(".mailmap");
-    let messages = PLAN.iter().map(|s| s.message).chain([TAG.message]);
+    let messages = example::steps()
+        .into_iter()
+        .map(|s| s.message)
+        .chain([TAG.message]);
     let mut approvals = 0;
     for message in messages {
         for line in message.lines() {
@@ -165,7 +173,8 @@ fn example_history_is_deterministic_and_carries_the_evidence() {
     };
     // The plan's commits are the same on every run; the witness part after
     // them signs with a new throwaway key each time.
-    let witnessed = report.commits - PLAN.len();
+    let steps = example::steps();
+    let witnessed = report.commits - steps.len();
     assert_eq!(witnessed, 3);
     let plan_end = |r: &Repository| {
         r.revparse_single(&format!("HEAD~{witnessed}"))
@@ -180,7 +189,7 @@ fn example_history_is_deterministic_and_carries_the_evidence() {
     );
     assert_eq!(ra.head().expect("head").shorthand().ok(), Some("main"));
 
-    assert!((15..=30).contains(&PLAN.len()));
+    assert!((15..=60).contains(&steps.len()));
     let expected: Vec<String> = example::final_files()
         .iter()
         .map(|(p, _)| (*p).to_owned())
@@ -198,7 +207,7 @@ fn example_history_is_deterministic_and_carries_the_evidence() {
     let commits: Vec<git2::Commit<'_>> = walk
         .map(|id| ra.find_commit(id.expect("id")).expect("commit"))
         .collect();
-    assert_eq!(commits.len(), PLAN.len() + witnessed);
+    assert_eq!(commits.len(), steps.len() + witnessed);
     let empty = commits
         .iter()
         .filter(|c| c.parent(0).is_ok_and(|p| p.tree_id() == c.tree_id()))
@@ -206,7 +215,7 @@ fn example_history_is_deterministic_and_carries_the_evidence() {
     // Mia's approval again once witnessing runs is empty too.
     assert_eq!(
         empty,
-        PLAN.iter().filter(|s| s.files.is_empty()).count() + 1
+        steps.iter().filter(|s| s.files.is_empty()).count() + 1
     );
     // The planted claimed approval: Lena commits Mia's trailer.
     let minutes = commits
@@ -225,9 +234,13 @@ fn example_history_is_deterministic_and_carries_the_evidence() {
     let tag = ra
         .find_tag(ra.refname_to_id("refs/tags/isms-v1").expect("tag"))
         .expect("annotated tag");
+    let tagged = steps
+        .iter()
+        .position(|s| s.when.unix() == PLAN[TAG.after_step - 1].when.unix())
+        .expect("the tagged step");
     assert_eq!(
         tag.target_id(),
-        commits[PLAN.len() + witnessed - TAG.after_step].id()
+        commits[steps.len() + witnessed - 1 - tagged].id()
     );
     assert!(tag
         .message()

@@ -3,7 +3,9 @@
 //! - `min_count: N`: at least N are selected ("an approved policy exists");
 //! - `newest: {field: P, within: DUR}`: the newest date at P among them is no
 //!   older than DUR before today ("a management review in the last 12 months");
-//! - `unique: P`: no two of them hold the same value at P.
+//! - `unique: P`: no two of them hold the same value at P;
+//! - `covers: {catalogue, field, …}`: together they name every entry of a
+//!   built-in catalogue (Annex A, the ISMS clauses): see `covers.rs`.
 //!
 //! `min_count` and `newest` are facts about the repository, so their findings
 //! have no place in a file (no record, null file and line); `newest` names
@@ -27,6 +29,7 @@ pub(crate) struct Aggregate {
     min_count: Option<u64>,
     newest: Option<(Path, Duration, String)>,
     unique: Option<Path>,
+    covers: Option<super::covers::Covers>,
 }
 
 /// One aggregate finding before it is dressed as a `Finding`.
@@ -56,10 +59,19 @@ impl Aggregate {
             Some(p) => Some(c.path(&format!("{ptr}/unique"), p)?),
             None => None,
         };
+        let covers = match &spec.covers {
+            Some(cv) => Some(super::covers::Covers::compile(
+                cv,
+                c,
+                &format!("{ptr}/covers"),
+            )?),
+            None => None,
+        };
         Some(Aggregate {
             min_count: spec.min_count,
             newest,
             unique,
+            covers,
         })
     }
 
@@ -140,6 +152,9 @@ impl Aggregate {
                 }
             }
         }
+        if let Some(covers) = &self.covers {
+            out.extend(covers.check(subjects, what));
+        }
         out
     }
 
@@ -159,6 +174,9 @@ impl Aggregate {
                 "no two of them share the same `{}`",
                 show_pointer(p.as_str())
             ));
+        }
+        if let Some(c) = &self.covers {
+            out.push(c.describe());
         }
         out
     }

@@ -401,10 +401,17 @@ impl Test<'_> {
                 ),
             ));
         }
+        // A stale approval needs renewing whatever its time: say that first.
+        if self.unchanged && !a.unchanged {
+            return Err((
+                3,
+                format!("the record has changed since its last {noun} ({by})"),
+            ));
+        }
         if self.witnessed {
             let Some(landing) = &a.landing else {
                 return Err((
-                    3,
+                    4,
                     format!(
                         "the {noun} {by} is not witnessed: no witness tag (trust.witnesses) contains its commit yet, and only witnessed {noun}s count"
                     ),
@@ -413,7 +420,7 @@ impl Test<'_> {
             if let Some((oldest, text)) = self.interval {
                 let Some(after) = landing.after else {
                     return Err((
-                        3,
+                        4,
                         format!(
                             "the {noun} {by} landed before the first witness ({}, {}), so nothing shows it was given within {text}: approve it again now that witnessing runs",
                             landing.witness,
@@ -423,7 +430,7 @@ impl Test<'_> {
                 };
                 if day(after) < oldest {
                     return Err((
-                        3,
+                        4,
                         format!(
                             "the last {noun} ({person}, commit {commit}) claims {} but landed between {} and {} (witness {}), longer ago than its interval {text}",
                             a.date,
@@ -437,19 +444,13 @@ impl Test<'_> {
         } else if let Some((oldest, text)) = self.interval {
             if a.date < oldest {
                 return Err((
-                    3,
+                    4,
                     format!(
                         "the last {noun} was on {} ({person}, commit {commit}), longer ago than its interval {text}",
                         a.date
                     ),
                 ));
             }
-        }
-        if self.unchanged && !a.unchanged {
-            return Err((
-                4,
-                format!("the record has changed since its last {noun} ({by})"),
-            ));
         }
         if self.four_eyes {
             match &a.change_author_email {

@@ -66,7 +66,7 @@ fn unknown_assertions_and_keys_are_placed_at_their_line() {
     assert_eq!(f[0].location.as_ref().map(|l| l.column), Some(11));
     assert_eq!(
         f[0].message,
-        "rule `acme/objective-owner`: unknown assertion `fiel` (did you mean `field`?) (expected one of: field, schema, ref, referenced_by, date, approved, reviewed)"
+        "rule `acme/objective-owner`: unknown assertion `fiel` (did you mean `field`?) (expected one of: field, schema, ref, referenced_by, date, approved, reviewed, lookup, rank, same, disjoint, newest)"
     );
 
     let text = GOOD.replace("severity: warning", "severity: warning\n    severty: error");
