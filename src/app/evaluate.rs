@@ -159,6 +159,7 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
         .map(|f| (f.path.clone(), f))
         .collect();
     findings.extend(schema_findings);
+    findings.extend(unknown_table_kinds(config, &schemas));
     let records = RecordSet::new(loaded.records).with_unreadable(loaded.unreadable_ids);
     let validated: Vec<(&str, Validated)> = records
         .iter()
@@ -167,6 +168,9 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
         .map(|r| {
             let checked = if schemas.has_kind(&r.kind) {
                 schemas.check(r)
+            } else if selection.table_kind(&r.file.path).is_some() {
+                // Said once, at the table's entry in govlint.yaml.
+                Validated::default()
             } else {
                 let code = Code::RecordUnknownKind;
                 let findings = vec![r.finding(
@@ -203,6 +207,37 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
         files,
         rejected,
     })
+}
+
+/// `record/unknown-kind` once for each `records.tables` entry whose kind
+/// has no schema, at the entry's `kind` in govlint.yaml (not once per row).
+fn unknown_table_kinds(config: &Config, schemas: &SchemaSet) -> Vec<Finding> {
+    let code = Code::RecordUnknownKind;
+    config
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !schemas.has_kind(&t.kind))
+        .map(|(i, t)| {
+            let pointer = format!("/records/tables/{i}/kind");
+            let hint = match crate::suggest::closest(&t.kind, schemas.kinds()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("add schemas/{}.schema.json to define it", t.kind),
+            };
+            let mut f = Finding::code(
+                code,
+                format!(
+                    "unknown kind `{}` for the rows of `{}` (records.tables): {hint}",
+                    t.kind, t.files
+                ),
+            );
+            if let (Some(file), Some(tree)) = (&config.file, &config.tree) {
+                f.location = Some(file.location(tree.nearest_span(&pointer)));
+            }
+            f.pointer = Some(pointer);
+            f
+        })
+        .collect()
 }
 
 /// What reading the history needs, owned, so it can run on its own thread

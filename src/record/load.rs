@@ -541,6 +541,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tables_report_invalid_utf8_and_size_at_their_place() {
+        let kind = "Risk";
+        let r = load_table(
+            "registers/risks.csv",
+            Content::Bytes(b"id,title\nR-1,caf\xe9\n".to_vec()),
+            1024,
+            kind,
+            &table::Untyped,
+            10,
+        );
+        assert!(r.table && r.records.is_empty());
+        let l = r.findings[0].location.as_ref().expect("placed");
+        assert_eq!((l.line, l.column), (2, 8));
+        assert!(r.findings[0].message.contains("not valid UTF-8"));
+        let r = load_table(
+            "registers/risks.csv",
+            Content::TooLarge(4096),
+            1024,
+            kind,
+            &table::Untyped,
+            10,
+        );
+        assert!(r.findings[0].message.contains("limits.max_file_bytes"));
+        let r = load_table(
+            "registers/risks.csv",
+            Content::Bytes(b"id,title\nR-1,a\n".to_vec()),
+            1024,
+            kind,
+            &table::Untyped,
+            10,
+        );
+        assert_eq!(r.records.len(), 1);
+        assert_eq!(r.records[0].file.path, "registers/risks.csv");
+    }
+
+    #[test]
     fn ids() {
         assert!(is_valid_id("POL-IS-001"));
         assert!(is_valid_id("a.b_c"));

@@ -172,3 +172,77 @@ fn demo_checks_the_example_as_of_its_own_date_unless_today_is_pinned() {
         out.stderr
     );
 }
+
+/// The scaffold holds the rest of the ISMS (SPEC 1.3), its two tables load
+/// through `records.tables`, and a fresh `check` reports each empty SoA
+/// justification at its cell — and nothing about the new templates' shape.
+#[test]
+fn init_scaffolds_the_rest_of_the_isms_with_its_tables() {
+    let tmp = Repo::new();
+    let out = govlint_in(tmp.path(), &["init", "isms", "--today", "2026-06-01"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let dir = tmp.path().join("isms");
+    for file in [
+        "scope/isms-scope.md",
+        "context/interested-parties.yaml",
+        "risks/risk-method.yaml",
+        "registers/risks.csv",
+        "soa/statement-of-applicability.md",
+        "soa/controls.csv",
+        "audits/internal-audit-template.yaml",
+        "nonconformities/nonconformity-template.yaml",
+        "competences/isms-lead.yaml",
+        "measurements/obj-001.yaml",
+    ] {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+
+    let kinds_of = |path: &str| -> Vec<String> {
+        let out = govlint_in(&dir, &["show", path, "--format", "json"]);
+        assert_eq!(out.code, 0, "{path}: {out:?}");
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        json.as_array()
+            .expect("records")
+            .iter()
+            .map(|r| r["kind"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(kinds_of("registers/risks.csv"), vec!["Risk"; 5]);
+    assert_eq!(kinds_of("soa/controls.csv"), vec!["Control"; 93]);
+    assert_eq!(kinds_of("risks/risk-method.yaml"), ["RiskMethod"]);
+    assert_eq!(
+        kinds_of("context/interested-parties.yaml"),
+        vec!["InterestedParty"; 3]
+    );
+
+    let out = govlint_in(
+        &dir,
+        &["check", "--format", "json", "--today", "2026-06-01"],
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    let schema: Vec<&serde_json::Value> = diagnostics
+        .iter()
+        .filter(|d| matches!(d["rule"].as_str(), Some("schema" | "parse" | "config")))
+        .collect();
+    assert_eq!(schema.len(), 93, "{json:#}");
+    for (d, row) in schema.iter().zip(2..) {
+        assert_eq!(d["rule"], "schema");
+        assert_eq!(d["file"], "soa/controls.csv");
+        assert_eq!(d["kind"], "Control");
+        assert_eq!(d["line"], row);
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("justification"),
+            "{d}"
+        );
+    }
+    // Row 2 is A.5.1: its empty justification is the fourth cell.
+    let first = schema[0];
+    assert_eq!(first["record"], "A.5.1");
+    let line = "A.5.1,Policies for information security,true,";
+    assert_eq!(first["column"], line.len() + 1);
+}

@@ -297,3 +297,42 @@ fn approvals_bind_to_the_table_file() {
     let events = trail["events"].as_array().expect("events");
     assert_eq!(events[0]["unchanged"], false, "{trail:#}");
 }
+
+#[test]
+fn an_unknown_table_kind_is_reported_once_at_its_entry() {
+    let repo = repo_with(GOOD_RISKS);
+    repo.write(
+        "govlint.yaml",
+        "version: 1\npacks: []\nrecords:\n  tables:\n    - { files: \"registers/*.csv\", kind: Rsk }\n",
+    );
+    let (code, json) = repo.check_json(&[]);
+    assert_eq!(code, 1, "{json:#}");
+    let d = diagnostics(&json, "record/unknown-kind");
+    assert_eq!(d.len(), 1, "{json:#}");
+    assert_eq!(place(d[0]), ("govlint.yaml".to_owned(), 5, 41));
+    assert!(d[0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("did you mean `Risk`?"));
+}
+
+#[test]
+fn rows_beyond_the_configured_limit_are_one_finding() {
+    let repo = repo_with(GOOD_RISKS);
+    repo.write(
+        "govlint.yaml",
+        &format!("{CONFIG}limits:\n  max_table_rows: 1\n"),
+    );
+    let (code, json) = repo.check_json(&[]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["summary"]["records"], 3, "{json:#}");
+    assert_eq!(
+        place_of(&json, "parse"),
+        vec![("registers/risks.csv".to_owned(), 3, 1)],
+        "{json:#}"
+    );
+    assert!(diagnostics(&json, "parse")[0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("limits.max_table_rows"));
+}
