@@ -130,7 +130,7 @@ impl Lookup {
             .map(|k| format!("[{}]", show_pointer(k.as_str())))
             .collect();
         format!(
-            "`{}` equals `{}{}` of {}",
+            "`{}`, when given, equals `{}{}` of {}",
             show_pointer(self.equals.as_str()),
             show_pointer(self.table.as_str()),
             keys.join(""),

@@ -214,3 +214,40 @@ level: extreme
         assert!(f[0].detail.contains("cannot be ranked"), "{}", f[0].detail);
     }
 }
+
+#[cfg(test)]
+mod schema_tests {
+    use super::super::super::testing::{load_files, load_ok};
+
+    fn rule(check: &str) -> String {
+        format!("rules:\n  - id: acme/r\n    severity: error\n    message: m\n    for: {{ kind: Risk }}\n    check:\n      - {check}\n")
+    }
+
+    #[test]
+    fn the_rule_file_schema_knows_the_new_assertions() {
+        load_ok(&rule(
+            "rank: { field: /level, ref: /method, kind: RiskMethod, order: /levels, above: /acceptance }",
+        ));
+        load_ok(&rule(
+            "lookup: { ref: /method, kind: RiskMethod, table: /matrix, keys: [/likelihood], equals: /level }",
+        ));
+        load_ok(&rule("same: { field: /accepted_by, as: /owner }"));
+        load_ok(&rule(
+            "disjoint: { field: /scope, ref: /auditor, kind: Person, with: /roles }",
+        ));
+        load_ok(&rule(
+            "newest: { field: /results/*/date, within: { field: /frequency }, default: P12M }",
+        ));
+        for bad in [
+            "rank: { field: /level, ref: /method, kind: RiskMethod, order: /levels, above: /a, at_most: /a }",
+            "lookup: { ref: /method, kind: RiskMethod, table: /matrix, equals: /level }",
+            "same: { field: /accepted_by, to: /owner }",
+            "disjoint: { field: /scope, ref: auditor, kind: Person, with: /roles }",
+            "newest: { field: /results/*/date, within: twelve months }",
+        ] {
+            let text = rule(bad);
+            let err = load_files(&[("rules/acme.yaml", &text)]);
+            assert!(err.is_err(), "{bad} loaded");
+        }
+    }
+}
