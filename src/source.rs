@@ -87,6 +87,27 @@ impl SourceFile {
         (line + 1, column + 1)
     }
 
+    /// The 0-based line that holds a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset.min(self.text.len())) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// The byte range of 0-based lines `first..=last` (clamped), newline of
+    /// the last one included.
+    pub fn lines_range(&self, first: usize, last: usize) -> std::ops::Range<usize> {
+        let last = last.min(self.line_starts.len() - 1);
+        let first = first.min(last);
+        let end = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.line_starts[first]..end
+    }
+
     pub fn location(&self, span: Span) -> Location {
         let (line, column) = self.line_col(span.start);
         Location {
@@ -101,6 +122,18 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_found_through_the_index() {
+        let f = SourceFile::new("t.csv", "a,b\r\n\"x\ny\",1\r\nlast");
+        assert_eq!(f.line_index(0), 0);
+        assert_eq!(f.line_index(5), 1);
+        assert_eq!(f.line_index(8), 2);
+        assert_eq!(f.line_index(999), 3);
+        assert_eq!(&f.text[f.lines_range(1, 2)], "\"x\ny\",1\r\n");
+        assert_eq!(&f.text[f.lines_range(3, 9)], "last");
+        assert_eq!(&f.text[f.lines_range(0, 0)], "a,b\r\n");
+    }
 
     #[test]
     fn line_col_counts_characters() {

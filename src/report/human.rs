@@ -2,10 +2,16 @@
 //! source snippet with the offending node underlined, rule id, clause, help),
 //! then one summary line.
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use std::sync::Arc;
 
 use super::{summary_line, Report};
 use crate::finding::{Finding, Severity};
+use crate::source::SourceFile;
 
 /// Renders every finding; `color` picks the theme, `quiet` drops the summary.
 pub fn render(report: &Report<'_>, color: bool, quiet: bool) -> String {
@@ -96,8 +102,11 @@ fn render_one(
     }
     let rendered = match file {
         Some((loc, src)) => {
-            let named = NamedSource::new(&loc.file, src.text.to_string()).with_language("yaml");
-            let report = miette::Report::new(diag).with_source_code(named);
+            let indexed = Indexed {
+                name: loc.file.clone(),
+                file: Arc::clone(src),
+            };
+            let report = miette::Report::new(diag).with_source_code(indexed);
             let mut s = String::new();
             handler.render_report(&mut s, report.as_ref()).map(|()| s)
         }
@@ -111,6 +120,48 @@ fn render_one(
         Err(_) => out.push_str(&plain(f)),
     }
     out.push('\n');
+}
+
+/// A file as miette reads it for a snippet, through the file's line index:
+/// miette's own `str` source scans from the start of the file for every
+/// snippet, which is quadratic for a table with many findings.
+struct Indexed {
+    name: String,
+    file: Arc<SourceFile>,
+}
+
+impl SourceCode for Indexed {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = &self.file.text;
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self.file.line_index(start);
+        // A span that ends right after a newline ends on that line.
+        let last = self.file.line_index(end.saturating_sub(1).max(start));
+        let from = first.saturating_sub(context_lines_before);
+        let range = self.file.lines_range(from, last + context_lines_after);
+        let lines = self
+            .file
+            .line_index(range.end.saturating_sub(1).max(range.start))
+            - from
+            + 1;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &text.as_bytes()[range.clone()],
+            SourceSpan::new(range.start.into(), range.len()),
+            from,
+            // miette's header reads the span's own column from here.
+            self.file.line_col(start).1 - 1,
+            lines,
+        )))
+    }
 }
 
 /// A one-line fallback, `file:line:col: severity[rule]: message`.
