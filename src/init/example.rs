@@ -176,7 +176,39 @@ pub(super) struct TagPlan {
     pub(super) message: &'static str,
 }
 
+/// A file of the example as it stands at the end (`templates/example/`).
+macro_rules! file {
+    ($path:literal) => {
+        (
+            $path,
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/templates/example/",
+                $path
+            )),
+        )
+    };
+}
+
+/// An earlier version of a file (`templates/example-history/`).
+macro_rules! version {
+    ($path:literal, $source:literal) => {
+        (
+            $path,
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/templates/example-history/",
+                $source
+            )),
+        )
+    };
+}
+
+/// Nothing changes: an approval or review by trailers alone.
+const EMPTY: &[(&str, &str)] = &[];
+
 mod isms;
+mod people;
 mod plan;
 mod witness;
 pub(super) use plan::{PLAN, TAG};

@@ -6,59 +6,8 @@
 //! ([`super::steps`]); the findings they plant are explained in
 //! `EXAMPLE.md`, under the same numbers as there.
 
-use super::{berlin, Ident, Step};
-
-const MIA: Ident = Ident {
-    name: "Mia Hoffmann",
-    email: "mia.hoffmann@acme.example",
-};
-const SAMUEL: Ident = Ident {
-    name: "Samuel Reyes",
-    email: "samuel.reyes@acme.example",
-};
-const DANA: Ident = Ident {
-    name: "Dana Okafor",
-    email: "dana.okafor@acme.example",
-};
-const LENA: Ident = Ident {
-    name: "Lena Brandt",
-    email: "lena.brandt@acme.example",
-};
-const TOM: Ident = Ident {
-    name: "Tom Nguyen",
-    email: "tom.nguyen@acme.example",
-};
-const PRIYA: Ident = Ident {
-    name: "Priya Sharma",
-    email: "priya.sharma@acme.example",
-};
-const JONAS: Ident = Ident {
-    name: "Jonas Berg",
-    email: "jonas.berg@acme.example",
-};
-
-/// A file of the example as it stands at the end (`templates/example/`).
-macro_rules! file {
-    ($path:literal) => {
-        (
-            $path,
-            include_str!(concat!("../../../templates/example/", $path)),
-        )
-    };
-}
-
-/// An earlier version of a file (`templates/example-history/`).
-macro_rules! version {
-    ($path:literal, $source:literal) => {
-        (
-            $path,
-            include_str!(concat!("../../../templates/example-history/", $source)),
-        )
-    };
-}
-
-/// Nothing changes: an approval by trailers alone.
-const EMPTY: &[(&str, &str)] = &[];
+use super::people::{DANA, JONAS, LENA, MIA, PRIYA, SAMUEL, TOM};
+use super::{berlin, Step, EMPTY};
 
 pub(in crate::init) const STEPS: &[Step] = &[
     Step {

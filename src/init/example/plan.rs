@@ -2,64 +2,8 @@
 //! trailers. Findings planted here are explained in `EXAMPLE.md`; keep both
 //! in step.
 
-use super::{berlin, Ident, Step, TagPlan};
-
-const MIA: Ident = Ident {
-    name: "Mia Hoffmann",
-    email: "mia.hoffmann@acme.example",
-};
-const SAMUEL: Ident = Ident {
-    name: "Samuel Reyes",
-    email: "samuel.reyes@acme.example",
-};
-const DANA: Ident = Ident {
-    name: "Dana Okafor",
-    email: "dana.okafor@acme.example",
-};
-const LENA: Ident = Ident {
-    name: "Lena Brandt",
-    email: "lena.brandt@acme.example",
-};
-const TOM: Ident = Ident {
-    name: "Tom Nguyen",
-    email: "tom.nguyen@acme.example",
-};
-/// Tom's laptop identity, mapped to his work address by `.mailmap`.
-const TOM_LAPTOP: Ident = Ident {
-    name: "Tom Nguyen",
-    email: "tom@nguyen-laptop.local",
-};
-const PRIYA: Ident = Ident {
-    name: "Priya Sharma",
-    email: "priya.sharma@acme.example",
-};
-const ALEX: Ident = Ident {
-    name: "Alex Kim",
-    email: "alex.kim@acme.example",
-};
-
-/// A file of the example as it stands at the end (`templates/example/`).
-macro_rules! file {
-    ($path:literal) => {
-        (
-            $path,
-            include_str!(concat!("../../../templates/example/", $path)),
-        )
-    };
-}
-
-/// An earlier version of a file (`templates/example-history/`).
-macro_rules! version {
-    ($path:literal, $source:literal) => {
-        (
-            $path,
-            include_str!(concat!("../../../templates/example-history/", $source)),
-        )
-    };
-}
-
-/// Nothing changes: an approval or review by trailers alone.
-const EMPTY: &[(&str, &str)] = &[];
+use super::people::{ALEX, DANA, LENA, MIA, PRIYA, SAMUEL, TOM, TOM_LAPTOP};
+use super::{berlin, Step, TagPlan, EMPTY};
 
 pub(in crate::init) const PLAN: &[Step] = &[
     // 1

@@ -14,6 +14,7 @@
 
 use git2::{Oid, Repository};
 
+use super::people::{ALEX, FORGE, LENA, MIA};
 use super::{berlin, repo, Ident, When};
 use crate::history::witness_note::{self, AttestedApproval, WitnessNote};
 use crate::init::InitError;
@@ -21,23 +22,6 @@ use crate::witness::{self as writer, SigningKey, Tagger};
 
 /// The witness principal (an allowed-signers principal, not a person).
 pub(in crate::init) const PRINCIPAL: &str = "ci-witness@acme.example";
-
-const LENA: Ident = Ident {
-    name: "Lena Brandt",
-    email: "lena.brandt@acme.example",
-};
-const MIA: Ident = Ident {
-    name: "Mia Hoffmann",
-    email: "mia.hoffmann@acme.example",
-};
-const ALEX: Ident = Ident {
-    name: "Alex Kim",
-    email: "alex.kim@acme.example",
-};
-const FORGE: Ident = Ident {
-    name: "GitHub",
-    email: "noreply@github.com",
-};
 
 const IMPROVEMENT: &str = "improvements/imp-004.yaml";
 /// The pull request and Tom's approving review of it.
