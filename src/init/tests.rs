@@ -197,6 +197,31 @@ fn scalar(s: &str, style: ScalarStyle) -> Value {
 }
 
 /// Every file under `dir` (relative, `/`-separated) with its text.
+/// Sets the value at a JSON Pointer (its parent must exist): a key of an
+/// object (`~1`/`~0` unescaped) or an index of an array.
+#[track_caller]
+pub(super) fn set(value: &mut Value, pointer: &str, new: Value) {
+    let (parent, key) = pointer.rsplit_once('/').expect("pointer");
+    match value.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            map.insert(key.replace("~1", "/").replace("~0", "~"), new);
+        }
+        Some(Value::Array(items)) => items[key.parse::<usize>().expect("index")] = new,
+        _ => panic!("{pointer}"),
+    }
+}
+
+/// Removes the key at a JSON Pointer.
+#[track_caller]
+pub(super) fn remove(value: &mut Value, pointer: &str) {
+    let (parent, key) = pointer.rsplit_once('/').expect("pointer");
+    value
+        .pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .and_then(|m| m.remove(key))
+        .unwrap_or_else(|| panic!("{pointer}"));
+}
+
 pub(super) fn read_tree(dir: &Path) -> BTreeMap<String, String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
         for entry in std::fs::read_dir(dir).expect("readable dir") {

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::Schemas;
+use super::{remove, set, Schemas};
 
 /// One good record of every kind of SPEC 1.3.
 fn good() -> Vec<Value> {
@@ -98,26 +98,6 @@ fn violations_after(kind: &str, edit: impl FnOnce(&mut Value)) -> Vec<(String, S
 }
 
 /// Sets (adds or replaces) the member or item at `pointer`.
-fn set(value: &mut Value, pointer: &str, new: Value) {
-    let (parent, key) = pointer.rsplit_once('/').expect("pointer");
-    match value.pointer_mut(parent) {
-        Some(Value::Object(map)) => {
-            map.insert(key.to_owned(), new);
-        }
-        Some(Value::Array(items)) => items[key.parse::<usize>().expect("index")] = new,
-        _ => panic!("{pointer}"),
-    }
-}
-
-fn remove(value: &mut Value, pointer: &str) {
-    let (parent, key) = pointer.rsplit_once('/').expect("pointer");
-    value
-        .pointer_mut(parent)
-        .and_then(Value::as_object_mut)
-        .and_then(|m| m.remove(key))
-        .unwrap_or_else(|| panic!("{pointer}"));
-}
-
 #[track_caller]
 fn assert_one(v: &[(String, String)], pointer: &str, word: &str) {
     assert_eq!(v.len(), 1, "{v:#?}");

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{documents, project, read_tree, records, reference_problems, Schemas};
+use super::{documents, project, read_tree, records, reference_problems, remove, set, Schemas};
 use crate::init::{example, scaffold};
 use crate::time::parse_date;
 
@@ -88,26 +88,6 @@ fn violations_after(
         .into_iter()
         .map(|v| (v.pointer, v.message, v.unknown_key))
         .collect()
-}
-
-/// Sets (adds or replaces) the member at `pointer`; its parent must be a mapping.
-fn set(value: &mut Value, pointer: &str, new: Value) {
-    let (parent, key) = pointer.rsplit_once('/').expect("pointer");
-    let key = key.replace("~1", "/").replace("~0", "~");
-    value
-        .pointer_mut(parent)
-        .and_then(Value::as_object_mut)
-        .unwrap_or_else(|| panic!("{pointer}"))
-        .insert(key, new);
-}
-
-fn remove(value: &mut Value, pointer: &str) {
-    let (parent, key) = pointer.rsplit_once('/').expect("pointer");
-    value
-        .pointer_mut(parent)
-        .and_then(Value::as_object_mut)
-        .and_then(|m| m.remove(key))
-        .unwrap_or_else(|| panic!("{pointer}"));
 }
 
 /// Asserts exactly one violation, at `pointer`, whose message mentions `word`.
