@@ -46,7 +46,7 @@ svg.timeline { width: 100%; height: auto; display: block; margin: .6rem 0 1.2rem
 .t-rules th:nth-child(1) { width: 32%; } .t-rules th:nth-child(2) { width: 7%; } .t-rules th:nth-child(3) { width: 8%; } .t-rules th:nth-child(4) { width: 7%; }
 .t-evidence th:nth-child(1) { width: 15%; } .t-evidence th:nth-child(2) { width: 13%; } .t-evidence th:nth-child(3) { width: 10%; } .t-evidence th:nth-child(5) { width: 10%; } .t-evidence th:nth-child(6) { width: 8%; }
 .t-records th:nth-child(1) { width: 16%; } .t-records th:nth-child(2) { width: 14%; } .t-records th:nth-child(3) { width: 10%; } .t-records th:nth-child(4) { width: 17%; } .t-records th:nth-child(5) { width: 14%; } .t-records th:nth-child(6) { width: 9%; } .t-records th:nth-child(7) { width: 8%; }
-.t-trail th:nth-child(1) { width: 10%; } .t-trail th:nth-child(2) { width: 8%; } .t-trail th:nth-child(3) { width: 11%; } .t-trail th:nth-child(4) { width: 11%; } .t-trail th:nth-child(5) { width: 14%; } .t-trail th:nth-child(6) { width: 11%; } .t-trail th:nth-child(7) { width: 17%; } .t-trail th:nth-child(8) { width: 11%; }
+.t-trail th:nth-child(1) { width: 10%; } .t-trail th:nth-child(2) { width: 7%; } .t-trail th:nth-child(3) { width: 14%; } .t-trail th:nth-child(4) { width: 12%; } .t-trail th:nth-child(5) { width: 12%; } .t-trail th:nth-child(6) { width: 16%; } .t-trail th:nth-child(7) { width: 12%; } .t-trail th:nth-child(8) { width: 17%; }
 .t-other th:nth-child(1) { width: 25%; } .t-other th:nth-child(2) { width: 10%; }
 .t-soa th:nth-child(1) { width: 7%; } .t-soa th:nth-child(2) { width: 16%; } .t-soa th:nth-child(3) { width: 10%; } .t-soa th:nth-child(4) { width: 20%; } .t-soa th:nth-child(5) { width: 11%; } .t-soa th:nth-child(6) { width: 9%; } .t-soa th:nth-child(7) { width: 17%; }
 @page { size: A4; margin: 10mm 12mm 12mm 12mm; }
@@ -85,9 +85,10 @@ impl Markup for Html {
     const SPLIT_COUNTS: bool = true;
 
     /// Dates (`2026-10-31`) stay on one line; an email address may wrap
-    /// before its `@`.
+    /// before its `@`, a path or tag name (`govlint/witness/2026…`) after a
+    /// `/` (browsers keep `/2` together otherwise).
     fn text(&self, text: &str) -> String {
-        keep_dates_whole(&esc(text)).replace('@', "<wbr>@")
+        keep_dates_whole(&esc(text).replace('@', "<wbr>@").replace('/', "/<wbr>"))
     }
 
     fn commit(&self, id: &str) -> String {
@@ -256,6 +257,10 @@ impl Markup for Html {
 /// line never breaks inside a date.
 fn keep_dates_whole(escaped: &str) -> String {
     let b = escaped.as_bytes();
+    // `2026-10-31T08:30:00Z`: the date stays whole, and the line may break
+    // before its time (a hyphen before a digit is no break opportunity).
+    let time_follows =
+        |i: usize| b.get(i) == Some(&b'T') && b.get(i + 1).is_some_and(u8::is_ascii_digit);
     let is_date = |i: usize| {
         b.get(i..i + 10).is_some_and(|d| {
             d.iter().enumerate().all(|(n, c)| match n {
@@ -263,7 +268,7 @@ fn keep_dates_whole(escaped: &str) -> String {
                 _ => c.is_ascii_digit(),
             })
         }) && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
-            && b.get(i + 10).is_none_or(|c| !c.is_ascii_alphanumeric())
+            && (b.get(i + 10).is_none_or(|c| !c.is_ascii_alphanumeric()) || time_follows(i + 10))
     };
     let mut out = String::with_capacity(escaped.len());
     let mut i = 0;
@@ -273,6 +278,9 @@ fn keep_dates_whole(escaped: &str) -> String {
             out.push_str(&escaped[copied..i]);
             let _ = write!(out, "<span class=\"nw\">{}</span>", &escaped[i..i + 10]);
             i += 10;
+            if time_follows(i) {
+                out.push_str("<wbr>");
+            }
             copied = i;
         } else {
             i += 1;
@@ -303,6 +311,16 @@ mod tests {
         assert_eq!(
             Html.text("é 2026-01-02."),
             "é <span class=\"nw\">2026-01-02</span>."
+        );
+        // A date-time may break before its time, never inside the date.
+        assert_eq!(
+            Html.text("claimed 2026-03-10T08:30:00Z"),
+            "claimed <span class=\"nw\">2026-03-10</span><wbr>T08:30:00Z"
+        );
+        assert_eq!(Html.text("2026-03-10Tx"), "2026-03-10Tx");
+        assert_eq!(
+            Html.text("witness govlint/witness/20261028T091600Z"),
+            "witness govlint/<wbr>witness/<wbr>20261028T091600Z"
         );
     }
 

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use super::{
     Audit, ClauseItem, ClauseStatus, EventEntry, NextReview, RecordEntry, Soa, SoaRow, Summary,
 };
+use crate::evidence::LandingEntry;
 
 /// How one output format writes the pieces of the pack. Methods taking
 /// `text` escape it; methods taking `markup` wrap what other methods have
@@ -605,13 +606,14 @@ fn trail<M: Markup>(out: &mut String, m: &M, audit: &Audit) {
             vec![
                 m.text(&s.date),
                 m.text(t.entry.kind),
-                record_link(m, &t.record),
-                m.kind(&t.kind),
+                m.with_note(&record_link(m, &t.record), &m.kind(&t.kind)),
                 person(m, e),
                 m.text(&s.roles.join(", ")),
                 format!("{} {}", m.text(s.strength), m.tone(Tone::Muted, &note)),
-                m.commit(abbrev(&e.commit)),
-                opt(m, e.tag.as_deref()),
+                match e.tag.as_deref() {
+                    Some(tag) => m.with_note(&m.commit(abbrev(&e.commit)), &m.ident(tag)),
+                    None => m.commit(abbrev(&e.commit)),
+                },
                 when(m, e),
             ]
         })
@@ -619,13 +621,11 @@ fn trail<M: Markup>(out: &mut String, m: &M, audit: &Audit) {
     let headers = [
         "Date",
         "Event",
-        "Record",
-        "Kind",
+        "Record · kind",
         "Person",
         "Roles",
         "Strength",
-        "Commit",
-        "Tag",
+        "Commit · tag",
         "Claimed time · landing",
     ];
     table(out, m, "t-trail", &headers, &[], &rows);
@@ -639,7 +639,7 @@ fn when<M: Markup>(m: &M, e: &EventEntry) -> String {
     let mut out = format!("claimed {}", m.text(&s.time));
     match &s.landing {
         Some(l) => {
-            let _ = write!(out, " · {}", m.text(&l.text()));
+            let _ = write!(out, " · {}", landing(m, l));
         }
         None => {
             let _ = write!(out, " · {}", m.tone(Tone::Muted, "not witnessed"));
@@ -650,6 +650,17 @@ fn when<M: Markup>(m: &M, e: &EventEntry) -> String {
         let _ = write!(out, " · {} review {review}", m.text(pr));
     }
     out
+}
+
+/// `landed … 2026-03-19T11:00:00Z (witness govlint/witness/…)`, the tag as
+/// an identifier so that a narrow cell may wrap it after a `/`.
+fn landing<M: Markup>(m: &M, l: &LandingEntry) -> String {
+    format!(
+        "landed {} … {} (witness {})",
+        m.text(l.after.as_deref().unwrap_or("before the first witness")),
+        m.text(&l.before),
+        m.ident(&l.witness)
+    )
 }
 
 /// `2026-03-19 · Mia Hoffmann (mia-hoffmann; top-management, ceo) · self · 1e83ecc123`.
@@ -663,10 +674,10 @@ fn signoff<M: Markup>(m: &M, e: &EventEntry) -> String {
         m.commit(abbrev(&e.commit))
     );
     if let Some(tag) = &e.tag {
-        let _ = write!(out, " · tag {}", m.text(tag));
+        let _ = write!(out, " · tag {}", m.ident(tag));
     }
     if let Some(l) = &s.landing {
-        let _ = write!(out, " · {}", m.text(&l.text()));
+        let _ = write!(out, " · {}", landing(m, l));
     }
     if let Some(review) = e.review {
         let pr = e.pull_request.as_deref().unwrap_or("pull request");

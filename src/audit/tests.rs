@@ -227,7 +227,7 @@ fn hostile_titles_are_escaped_in_markdown_and_html() {
     }
     let html = audit.to_html();
     assert!(!html.contains("<script"), "a script in the HTML");
-    assert!(html.contains("Access &lt;script&gt;alert(1)&lt;/script&gt; | R&amp;D"));
+    assert!(html.contains("Access &lt;script&gt;alert(1)&lt;/<wbr>script&gt; | R&amp;D"));
     assert_eq!(
         html.matches("<table ").count(),
         html.matches("</table>").count()
