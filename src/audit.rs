@@ -159,10 +159,10 @@ pub fn build(
     });
     let mut order: Vec<&Record> = eval.records.iter().collect();
     order.sort_by(|a, b| {
-        (kind_rank(&a.kind), &a.kind, &a.id, &a.file.path).cmp(&(
+        (kind_rank(&a.kind), &a.kind, natural(&a.id), &a.file.path).cmp(&(
             kind_rank(&b.kind),
             &b.kind,
-            &b.id,
+            natural(&b.id),
             &b.file.path,
         ))
     });
@@ -417,4 +417,23 @@ fn summary(
         findings,
         clause_items,
     }
+}
+
+/// A sort key that orders numbers by value: `A.8.2` < `A.8.10`, `R-9` < `R-10`.
+fn natural(id: &str) -> Vec<Result<u64, &str>> {
+    let mut key = Vec::new();
+    let mut rest = id;
+    while let Some(c) = rest.chars().next() {
+        let digits = c.is_ascii_digit();
+        let end = rest
+            .find(|x: char| x.is_ascii_digit() != digits)
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        key.push(match run.parse::<u64>() {
+            Ok(n) if digits => Ok(n),
+            _ => Err(run),
+        });
+        rest = tail;
+    }
+    key
 }
