@@ -736,6 +736,6 @@ fn json_pack_snapshot() {
 #[test]
 fn records_are_listed_in_natural_order() {
     let mut ids = vec!["A.8.10", "A.8.2", "A.10.1", "R-10", "R-9", "A.8.3"];
-    ids.sort_by_key(|id| super::natural(id));
+    ids.sort_by_key(|id| natural(id));
     assert_eq!(ids, ["A.8.2", "A.8.3", "A.8.10", "A.10.1", "R-9", "R-10"]);
 }
