@@ -137,7 +137,19 @@ pub struct Config {
     /// Rows of a table beyond this many are reported, not read
     /// (`limits.max_table_rows`).
     pub max_table_rows: usize,
+    /// The other input limits of record loading: YAML nesting, alias
+    /// expansion and documents per file, and a table cell's size
+    /// (`limits.max_depth`, `max_alias_nodes`, `max_documents`,
+    /// `max_cell_bytes`).
+    pub load_limits: crate::record::load::Limits,
+    /// The compiled size a rule regex may reach (`limits.max_regex_bytes`).
+    pub max_regex_bytes: usize,
 }
+
+/// The deepest nesting `limits.max_depth` may allow: the tree is walked
+/// recursively afterwards (JSON, schemas, rules), on threads with modest
+/// stacks.
+pub const MAX_DEPTH_CEILING: usize = 1000;
 
 impl Config {
     /// What is never a record: [`ALWAYS_EXCLUDED`], `records.exclude`, and
@@ -219,6 +231,12 @@ impl Config {
                 .as_ref()
                 .and_then(|l| l.max_table_rows)
                 .unwrap_or(crate::record::table::DEFAULT_MAX_ROWS),
+            load_limits: load_limits(raw.limits.as_ref()),
+            max_regex_bytes: raw
+                .limits
+                .as_ref()
+                .and_then(|l| l.max_regex_bytes)
+                .unwrap_or(crate::rule::REGEX_SIZE_LIMIT),
         }
     }
 }
@@ -414,4 +432,25 @@ struct RawHistory {
 struct RawLimits {
     max_file_bytes: Option<u64>,
     max_table_rows: Option<usize>,
+    max_depth: Option<usize>,
+    max_alias_nodes: Option<usize>,
+    max_documents: Option<usize>,
+    max_cell_bytes: Option<usize>,
+    max_regex_bytes: Option<usize>,
+}
+
+/// `limits.*` for the record loader, defaults filled in.
+fn load_limits(raw: Option<&RawLimits>) -> crate::record::load::Limits {
+    let d = crate::record::load::Limits::default();
+    let Some(raw) = raw else { return d };
+    crate::record::load::Limits {
+        yaml: crate::yaml::Limits {
+            max_depth: raw
+                .max_depth
+                .map_or(d.yaml.max_depth, |n| n.min(MAX_DEPTH_CEILING)),
+            max_alias_nodes: raw.max_alias_nodes.unwrap_or(d.yaml.max_alias_nodes),
+            max_documents: raw.max_documents.unwrap_or(d.yaml.max_documents),
+        },
+        max_cell_bytes: raw.max_cell_bytes.unwrap_or(d.max_cell_bytes),
+    }
 }

@@ -305,7 +305,23 @@ impl RuleSet {
         files: &[Arc<SourceFile>],
         overrides: &BTreeMap<String, Level>,
     ) -> Result<RuleSet, Vec<Finding>> {
-        load::load(packs, files, overrides)
+        load::load(packs, files, overrides, REGEX_SIZE_LIMIT)
+    }
+
+    /// [`RuleSet::load`] with rule regexes bounded by `regex_limit` bytes
+    /// once compiled (`limits.max_regex_bytes`) instead of
+    /// [`REGEX_SIZE_LIMIT`].
+    ///
+    /// # Errors
+    ///
+    /// As [`RuleSet::load`].
+    pub fn load_within(
+        packs: &[String],
+        files: &[Arc<SourceFile>],
+        overrides: &BTreeMap<String, Level>,
+        regex_limit: usize,
+    ) -> Result<RuleSet, Vec<Finding>> {
+        load::load(packs, files, overrides, regex_limit)
     }
 
     /// Evaluates every enabled rule (in parallel) and applies waivers to the

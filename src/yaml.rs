@@ -264,6 +264,8 @@ pub struct Limits {
     /// Most nodes that alias expansion may copy in one [`load`], the guard
     /// against "billion laughs" alias bombs.
     pub max_alias_nodes: usize,
+    /// Most documents (`---`) one text may hold; the rest are not read.
+    pub max_documents: usize,
 }
 
 impl Default for Limits {
@@ -271,6 +273,7 @@ impl Default for Limits {
         Limits {
             max_depth: 256,
             max_alias_nodes: 100_000,
+            max_documents: 10_000,
         }
     }
 }

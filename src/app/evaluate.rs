@@ -43,8 +43,13 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
     let snapshot = Snapshot::take(&config.root, source, ws.repo.as_ref())?;
     clock.lap("list files");
     let rule_files = rule_files(ws, &snapshot);
-    let ruleset = RuleSet::load(&config.packs, &rule_files, &config.severity)
-        .map_err(|errors| invalid_rules(config, errors, &rule_files))?;
+    let ruleset = RuleSet::load_within(
+        &config.packs,
+        &rule_files,
+        &config.severity,
+        config.max_regex_bytes,
+    )
+    .map_err(|errors| invalid_rules(config, errors, &rule_files))?;
     clock.lap("load rules");
     let job = HistoryJob::new(ws, opts);
     // History is read on a thread of its own while records load and validate
@@ -144,7 +149,8 @@ struct Stage {
 fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal> {
     let config = &ws.config;
     let selection = Selection::new(&config.include, &config.record_excludes())?
-        .with_tables(&config.tables, config.max_table_rows)?;
+        .with_tables(&config.tables, config.max_table_rows)?
+        .with_limits(config.load_limits);
     // Schemas first: they type the cells of tables.
     let (schemas, schema_findings) = SchemaSet::build(repo_schemas(ws, snapshot));
     let loaded = load::load(

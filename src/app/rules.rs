@@ -128,6 +128,11 @@ fn control_suggestion(reference: &str) -> String {
 fn working_ruleset(ws: &Workspace) -> Result<RuleSet, Fatal> {
     let snapshot = Snapshot::take(&ws.config.root, &ContentSource::WorkTree, ws.repo.as_ref())?;
     let files = rule_files(ws, &snapshot);
-    RuleSet::load(&ws.config.packs, &files, &ws.config.severity)
-        .map_err(|errors| invalid_rules(&ws.config, errors, &files))
+    RuleSet::load_within(
+        &ws.config.packs,
+        &files,
+        &ws.config.severity,
+        ws.config.max_regex_bytes,
+    )
+    .map_err(|errors| invalid_rules(&ws.config, errors, &files))
 }

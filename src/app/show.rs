@@ -90,7 +90,8 @@ fn table(cli: &Cli, args: &ShowArgs, bytes: &[u8]) -> Result<Option<Shown>, Fata
     let config = &ws.config;
     let rel = ws.root_relative(&args.path);
     let selection = Selection::new(&config.include, &config.record_excludes())?
-        .with_tables(&config.tables, config.max_table_rows)?;
+        .with_tables(&config.tables, config.max_table_rows)?
+        .with_limits(config.load_limits);
     let Some(kind) = rel.as_deref().and_then(|r| selection.table_kind(r)) else {
         if csv {
             let shown = rel.unwrap_or_else(|| args.path.to_string_lossy().into_owned());
@@ -109,7 +110,7 @@ fn table(cli: &Cli, args: &ShowArgs, bytes: &[u8]) -> Result<Option<Shown>, Fata
         config.max_file_bytes,
         kind,
         &schemas,
-        config.max_table_rows,
+        selection.table_limits(),
     );
     let values = loaded
         .records

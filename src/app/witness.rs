@@ -380,7 +380,8 @@ fn attest(
         Some(repo),
     )?;
     let selection = Selection::new(&config.include, &config.record_excludes())?
-        .with_tables(&config.tables, config.max_table_rows)?;
+        .with_tables(&config.tables, config.max_table_rows)?
+        .with_limits(config.load_limits);
     // Only the records' ids matter here, so table cells need no typing.
     let loaded = load::load(
         &snapshot,

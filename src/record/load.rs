@@ -45,6 +45,25 @@ pub struct Selection {
     include: GlobSet,
     exclude: GlobSet,
     tables: Tables,
+    limits: Limits,
+}
+
+/// The input limits of loading (`limits.*` in govlint.yaml) beyond the file
+/// size: the YAML loader's, and a table cell's size.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub yaml: yaml::Limits,
+    /// `limits.max_cell_bytes`: a table row with a longer cell is not read.
+    pub max_cell_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            yaml: yaml::Limits::default(),
+            max_cell_bytes: table::DEFAULT_MAX_CELL_BYTES,
+        }
+    }
 }
 
 impl Selection {
@@ -55,7 +74,23 @@ impl Selection {
             include: globs(include, "include")?,
             exclude: globs(exclude, "exclude")?,
             tables: Tables::default(),
+            limits: Limits::default(),
         })
+    }
+
+    /// The selection with the given loading limits (default: [`Limits::default`]).
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Selection {
+        self.limits = limits;
+        self
+    }
+
+    /// What one table of this selection may hold.
+    pub fn table_limits(&self) -> table::TableLimits {
+        table::TableLimits {
+            max_rows: self.tables.max_rows,
+            max_cell_bytes: self.limits.max_cell_bytes,
+        }
     }
 
     /// The selection with `records.tables` (SPEC 1.4): a file a table entry
@@ -153,9 +188,9 @@ pub fn load(
                 max_file_bytes,
                 kind,
                 typing,
-                selection.max_table_rows(),
+                selection.table_limits(),
             ),
-            None => load_file(&f.path, content, max_file_bytes),
+            None => load_file_within(&f.path, content, max_file_bytes, &selection.limits.yaml),
         })
         .collect();
     let mut records = Vec::new();
@@ -209,11 +244,21 @@ pub struct FileResult {
 
 /// Parses one file into records and findings.
 pub fn load_file(path: &str, content: Content, max_bytes: u64) -> FileResult {
+    load_file_within(path, content, max_bytes, &yaml::Limits::default())
+}
+
+/// [`load_file`] within the YAML loader's `limits` (`limits.max_depth`, ...).
+pub fn load_file_within(
+    path: &str,
+    content: Content,
+    max_bytes: u64,
+    limits: &yaml::Limits,
+) -> FileResult {
     let file = match source_of(path, content, max_bytes) {
         Ok(file) => file,
         Err(result) => return result,
     };
-    let (records, findings) = records_of(&file);
+    let (records, findings) = records_of(&file, limits);
     FileResult {
         records,
         findings,
@@ -229,7 +274,7 @@ pub fn load_table(
     max_bytes: u64,
     kind: &str,
     typing: &dyn Typing,
-    max_rows: usize,
+    limits: table::TableLimits,
 ) -> FileResult {
     let file = match source_of(path, content, max_bytes) {
         Ok(file) => file,
@@ -240,7 +285,7 @@ pub fn load_table(
             }
         }
     };
-    let t = table::parse(&file, kind, typing, max_rows);
+    let t = table::parse(&file, kind, typing, limits);
     FileResult {
         records: t.records,
         findings: t.findings,
@@ -300,8 +345,17 @@ fn source_of(path: &str, content: Content, max_bytes: u64) -> Result<Arc<SourceF
 /// `body`), records or not, as JSON: what `govlint show` prints. Parse
 /// problems come back as findings.
 pub fn documents(path: &str, bytes: &[u8]) -> (Vec<serde_json::Value>, Vec<Finding>) {
+    documents_within(path, bytes, &yaml::Limits::default())
+}
+
+/// [`documents`] within the YAML loader's `limits`.
+pub fn documents_within(
+    path: &str,
+    bytes: &[u8],
+    limits: &yaml::Limits,
+) -> (Vec<serde_json::Value>, Vec<Finding>) {
     let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
-    let parsed = parse(&file);
+    let parsed = parse(&file, limits);
     let values = parsed
         .documents
         .iter()
@@ -331,7 +385,7 @@ struct Parsed<'f> {
     error: Option<Finding>,
 }
 
-fn parse(file: &SourceFile) -> Parsed<'_> {
+fn parse<'f>(file: &'f SourceFile, limits: &yaml::Limits) -> Parsed<'f> {
     let (text, offset, body) = if is_markdown(&file.path) {
         match markdown::split(&file.text) {
             None => (None, 0, None),
@@ -353,7 +407,7 @@ fn parse(file: &SourceFile) -> Parsed<'_> {
     } else {
         (Some(&*file.text), 0, None)
     };
-    let loaded = text.map(|t| yaml::load(t, &yaml::Limits::default()));
+    let loaded = text.map(|t| yaml::load(t, limits));
     let (documents, error) = loaded.map_or((Vec::new(), None), |l| (l.documents, l.error));
     Parsed {
         documents,
@@ -370,8 +424,8 @@ fn is_markdown(path: &str) -> bool {
 
 /// The records of a parsed file. Empty documents (a trailing `---`) are
 /// skipped; so is Markdown whose front matter has no `kind` (a README).
-fn records_of(file: &Arc<SourceFile>) -> (Vec<Record>, Vec<Finding>) {
-    let parsed = parse(file);
+fn records_of(file: &Arc<SourceFile>, limits: &yaml::Limits) -> (Vec<Record>, Vec<Finding>) {
+    let parsed = parse(file, limits);
     let mut records = Vec::new();
     let mut findings: Vec<Finding> = parsed.error.into_iter().collect();
     for (index, doc) in parsed.documents.into_iter().enumerate() {
@@ -549,7 +603,7 @@ mod tests {
             1024,
             kind,
             &table::Untyped,
-            10,
+            table::TableLimits::default(),
         );
         assert!(r.table && r.records.is_empty());
         let l = r.findings[0].location.as_ref().expect("placed");
@@ -561,7 +615,7 @@ mod tests {
             1024,
             kind,
             &table::Untyped,
-            10,
+            table::TableLimits::default(),
         );
         assert!(r.findings[0].message.contains("limits.max_file_bytes"));
         let r = load_table(
@@ -570,7 +624,7 @@ mod tests {
             1024,
             kind,
             &table::Untyped,
-            10,
+            table::TableLimits::default(),
         );
         assert_eq!(r.records.len(), 1);
         assert_eq!(r.records[0].file.path, "registers/risks.csv");

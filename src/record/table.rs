@@ -111,6 +111,27 @@ impl Default for Tables {
 /// `limits.max_table_rows` when govlint.yaml does not say.
 pub const DEFAULT_MAX_ROWS: usize = 100_000;
 
+/// `limits.max_cell_bytes` when govlint.yaml does not say: 64 KiB.
+pub const DEFAULT_MAX_CELL_BYTES: usize = 64 * 1024;
+
+/// What one table may hold (`limits.max_table_rows`, `limits.max_cell_bytes`).
+#[derive(Debug, Clone, Copy)]
+pub struct TableLimits {
+    /// Rows beyond this many are not read (one finding says so).
+    pub max_rows: usize,
+    /// A row with a cell longer than this (in bytes, unescaped) is not read.
+    pub max_cell_bytes: usize,
+}
+
+impl Default for TableLimits {
+    fn default() -> Self {
+        TableLimits {
+            max_rows: DEFAULT_MAX_ROWS,
+            max_cell_bytes: DEFAULT_MAX_CELL_BYTES,
+        }
+    }
+}
+
 impl Tables {
     /// Compiles the entries (globs as `records.include` spells them).
     pub fn new(specs: &[TableSpec], max_rows: usize) -> Result<Tables, globset::Error> {
@@ -326,8 +347,12 @@ pub fn parse(
     file: &Arc<SourceFile>,
     kind: &str,
     typing: &dyn Typing,
-    max_rows: usize,
+    limits: TableLimits,
 ) -> TableResult {
+    let TableLimits {
+        max_rows,
+        max_cell_bytes,
+    } = limits;
     let mut out = TableResult::default();
     let at = |span: Span| Some(file.location(span));
     let parse_at = |span: Span, message: String| Finding::code(Code::Parse, message).at(at(span));
@@ -374,6 +399,21 @@ pub fn parse(
             out.unreadable_ids.extend(
                 id_cell
                     .filter(|c| super::load::is_valid_id(&c.text))
+                    .map(|c| c.text.clone()),
+            );
+            continue;
+        }
+        if let Some(big) = row.cells.iter().find(|c| c.text.len() > max_cell_bytes) {
+            out.findings.push(parse_at(
+                big.span,
+                format!(
+                    "cell is {} bytes, over the limit of {max_cell_bytes} bytes; the row is not read (shorten the cell, or raise `limits.max_cell_bytes` in govlint.yaml)",
+                    big.text.len()
+                ),
+            ));
+            out.unreadable_ids.extend(
+                id_cell
+                    .filter(|c| c.text.len() <= max_cell_bytes && super::load::is_valid_id(&c.text))
                     .map(|c| c.text.clone()),
             );
             continue;

@@ -48,7 +48,7 @@ pub enum RuleError {
         regex: String,
         source: regex::Error,
     },
-    #[error("rule `{rule}`: regex `{regex}` is too large once compiled (limit {limit} bytes); simplify it or split it into several assertions")]
+    #[error("rule `{rule}`: regex `{regex}` is too large once compiled (limit {limit} bytes); simplify it, split it into several assertions, or raise `limits.max_regex_bytes` in govlint.yaml")]
     RegexTooBig {
         rule: String,
         regex: String,
@@ -76,6 +76,8 @@ pub(crate) struct Compiler<'a> {
     pub errors: Vec<(String, RuleError)>,
     /// Schemas an inline `schema:` may `$ref` (the built-in set).
     pub schema_docs: &'a Arc<HashMap<String, Value>>,
+    /// Compiled size limit of a regex (`limits.max_regex_bytes`).
+    pub regex_limit: usize,
 }
 
 impl Compiler<'_> {
@@ -97,7 +99,7 @@ impl Compiler<'_> {
     }
 
     pub(crate) fn regex(&mut self, pointer: &str, text: &str) -> Option<Regex> {
-        compile_regex(text)
+        compile_regex(text, self.regex_limit)
             .map_err(|source| {
                 let rule = self.rule.to_owned();
                 let regex = text.to_owned();
@@ -141,11 +143,12 @@ impl Compiler<'_> {
     }
 }
 
-/// A rule regex: Rust syntax, compiled size bounded by [`REGEX_SIZE_LIMIT`].
-pub(crate) fn compile_regex(text: &str) -> Result<Regex, regex::Error> {
+/// A rule regex: Rust syntax, compiled size bounded by `limit` bytes
+/// ([`REGEX_SIZE_LIMIT`] unless `limits.max_regex_bytes` says otherwise).
+pub(crate) fn compile_regex(text: &str, limit: usize) -> Result<Regex, regex::Error> {
     RegexBuilder::new(text)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .size_limit(limit)
+        .dfa_size_limit(limit)
         .build()
 }
 
@@ -177,6 +180,7 @@ mod tests {
             rule: "acme/huge",
             errors: Vec::new(),
             schema_docs: &docs,
+            regex_limit: REGEX_SIZE_LIMIT,
         };
         // Counted repetition of a Unicode class compiles far beyond 1 MiB.
         assert!(c
@@ -204,6 +208,7 @@ mod tests {
             rule: "acme/x",
             errors: Vec::new(),
             schema_docs: &docs,
+            regex_limit: REGEX_SIZE_LIMIT,
         };
         assert!(c.duration("/d", "P12M").is_some());
         assert!(c.duration("/d", "12 months").is_none());

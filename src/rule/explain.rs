@@ -94,7 +94,13 @@ pub fn explain_control(set: &RuleSet, reference: &str) -> Option<String> {
 /// A built-in rule by id, whether or not its pack is enabled (`explain`).
 fn find_rule(id: &str) -> Option<Rule> {
     builtin::PACKS.iter().find_map(|(name, _)| {
-        let mut set = super::load::load(&[(*name).to_owned()], &[], &BTreeMap::new()).ok()?;
+        let mut set = super::load::load(
+            &[(*name).to_owned()],
+            &[],
+            &BTreeMap::new(),
+            super::REGEX_SIZE_LIMIT,
+        )
+        .ok()?;
         let i = set.rules.iter().position(|r| r.id == id)?;
         Some(set.rules.swap_remove(i))
     })

@@ -32,6 +32,7 @@ pub(super) fn load(
     packs: &[String],
     files: &[Arc<SourceFile>],
     overrides: &BTreeMap<String, Level>,
+    regex_limit: usize,
 ) -> Result<RuleSet, Vec<Finding>> {
     let mut errors = Vec::new();
     let validator = match rules_validator() {
@@ -48,6 +49,7 @@ pub(super) fn load(
         docs: builtin_schema_docs(),
         rules: Vec::new(),
         errors: &mut errors,
+        regex_limit,
     };
     for (i, name) in packs.iter().enumerate() {
         if let Some(text) = builtin::pack(name) {
@@ -115,6 +117,9 @@ struct Loader<'a> {
     docs: Arc<HashMap<String, serde_json::Value>>,
     rules: Vec<Rule>,
     errors: &'a mut Vec<Finding>,
+    /// Compiled size limit of a repository rule's regex; built-in packs
+    /// always get at least [`super::REGEX_SIZE_LIMIT`].
+    regex_limit: usize,
 }
 
 impl Loader<'_> {
@@ -203,6 +208,11 @@ impl Loader<'_> {
                     rule: &rule.id,
                     errors: Vec::new(),
                     schema_docs: &self.docs,
+                    regex_limit: if pack.is_some() {
+                        self.regex_limit.max(super::REGEX_SIZE_LIMIT)
+                    } else {
+                        self.regex_limit
+                    },
                 };
                 let compiled = compile_rule(rule, &mut c, &ptr);
                 for (pointer, err) in c.errors {

@@ -62,6 +62,7 @@ fn compiler_run<T>(f: impl FnOnce(&mut Compiler<'_>) -> Option<T>) -> T {
         rule: "test/rule",
         errors: Vec::new(),
         schema_docs: &docs,
+        regex_limit: super::compile::REGEX_SIZE_LIMIT,
     };
     let out = f(&mut c);
     assert!(c.errors.is_empty(), "{:?}", c.errors);

@@ -100,6 +100,19 @@ impl Builder<'_> {
                 Event::StreamStart | Event::Nothing => {}
                 Event::StreamEnd => break,
                 Event::DocumentStart(_) => {
+                    if self.documents.len() >= self.limits.max_documents {
+                        return Err(YamlError {
+                            message: format!(
+                                "more than {} documents in one file; the rest are not read",
+                                self.limits.max_documents
+                            ),
+                            span: Span::new(span.start, span.start),
+                            related: None,
+                            help: Some(
+                                "split the file, or raise `limits.max_documents` in govlint.yaml",
+                            ),
+                        });
+                    }
                     // Anchors never cross documents (saphyr's iterator keeps them).
                     self.anchors.clear();
                     self.root = None;
@@ -188,7 +201,7 @@ impl Builder<'_> {
                 ),
                 span,
                 related: None,
-                help: None,
+                help: Some("use fewer aliases, or raise `limits.max_alias_nodes` in govlint.yaml"),
             });
         }
         let size = anchored.size;
@@ -209,7 +222,7 @@ impl Builder<'_> {
                 message: format!("nesting deeper than {} levels", self.limits.max_depth),
                 span,
                 related: None,
-                help: None,
+                help: Some("flatten the document, or raise `limits.max_depth` in govlint.yaml"),
             });
         }
         let is_map = matches!(content, Content::Map { .. });

@@ -250,3 +250,22 @@ fn pointers() {
     assert_eq!(doc.key_span("/a/missing"), None);
     assert_eq!(doc.key_span(""), None);
 }
+
+#[test]
+fn documents_beyond_the_limit_are_not_read() {
+    let limits = Limits {
+        max_documents: 2,
+        ..Limits::default()
+    };
+    let text = "a: 1\n---\nb: 2\n---\nc: 3\n---\nd: 4\n";
+    let loaded = load(text, &limits);
+    assert_eq!(loaded.documents.len(), 2);
+    let e = loaded.error.expect("over the limit");
+    assert_eq!(
+        e.message,
+        "more than 2 documents in one file; the rest are not read"
+    );
+    assert_eq!(e.span.start, text.find("---\nc").expect("third"));
+    assert!(e.help.is_some_and(|h| h.contains("limits.max_documents")));
+    assert!(load(text, &Limits::default()).error.is_none());
+}

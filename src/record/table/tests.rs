@@ -16,7 +16,7 @@ fn typing(_kind: &str, pointer: &str) -> CellType {
 
 fn read(text: &str) -> (Arc<SourceFile>, TableResult) {
     let file = Arc::new(SourceFile::new("registers/risks.csv", text));
-    let result = parse(&file, "Risk", &typing, DEFAULT_MAX_ROWS);
+    let result = parse(&file, "Risk", &typing, TableLimits::default());
     (file, result)
 }
 
@@ -239,10 +239,33 @@ fn bad_quotes() {
 #[test]
 fn row_limit() {
     let file = Arc::new(SourceFile::new("t.csv", "id\nA\nB\nC\nD\n"));
-    let r = parse(&file, "Risk", &Untyped, 2);
+    let limits = TableLimits {
+        max_rows: 2,
+        ..TableLimits::default()
+    };
+    let r = parse(&file, "Risk", &Untyped, limits);
     assert_eq!(r.records.len(), 2);
     assert_eq!(places(&r), vec![("parse".to_owned(), 4, 1)]);
     assert!(r.findings[0].message.contains("more than 2 rows"));
+}
+
+#[test]
+fn cell_limit() {
+    let file = Arc::new(SourceFile::new(
+        "t.csv",
+        "id,title\nA,short\nB,\"0123456789\"\nC,ok\n",
+    ));
+    let limits = TableLimits {
+        max_cell_bytes: 9,
+        ..TableLimits::default()
+    };
+    let r = parse(&file, "Risk", &Untyped, limits);
+    let ids: Vec<&str> = r.records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, vec!["A", "C"]);
+    assert_eq!(places(&r), vec![("parse".to_owned(), 3, 3)]);
+    assert!(r.findings[0].message.contains("cell is 10 bytes"));
+    assert!(r.findings[0].message.contains("limits.max_cell_bytes"));
+    assert_eq!(r.unreadable_ids, vec!["B".to_owned()]);
 }
 
 #[test]
