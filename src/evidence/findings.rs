@@ -118,14 +118,30 @@ pub fn history_findings(
         } else {
             ("Reviewed-by", "review")
         };
-        let mut f = Finding::code(
-            Code::HistoryUnknownApprover,
-            format!(
-                "`{trailer}: {} <{}>` in commit {} names an email that no Person record lists; the {what} counts for nobody",
-                e.who.name, e.who.raw_email, short_commit(&e.commit.id.to_string())
-            ),
-        )
-        .with_help(format!("add the email to the Person's `email`/`emails`, or correct the trailer in a new {what} commit"));
+        let mut f = if plausible_email(&e.who.raw_email) {
+            Finding::code(
+                Code::HistoryUnknownApprover,
+                format!(
+                    "`{trailer}: {} <{}>` in commit {} names an email that no Person record lists; the {what} counts for nobody",
+                    e.who.name, e.who.raw_email, short_commit(&e.commit.id.to_string())
+                ),
+            )
+            .with_help(format!("add the email to the Person's `email`/`emails`, or correct the trailer in a new {what} commit"))
+        } else {
+            let typed = if e.who.raw_email.is_empty() {
+                e.who.name.clone()
+            } else {
+                format!("{} <{}>", e.who.name, e.who.raw_email)
+            };
+            Finding::code(
+                Code::HistoryUnknownApprover,
+                format!(
+                    "`{trailer}: {}` in commit {} has no valid email address (a trailer reads `{trailer}: Name <name@example.org>`); the {what} counts for nobody",
+                    typed.trim(), short_commit(&e.commit.id.to_string())
+                ),
+            )
+            .with_help(format!("give the {what} again in a new commit with the approver's email in angle brackets, as their Person record lists it"))
+        };
         // The record the trailer names, else the record whose file the
         // commit changed.
         if let Some(r) = named.or(changed) {
@@ -139,6 +155,18 @@ pub fn history_findings(
     out.extend(trust_findings(evidence));
     out.extend(witness_findings(history, records, evidence));
     out
+}
+
+/// Whether a trailer's email looks like an address: one `@` with text on
+/// both sides, no spaces, angle brackets or commas.
+fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && !email.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ','))
 }
 
 /// The witnesses' findings (SPEC 2.4): tags named like witnesses that are

@@ -38,10 +38,37 @@ pub(super) fn load(text: &str, limits: &Limits) -> Loaded {
             help: None,
         }),
     };
-    Loaded {
-        documents: builder.documents,
-        error,
-    }
+    let mut documents = builder.documents;
+    // YAML allows no control characters but tab and line breaks (a NUL is
+    // most often a binary file): saphyr reports them as whatever they
+    // break (a quote opened before them, an indentation), so name them
+    // instead. Documents that end before one are kept.
+    let error = match control_character(text) {
+        Some((at, c)) => {
+            documents.retain(|d| d.root.span.end <= at);
+            Some(YamlError {
+                message: format!(
+                    "control character U+{:04X}{} in the text: YAML allows none but tab and line breaks",
+                    u32::from(c),
+                    if c == '\0' { " (a NUL byte)" } else { "" }
+                ),
+                span: Span::new(at, at + c.len_utf8()),
+                related: None,
+                help: Some("remove it (is this a binary file? exclude it in govlint.yaml, `records.exclude`)"),
+            })
+        }
+        None => error,
+    };
+    Loaded { documents, error }
+}
+
+/// The first character YAML 1.2 never allows in a stream (`c-printable`
+/// lacks the C0 controls but tab, LF and CR, and DEL), with its byte offset.
+fn control_character(text: &str) -> Option<(usize, char)> {
+    let at = text
+        .bytes()
+        .position(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f)?;
+    Some((at, char::from(text.as_bytes()[at])))
 }
 
 struct Builder<'t> {

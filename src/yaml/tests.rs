@@ -269,3 +269,22 @@ fn documents_beyond_the_limit_are_not_read() {
     assert!(e.help.is_some_and(|h| h.contains("limits.max_documents")));
     assert!(load(text, &Limits::default()).error.is_none());
 }
+
+#[test]
+fn control_characters_are_named() {
+    for text in ["kind: Role\nname: \"a\0b\"\n", "kind: Role\nname: a\0b\n"] {
+        let e = error(text);
+        assert_eq!(
+            e.message,
+            "control character U+0000 (a NUL byte) in the text: YAML allows none but tab and line breaks"
+        );
+        let at = text.find('\0').expect("nul");
+        assert_eq!(e.span, Span::new(at, at + 1));
+    }
+    let loaded = load("a: 1\n---\nb: \u{7}\n", &Limits::default());
+    assert_eq!(loaded.documents.len(), 1);
+    assert!(loaded.error.is_some_and(|e| e.message.contains("U+0007")));
+    assert!(load("a: \"tab\there\"\r\n", &Limits::default())
+        .error
+        .is_none());
+}
