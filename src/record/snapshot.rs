@@ -146,7 +146,9 @@ fn strip_prefix(path: &str, prefix: &str) -> Option<String> {
 }
 
 /// The working tree below `root`: `.gitignore`d files and `.git` skipped,
-/// symbolic links listed but never followed.
+/// symbolic links listed but never followed. A folder holding a `.git` of
+/// its own (a submodule, a nested clone) is another repository: skipped, as
+/// the index and revisions hold only its commit id.
 fn walk(root: &Path) -> Vec<FileRef> {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
@@ -157,7 +159,12 @@ fn walk(root: &Path) -> Vec<FileRef> {
         .git_exclude(true)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git")
+        .filter_entry(|e| {
+            e.file_name() != ".git"
+                && !(e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && e.path().join(".git").symlink_metadata().is_ok())
+        })
         .build();
     walker
         .filter_map(Result::ok)

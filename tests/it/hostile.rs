@@ -502,3 +502,294 @@ fn documents_per_file_and_table_cells_have_limits() {
     );
     others_checked(&json, 3 + 2, false);
 }
+
+// ---------------------------------------------------------------------------
+// Odd history and odd repositories
+// ---------------------------------------------------------------------------
+
+/// `git commit -F -` of everything, message bytes as given, by `who` at
+/// 10:00 UTC on `day`, with extra `-c` settings; returns the commit id.
+fn commit_bytes(
+    repo: &Repo,
+    config: &[&str],
+    message: &[u8],
+    who: (&str, &str),
+    day: &str,
+) -> String {
+    repo.git(&["add", "-A"]);
+    let mut args: Vec<&str> = Vec::new();
+    for c in config {
+        args.extend(["-c", c]);
+    }
+    args.extend([
+        "commit",
+        "-q",
+        "--allow-empty",
+        "--cleanup=verbatim",
+        "-F",
+        "-",
+    ]);
+    let mut cmd = crate::support::git_command(repo.path());
+    cmd.args(&args);
+    git::people(&mut cmd, who, who, &format!("{day}T10:00:00Z"));
+    git::output(cmd, message);
+    repo.git(&["rev-parse", "HEAD"]).trim().to_owned()
+}
+
+fn log_json(dir: &Path, id: &str) -> Value {
+    let out = crate::support::govlint_in(dir, &["log", id, "--format", "json", "--today", TODAY]);
+    assert_eq!(out.code, 0, "{out:?}");
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {out:?}"))
+}
+
+fn events(trail: &Value) -> Vec<&Value> {
+    trail["events"].as_array().expect("events").iter().collect()
+}
+
+#[test]
+fn latin1_commits_with_an_encoding_header_are_decoded_and_their_trailers_count() {
+    let repo = isms("");
+    repo.write(POLICY, &policy("1.1"));
+    let message =
+        b"Approve the policy (r\xe9vision)\n\nApproved-by: Jos\xe9 Mu\xf1oz <jose@acme.example>\n"
+            .to_vec();
+    let id = commit_bytes(
+        &repo,
+        &["i18n.commitEncoding=ISO-8859-1"],
+        &message,
+        JOSE,
+        "2026-10-01",
+    );
+    let raw = repo.git(&["cat-file", "commit", &id]);
+    assert!(raw.contains("\nencoding ISO-8859-1\n"), "{raw}");
+    let (code, json) = check(&repo, &[]);
+    assert_eq!(code, 1, "only the schema error is left: {json:#}");
+    others_checked(&json, 0, true);
+    let trail = log_json(repo.path(), POLICY_ID);
+    let approvals: Vec<&Value> = events(&trail)
+        .into_iter()
+        .filter(|e| {
+            e["commit"]
+                .as_str()
+                .is_some_and(|c| id.starts_with(c) || c.starts_with(&id))
+        })
+        .collect();
+    assert_eq!(approvals.len(), 1, "{trail:#}");
+    let text = approvals[0].to_string();
+    assert!(text.contains("José Muñoz"), "decoded from Latin-1: {text}");
+    assert!(!text.contains('\u{fffd}'), "{text}");
+
+    // Invalid bytes and no encoding header (`git commit` would re-encode
+    // them as Latin-1, so the object is written by hand): the trailer still
+    // parses; the name is shown with U+FFFD, the approval counts by email.
+    repo.write(POLICY, &policy("1.2"));
+    repo.git(&["add", "-A"]);
+    let tree = repo.git(&["write-tree"]).trim().to_owned();
+    let parent = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    let when = "1790935200 +0000"; // 2026-10-02T10:00:00Z
+    let mut raw = format!(
+        "tree {tree}\nparent {parent}\nauthor Jose <jose@acme.example> {when}\ncommitter Jose <jose@acme.example> {when}\n\n"
+    )
+    .into_bytes();
+    raw.extend_from_slice(
+        b"Approve again \xff\xfe\n\nApproved-by: Jos\xe9 \xc3 <jose@acme.example>\n",
+    );
+    let id = git::write_commit_object(repo.path(), &raw);
+    repo.git(&["update-ref", "HEAD", &id]);
+    let raw = repo.git(&["cat-file", "-p", &id]);
+    assert!(!raw.contains("\nencoding "), "{raw}");
+    let (_, json) = check(&repo, &[]);
+    others_checked(&json, 0, true);
+    let trail = log_json(repo.path(), POLICY_ID);
+    let last = events(&trail)
+        .into_iter()
+        .find(|e| {
+            e["commit"]
+                .as_str()
+                .is_some_and(|c| id.starts_with(c) || c.starts_with(&id))
+        })
+        .unwrap_or_else(|| panic!("the approval of {id}: {trail:#}"))
+        .to_string();
+    assert!(last.contains("Jos\u{fffd} \u{fffd}"), "{last}");
+    let out = crate::support::govlint_in(repo.path(), &["log", POLICY_ID, "--today", TODAY]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("José Muñoz"), "{}", out.stdout);
+}
+
+#[test]
+fn malformed_approver_emails_are_named_and_count_for_nobody() {
+    let repo = isms("");
+    let cases = [
+        "Approved-by: Jane Doe <jane@@acme.example>",
+        "Approved-by: Jane Doe jane@acme.example",
+        "Approved-by: Jane Doe <>",
+        "Approved-by: Jane Doe <jane acme.example>",
+    ];
+    for (i, trailer) in cases.iter().enumerate() {
+        repo.write(POLICY, &policy(&format!("1.{}", i + 1)));
+        repo.commit(
+            "Approve the policy",
+            JANE,
+            &format!("2026-10-0{}T10:00:00Z", i + 1),
+        )
+        .trailer(*trailer)
+        .run();
+    }
+    let (code, json) = check(&repo, &[]);
+    assert_eq!(code, 1);
+    others_checked(&json, 0, false);
+    let unknown = diagnostics(&json, "history/unknown-approver");
+    assert_eq!(unknown.len(), cases.len(), "{json:#}");
+    for d in &unknown {
+        assert_eq!(d["file"], POLICY, "{d:#}");
+        assert_eq!(d["line"], 2, "{d:#}");
+    }
+    for typed in [
+        "Jane Doe <jane@@acme.example>",
+        "Jane Doe jane@acme.example",
+        "Jane Doe",
+        "Jane Doe <jane acme.example>",
+    ] {
+        assert!(
+            unknown.iter().any(|d| message(d)
+                .contains(&format!("`Approved-by: {typed}` in commit"))
+                && message(d).contains("has no valid email address")),
+            "{typed}: {json:#}"
+        );
+    }
+}
+
+#[test]
+fn a_submodule_is_not_read_in_any_mode() {
+    let sub = Repo::new();
+    sub.init();
+    sub.write(
+        "roles/sub.yaml",
+        "kind: Role\nid: from-submodule\nname: x\n",
+    )
+    .write("broken.yaml", "a: [\n");
+    sub.commit_all("A vendored repository", "2025-06-01T10:00:00Z");
+    let repo = isms("");
+    repo.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        &sub.path().display().to_string(),
+        "vendor/sub",
+    ]);
+    repo.commit_all("Add a submodule", "2025-06-03T10:00:00Z");
+    assert!(repo.path().join("vendor/sub/roles/sub.yaml").is_file());
+    for mode in [&[][..], &["--staged"], &["--rev", "HEAD"]] {
+        let (code, json) = check(&repo, mode);
+        assert_eq!(code, 1, "{mode:?}");
+        let text = json.to_string();
+        assert!(
+            !text.contains("vendor/sub") && !text.contains("from-submodule"),
+            "{mode:?}: {json:#}"
+        );
+        others_checked(&json, 0, false);
+    }
+}
+
+#[test]
+fn a_linked_worktree_reads_its_own_head_and_index() {
+    let repo = isms("");
+    let parent = tempfile::tempdir().expect("temp dir");
+    let wt = parent.path().join("wt");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "approval",
+        &wt.display().to_string(),
+    ]);
+    git::write(&wt, POLICY, policy("1.1"));
+    let mut cmd = crate::support::git_command(&wt);
+    cmd.args([
+        "commit",
+        "-qam",
+        "Approve the policy",
+        "--trailer",
+        "Approved-by: Jane Doe <jane@acme.example>",
+    ]);
+    git::people(&mut cmd, JANE, JANE, "2026-10-01T10:00:00Z");
+    git::output(cmd, b"");
+    // The worktree's HEAD holds the approval; the main one does not.
+    let (_, json) = check_in(&wt, &[]);
+    others_checked(&json, 0, true);
+    let (_, json) = check(&repo, &[]);
+    others_checked(&json, 0, false);
+    // Each reads its own index.
+    git::write(
+        &wt,
+        "roles/staged.yaml",
+        "kind: Role\nid: staged\nname: [x]\n",
+    );
+    let mut cmd = crate::support::git_command(&wt);
+    cmd.args(["add", "roles/staged.yaml"]);
+    git::output(cmd, b"");
+    let (_, json) = check_in(&wt, &["--staged"]);
+    the_finding(&json, "roles/staged.yaml", "schema", 3, 7);
+    others_checked(&json, 1, true);
+    let (_, json) = check(&repo, &["--staged"]);
+    assert!(!json.to_string().contains("staged.yaml"), "{json:#}");
+    others_checked(&json, 0, false);
+    let trail = log_json(&wt, POLICY_ID);
+    assert_eq!(events(&trail).len(), 1, "{trail:#}");
+}
+
+#[test]
+fn a_detached_head_at_an_old_commit_is_checked_from_there() {
+    let repo = isms("");
+    let first = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    repo.write(POLICY, &policy("1.1"));
+    repo.commit("Approve the policy", JANE, "2026-10-01T10:00:00Z")
+        .trailer("Approved-by: Jane Doe <jane@acme.example>")
+        .run();
+    let (_, json) = check(&repo, &[]);
+    others_checked(&json, 0, true);
+    repo.git(&["checkout", "-q", "--detach", &first]);
+    let (code, json) = check(&repo, &[]);
+    assert_eq!(code, 1);
+    others_checked(&json, 0, false);
+    let trail = log_json(repo.path(), POLICY_ID);
+    assert!(events(&trail).is_empty(), "{trail:#}");
+}
+
+#[test]
+fn an_empty_repository_is_checked_and_log_and_audit_say_so() {
+    let repo = Repo::new();
+    repo.init();
+    write_isms(&repo, &config(""));
+    let (code, json) = check(&repo, &[]);
+    assert_eq!(code, 1, "never approved is an error: {json:#}");
+    others_checked(&json, 0, false);
+    let rule = diagnostics(&json, RULE);
+    assert!(message(rule[0]).contains("no approval"), "{json:#}");
+    // The index holds nothing yet, and no revision exists.
+    let (code, json) = check(&repo, &["--staged"]);
+    assert_eq!(
+        (code, &json["summary"]["records"]),
+        (0, &Value::from(0)),
+        "{json:#}"
+    );
+    let out = repo.govlint(&["check", "--rev", "HEAD", "--today", TODAY]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        !out.stderr.contains("panicked") && !out.stderr.is_empty(),
+        "{out:?}"
+    );
+    let out = repo.govlint(&["log", POLICY_ID, "--today", TODAY]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("never approved"), "{}", out.stdout);
+    let out = repo.govlint(&["audit", "--today", TODAY, "--format", "markdown"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("the repository has no commits yet"),
+        "{}",
+        out.stdout
+    );
+}
