@@ -15,6 +15,7 @@ mod isms;
 mod messages;
 mod modes;
 mod pack;
+mod properties;
 mod real_repo;
 mod rules;
 mod support;
