@@ -138,9 +138,9 @@ pub struct Config {
     /// (`limits.max_table_rows`).
     pub max_table_rows: usize,
     /// The other input limits of record loading: YAML nesting, alias
-    /// expansion and documents per file, and a table cell's size
+    /// expansion, documents and nodes per file, and a table cell's size
     /// (`limits.max_depth`, `max_alias_nodes`, `max_documents`,
-    /// `max_cell_bytes`).
+    /// `max_nodes`, `max_cell_bytes`).
     pub load_limits: crate::record::load::Limits,
     /// The compiled size a rule regex may reach (`limits.max_regex_bytes`).
     pub max_regex_bytes: usize,
@@ -435,6 +435,7 @@ struct RawLimits {
     max_depth: Option<usize>,
     max_alias_nodes: Option<usize>,
     max_documents: Option<usize>,
+    max_nodes: Option<usize>,
     max_cell_bytes: Option<usize>,
     max_regex_bytes: Option<usize>,
 }
@@ -450,6 +451,7 @@ fn load_limits(raw: Option<&RawLimits>) -> crate::record::load::Limits {
                 .map_or(d.yaml.max_depth, |n| n.min(MAX_DEPTH_CEILING)),
             max_alias_nodes: raw.max_alias_nodes.unwrap_or(d.yaml.max_alias_nodes),
             max_documents: raw.max_documents.unwrap_or(d.yaml.max_documents),
+            max_nodes: raw.max_nodes.unwrap_or(d.yaml.max_nodes),
         },
         max_cell_bytes: raw.max_cell_bytes.unwrap_or(d.max_cell_bytes),
     }

@@ -253,6 +253,10 @@ impl SchemaSet {
             return Validated::default();
         };
         let mut found = violations(validator, &record.value);
+        // A hostile record (a list of a million wrong items) gets the first
+        // MAX_VIOLATIONS findings and one that says how it was cut short.
+        let cut = found.len() > MAX_VIOLATIONS;
+        found.truncate(MAX_VIOLATIONS);
         let mut rejected = Vec::new();
         for i in 0..found.len() {
             let Some(key) = found[i].unknown_key.clone() else {
@@ -330,9 +334,21 @@ impl SchemaSet {
                 f
             })
             .collect();
+        let mut findings: Vec<Finding> = findings;
+        if cut {
+            findings.push(record.finding(
+                Code::Schema.id(),
+                Code::Schema.default_severity(),
+                format!("more than {MAX_VIOLATIONS} schema violations in this record; only the first {MAX_VIOLATIONS} are reported (fix them and run again)"),
+                "",
+            ));
+        }
         Validated { findings, rejected }
     }
 }
+
+/// The most `schema` findings one record gets (one more says there are more).
+pub const MAX_VIOLATIONS: usize = 100;
 
 /// The property names a schema allows for the mapping at `pointer` of an
 /// instance: its `properties`, following `properties`, `items` and
@@ -413,11 +429,14 @@ pub fn compile(
         .map_err(|e| e.to_string())
 }
 
-/// Every violation of `value` against `validator`, deepest first within a
-/// pointer, in document order of the pointers.
+/// Every violation of `value` against `validator` (the first
+/// [`MAX_VIOLATIONS`] + 1: enough to say that there are more), deepest
+/// first within a pointer, in document order of the pointers.
 pub fn violations(validator: &Validator, value: &Value) -> Vec<Violation> {
     let mut out: Vec<Violation> = validator
         .iter_errors(value)
+        // Lazily: a value with millions of errors is not walked to its end.
+        .take(MAX_VIOLATIONS + 1)
         .map(|e| {
             let pointer = e.instance_path().as_str().to_owned();
             let unknown_key = unknown_key(&e);
@@ -445,9 +464,9 @@ pub fn violations(validator: &Validator, value: &Value) -> Vec<Violation> {
 fn message(e: &jsonschema::ValidationError<'_>) -> String {
     use jsonschema::error::ValidationErrorKind as K;
     let value = e.instance();
-    let shown = match value.as_ref() {
-        Value::String(s) => format!("`{s}`"),
-        other => format!("`{other}`"),
+    let shown = || match value.as_ref() {
+        Value::String(s) => format!("`{}`", elide(s, SHOWN_CHARS)),
+        other => format!("`{}`", elide(&other.to_string(), SHOWN_CHARS)),
     };
     match e.kind() {
         K::Required { property } => match property.as_str() {
@@ -458,10 +477,16 @@ fn message(e: &jsonschema::ValidationError<'_>) -> String {
             format!("unknown property `{}`", unexpected.join("`, `"))
         }
         K::Format { format } if format == "date" => {
-            format!("{shown} is not a calendar date: write YYYY-MM-DD, e.g. 2026-09-15")
+            format!(
+                "{} is not a calendar date: write YYYY-MM-DD, e.g. 2026-09-15",
+                shown()
+            )
         }
         K::Format { format } if format == "duration" => {
-            format!("{shown} is not an ISO 8601 duration: write e.g. P12M, P90D or P1Y")
+            format!(
+                "{} is not an ISO 8601 duration: write e.g. P12M, P90D or P1Y",
+                shown()
+            )
         }
         K::Enum { options } => {
             let list = options
@@ -473,10 +498,27 @@ fn message(e: &jsonschema::ValidationError<'_>) -> String {
                         .join(", ")
                 })
                 .unwrap_or_default();
-            format!("{shown} is not one of: {list}")
+            format!("{} is not one of: {list}", shown())
         }
-        _ => e.to_string(),
+        // jsonschema's text starts with the whole value: a hostile record
+        // must not make a message of megabytes.
+        _ => elide(&e.to_string(), 2 * SHOWN_CHARS),
     }
+}
+
+/// How much of a value a message shows.
+const SHOWN_CHARS: usize = 120;
+
+/// `text` itself when at most `max` characters, else its start and end
+/// around ` … `.
+fn elide(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(max * 2 / 3).collect();
+    let tail: String = text.chars().skip(count - max / 3).collect();
+    format!("{head} … {tail}")
 }
 
 fn unknown_key(e: &jsonschema::ValidationError<'_>) -> Option<String> {
@@ -716,6 +758,31 @@ impl Retrieve for LocalSchemas {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_values_are_elided_in_messages() {
+        let schema = serde_json::json!({"properties": {"name": {"type": "string"}, "due": {"format": "date"}}});
+        let docs = std::sync::Arc::new(std::collections::HashMap::new());
+        let validator = compile(&schema, "t.schema.json", &docs).expect("compiles");
+        let huge = serde_json::json!({"name": vec![1; 100_000]});
+        let v = violations(&validator, &huge);
+        assert_eq!(v.len(), 1);
+        assert!(v[0].message.len() < 400, "{}", v[0].message);
+        assert!(v[0].message.starts_with("[1,1,"), "{}", v[0].message);
+        assert!(
+            v[0].message.ends_with("is not of type \"string\""),
+            "{}",
+            v[0].message
+        );
+        assert_eq!(elide("short", 10), "short");
+        let many = serde_json::json!({"name": "x", "due": "y"});
+        assert!(violations(&validator, &many).len() <= MAX_VIOLATIONS + 1);
+        let items = serde_json::json!({"properties": {"r": {"items": {"type": "string"}}}});
+        let validator = compile(&items, "t.schema.json", &docs).expect("compiles");
+        let wrong = serde_json::json!({"r": vec![1; 100_000]});
+        assert_eq!(violations(&validator, &wrong).len(), MAX_VIOLATIONS + 1);
+        assert_eq!(elide("abcdefghijkl", 6), "abcd … kl");
+    }
 
     #[test]
     fn builtin_schemas_parse_and_compile() {

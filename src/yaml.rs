@@ -266,6 +266,10 @@ pub struct Limits {
     pub max_alias_nodes: usize,
     /// Most documents (`---`) one text may hold; the rest are not read.
     pub max_documents: usize,
+    /// Most nodes (scalars and collections, aliases not expanded) one text
+    /// may hold: memory is a few hundred bytes a node, and a 1 MiB file of
+    /// `[1,1,1,…]` holds half a million.
+    pub max_nodes: usize,
 }
 
 impl Default for Limits {
@@ -274,6 +278,7 @@ impl Default for Limits {
             max_depth: 256,
             max_alias_nodes: 100_000,
             max_documents: 10_000,
+            max_nodes: 200_000,
         }
     }
 }

@@ -108,8 +108,11 @@ impl Default for Tables {
     }
 }
 
-/// `limits.max_table_rows` when govlint.yaml does not say.
-pub const DEFAULT_MAX_ROWS: usize = 100_000;
+/// `limits.max_table_rows` when govlint.yaml does not say: as many as
+/// `limits.max_documents` lets a YAML file hold, so that no one file of the
+/// default size limit makes more than 10,000 records (a 1 MiB CSV of short
+/// rows would make 100,000, and hundreds of MiB of records and findings).
+pub const DEFAULT_MAX_ROWS: usize = 10_000;
 
 /// `limits.max_cell_bytes` when govlint.yaml does not say: 64 KiB.
 pub const DEFAULT_MAX_CELL_BYTES: usize = 64 * 1024;

@@ -7,7 +7,9 @@
 //! (`{{ id }}`). Strings print as they are, lists joined by `, `, mappings as
 //! JSON. A missing or null field prints as nothing, so a message stays
 //! readable for a manager; a placeholder that is not a field name (e.g.
-//! `{{ a b }}`) is left as written.
+//! `{{ a b }}`) is left as written. A value longer than
+//! [`MAX_SHOWN`] characters shows its start and end only, so a hostile
+//! record cannot make a message of megabytes.
 
 use serde_json::Value;
 
@@ -30,7 +32,7 @@ pub(crate) fn fill(template: &str, subject: Option<&Value>, record: Option<&Valu
                 .filter(|v| !v.is_null())
                 .or_else(|| record.and_then(|r| r.get(name)));
             if let Some(v) = value {
-                out.push_str(&show_value(v));
+                out.push_str(&elide(show_value(v)));
             }
         } else {
             out.push_str(&rest[start..start + 4 + len]);
@@ -39,6 +41,19 @@ pub(crate) fn fill(template: &str, subject: Option<&Value>, record: Option<&Valu
     }
     out.push_str(rest);
     out
+}
+
+/// The most characters of one value a filled template shows.
+pub(crate) const MAX_SHOWN: usize = 200;
+
+fn elide(text: String) -> String {
+    let count = text.chars().count();
+    if count <= MAX_SHOWN {
+        return text;
+    }
+    let head: String = text.chars().take(MAX_SHOWN * 2 / 3).collect();
+    let tail: String = text.chars().skip(count - MAX_SHOWN / 3).collect();
+    format!("{head} … {tail}")
 }
 
 fn is_field_name(name: &str) -> bool {
@@ -52,6 +67,18 @@ fn is_field_name(name: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn long_values_are_elided() {
+        let long = "a".repeat(10_000);
+        let text = fill("Role {{name}} is bad", Some(&json!({"name": long})), None);
+        let shown = text.chars().count() - "Role  is bad".len();
+        assert!((MAX_SHOWN..MAX_SHOWN + 4).contains(&shown), "{shown}");
+        assert!(
+            text.starts_with("Role aaa") && text.contains(" … "),
+            "{text}"
+        );
+    }
 
     #[test]
     fn fills_fields_and_falls_back() {

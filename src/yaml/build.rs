@@ -23,6 +23,7 @@ pub(super) fn load(text: &str, limits: &Limits) -> Loaded {
         stack: Vec::new(),
         anchors: HashMap::new(),
         expanded: 0,
+        nodes: 0,
         root: None,
         documents: Vec::new(),
     };
@@ -81,6 +82,9 @@ struct Builder<'t> {
     anchors: HashMap<usize, Anchored>,
     /// Nodes copied by alias expansion so far, over the whole stream.
     expanded: usize,
+    /// Nodes read from the text so far (scalars and collections; alias
+    /// copies count against `expanded`), over the whole stream.
+    nodes: usize,
     /// The current document's root, once complete.
     root: Option<Node>,
     documents: Vec<Document>,
@@ -123,6 +127,23 @@ impl Builder<'_> {
                 self.offsets.byte(span.start.index()),
                 self.offsets.byte(span.end.index()),
             );
+            if matches!(
+                event,
+                Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..)
+            ) {
+                self.nodes += 1;
+                if self.nodes > self.limits.max_nodes {
+                    return Err(YamlError {
+                        message: format!(
+                            "more than {} YAML nodes in one file; the rest of the file is not read",
+                            self.limits.max_nodes
+                        ),
+                        span: Span::new(span.start, span.start),
+                        related: None,
+                        help: Some("split the file, or raise `limits.max_nodes` in govlint.yaml"),
+                    });
+                }
+            }
             match event {
                 Event::StreamStart | Event::Nothing => {}
                 Event::StreamEnd => break,

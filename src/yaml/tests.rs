@@ -288,3 +288,24 @@ fn control_characters_are_named() {
         .error
         .is_none());
 }
+
+#[test]
+fn nodes_beyond_the_limit_stop_the_file() {
+    let limits = Limits {
+        max_nodes: 10,
+        ..Limits::default()
+    };
+    // The root mapping, 2 keys, the sequence and its first items: the 11th
+    // node is the seventh `1`.
+    let text = "a: 1\nb: [1, 1, 1, 1, 1, 1, 1, 1]\n";
+    let loaded = load(text, &limits);
+    assert!(loaded.documents.is_empty());
+    let e = loaded.error.expect("over the limit");
+    assert_eq!(
+        e.message,
+        "more than 10 YAML nodes in one file; the rest of the file is not read"
+    );
+    assert_eq!(e.span.start, 24);
+    assert!(e.help.is_some_and(|h| h.contains("limits.max_nodes")));
+    assert!(load(text, &Limits::default()).error.is_none());
+}
