@@ -31,7 +31,12 @@ pub(super) fn show(cli: &Cli, args: &ShowArgs) -> Result<u8, Fatal> {
         None => {
             let (values, findings) = load::documents(&display, &bytes);
             let no_record = no_record_reason(&display, &values);
-            (display, values, findings, Vec::new(), no_record)
+            // The file as read, so that findings show their place.
+            let source = Arc::new(SourceFile::new(
+                display.clone(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ));
+            (display, values, findings, vec![source], no_record)
         }
     };
     let text = match args.format {

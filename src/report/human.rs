@@ -49,7 +49,7 @@ fn render_one(
     if f.pending {
         message = format!("[pending approval] {message}");
     }
-    let mut diag = MietteDiagnostic::new(message)
+    let mut diag = MietteDiagnostic::new(escape_controls(&message))
         .with_code(match &f.clause {
             Some(c) => format!("{} ({c})", f.rule),
             None => f.rule.clone(),
@@ -64,6 +64,25 @@ fn render_one(
         .location
         .as_ref()
         .and_then(|l| report.files.get(&l.file).map(|src| (l, src)));
+    // A snippet of a line of megabytes helps no one (and miette cannot pad
+    // beyond 65,535 columns), and control characters from a hostile file
+    // must not reach the terminal: name the place instead. So too for a
+    // file that was not read (over the size limit, unreadable).
+    let unshown = match (&f.location, file) {
+        (Some(loc), Some((_, src))) => not_showable(src, loc.span).map(|why| (loc, why)),
+        (Some(loc), None) => Some((loc, "")),
+        (None, _) => None,
+    };
+    let file = if unshown.is_some() { None } else { file };
+    if let Some((loc, why)) = unshown {
+        help = format!(
+            "at {}:{}:{}{why}{}{help}",
+            loc.file,
+            loc.line,
+            loc.column,
+            if help.is_empty() { "" } else { "\n" }
+        );
+    }
     if let Some((loc, src)) = file {
         let label = f.record.as_ref().map_or_else(
             || "here".to_owned(),
@@ -98,7 +117,7 @@ fn render_one(
         }
     }
     if !help.is_empty() {
-        diag = diag.with_help(help);
+        diag = diag.with_help(escape_controls(&help));
     }
     let rendered = match file {
         Some((loc, src)) => {
@@ -177,6 +196,47 @@ pub fn plain(f: &Finding) -> String {
         f.rule,
         f.message
     )
+}
+
+/// The longest line a snippet shows, in bytes.
+const MAX_SNIPPET_LINE: usize = 4096;
+
+/// Why the snippet around `span` (its first line and the lines beside it)
+/// is not shown, if it is not: a line longer than [`MAX_SNIPPET_LINE`], or
+/// control characters.
+fn not_showable(src: &SourceFile, span: crate::source::Span) -> Option<&'static str> {
+    let line = src.line_index(span.start);
+    let range = src.lines_range(line.saturating_sub(2), line + 2);
+    let text = src.text.get(range)?;
+    if text.split('\n').any(|l| l.len() > MAX_SNIPPET_LINE) {
+        Some(" (the line is too long to show)")
+    } else if text.chars().any(is_control) {
+        Some(" (the lines hold control characters: not shown)")
+    } else {
+        None
+    }
+}
+
+/// A character that must not reach a terminal raw: C0 and C1 controls and
+/// DEL, but tab and line breaks.
+fn is_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `text` with every [`is_control`] character written as `\u{…}`.
+fn escape_controls(text: &str) -> String {
+    if !text.chars().any(is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if is_control(c) {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The part of `span` on its first line: a whole mapping underlined over many
