@@ -762,7 +762,7 @@ mod tests {
     #[test]
     fn huge_values_are_elided_in_messages() {
         let schema = serde_json::json!({"properties": {"name": {"type": "string"}, "due": {"format": "date"}}});
-        let docs = std::sync::Arc::new(std::collections::HashMap::new());
+        let docs = Arc::new(HashMap::new());
         let validator = compile(&schema, "t.schema.json", &docs).expect("compiles");
         let huge = serde_json::json!({"name": vec![1; 100_000]});
         let v = violations(&validator, &huge);

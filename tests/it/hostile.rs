@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{diagnostics, git, Repo, TEST_AUTHOR};
+use crate::support::{diagnostics, git, Repo};
 
 const TODAY: &str = "2026-11-15";
 const POLICY: &str = "policies/security.md";

@@ -124,9 +124,9 @@ fn corpus() -> impl Strategy<Value = Vec<Vec<Vec<(String, V)>>>> {
         .prop_flat_map(|(files, docs, duplicate)| {
             let mut n = 0;
             let mut per_file = Vec::new();
-            for f in 0..files {
+            for &count in docs.iter().take(files) {
                 let mut records = Vec::new();
-                for _ in 0..docs[f] {
+                for _ in 0..count {
                     let id = if duplicate && n == 1 {
                         "R-0".to_owned()
                     } else {
