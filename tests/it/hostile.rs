@@ -793,3 +793,100 @@ fn an_empty_repository_is_checked_and_log_and_audit_say_so() {
         out.stdout
     );
 }
+
+#[test]
+fn dense_files_and_records_with_endless_errors_stay_bounded() {
+    let repo = isms("");
+    // 300,001 nodes in 600 KB: over `limits.max_nodes`.
+    repo.write(
+        "bad/dense.yaml",
+        &format!("kind: Role\nid: dense\nname: [{}1]\n", "1,".repeat(300_000)),
+    )
+    // 150,000 wrong items: 100 findings and one that says there are more.
+    .write(
+        "bad/wrong-items.yaml",
+        &format!(
+            "kind: Role\nid: wrong\nname: W\nresponsibilities: [{}1]\n",
+            "1,".repeat(150_000)
+        ),
+    )
+    // A value of 200,000 characters in a rule message is cut.
+    .write(
+        "rules/names.yaml",
+        "rules:\n  - id: acme/short-names\n    severity: warning\n    message: \"Role name {{name}} is long\"\n    for: { kind: Role }\n    check:\n      - field: /name\n        pattern: \"^.{0,50}$\"\n",
+    )
+    .write(
+        "roles/long.yaml",
+        &format!("kind: Role\nid: long\nname: {}\n", "n".repeat(200_000)),
+    );
+    let (code, json) = check(&repo, &[]);
+    assert_eq!(code, 1);
+    let d = the_finding(&json, "bad/dense.yaml", "parse", 3, 0);
+    assert_eq!(
+        message(d),
+        "more than 200000 YAML nodes in one file; the rest of the file is not read"
+    );
+    assert!(help(d).contains("limits.max_nodes"), "{d:#}");
+    let wrong: Vec<&Value> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["file"] == "bad/wrong-items.yaml")
+        .collect();
+    assert_eq!(wrong.len(), 101, "{json:#}");
+    assert_eq!(
+        wrong
+            .iter()
+            .filter(|d| message(d).starts_with("more than 100 schema violations in this record"))
+            .count(),
+        1,
+        "{json:#}"
+    );
+    let long = diagnostics(&json, "acme/short-names");
+    let long = long
+        .iter()
+        .find(|d| d["record"] == "long")
+        .expect("long name");
+    assert!(message(long).len() < 1000, "{long:#}");
+    assert!(message(long).contains(" … "), "{long:#}");
+    others_checked(&json, 2, false);
+}
+
+#[test]
+fn the_human_report_names_every_place_and_writes_no_control_character() {
+    let repo = isms("");
+    repo.write_bytes("bad/escape.yaml", b"kind: Role\nid: esc\nname: \"\x1b[31mred\"\n")
+        .write(
+            "bad/escaped.yaml",
+            "kind: Role\nid: esc2\nname: \"\\e]0;pwned\\a\"\n",
+        )
+        .write(
+            "rules/names.yaml",
+            "rules:\n  - id: acme/plain-names\n    severity: warning\n    message: \"Role name {{name}} is odd\"\n    for: { kind: Role }\n    check:\n      - field: /name\n        pattern: \"^[A-Za-z ]+$\"\n",
+        )
+        .write("bad/deep.yaml", &"[".repeat(10_000));
+    let big = std::fs::File::create(repo.path().join("bad/huge.yaml")).expect("create");
+    big.set_len(2 * 1024 * 1024).expect("set_len");
+    let out = repo.govlint(&["check", "--today", TODAY]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(!all.contains("panicked"), "{all}");
+    assert!(
+        !all.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')),
+        "a control character reached the terminal: {all:?}"
+    );
+    for place in [
+        "bad/escape.yaml:3:",
+        "bad/escaped.yaml:3:",
+        "bad/deep.yaml:1:256",
+        "bad/huge.yaml:1:1",
+        "people/no-email.yaml",
+    ] {
+        assert!(all.contains(place), "{place} not named: {all}");
+    }
+    assert!(
+        all.contains("\\u{1b}"),
+        "the escape is shown escaped: {all}"
+    );
+}
