@@ -26,6 +26,18 @@ pub struct FileRef {
     where_: Where,
 }
 
+impl FileRef {
+    /// The file's blob when it comes from the index or a revision; `None`
+    /// on disk (its bytes must be read to know it).
+    #[must_use]
+    pub fn blob(&self) -> Option<BlobId> {
+        match &self.where_ {
+            Where::Blob(id) => Some(*id),
+            Where::Disk(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Where {
     Disk(PathBuf),

@@ -1,0 +1,758 @@
+//! The record cache: what loading and validating each file gave, kept
+//! between runs by the file's content, so a warm run parses and validates
+//! only the files whose content changed and hands the rest to the rules as
+//! they were (SPEC 7).
+//!
+//! - **What is cached, per file**: everything [`load_one`] and the
+//!   caller's check make of it: the file's text, its records (id, kind,
+//!   JSON value and spanned YAML tree), its `parse` / `record/*` findings,
+//!   the ids a broken file appears to define, and per record the `schema`
+//!   (or `record/unknown-kind`) findings and rejected pointers ([`Checked`]).
+//!   Findings across files (`record/duplicate-id`) and everything the rules
+//!   say are computed afresh on every run.
+//! - **Keyed by**: the file's path and its content's id, git's blob id (the
+//!   index or the revision's tree says it for `--staged` and `--rev`
+//!   without reading anything; a working-tree file is read and hashed, so
+//!   no timestamp is ever trusted and an edit within the same clock tick is
+//!   seen); and, for the whole file, a fingerprint of everything else that
+//!   loading and validation read (the caller's [`Settings`]: the govlint
+//!   build, `govlint.yaml` as written, the repository's schemas). Rules are
+//!   not part of it: they run over the records on every run.
+//! - **Where and how**: outside the repository, one file per governance
+//!   folder in `…/govlint/records/` ([`crate::cachefile`]: atomic writes,
+//!   checksummed, bounded by [`MAX_BYTES`]). A damaged, truncated,
+//!   oversized or foreign file is a miss for every entry, and one entry
+//!   that does not decode is a miss for its file; both are rebuilt.
+//! - **Kept**: entries used by this run, and older ones (another branch,
+//!   the index beside the working tree) until they went unused by
+//!   [`MAX_AGE`] writes. The file is written only when something was
+//!   loaded afresh.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use sha1::{Digest, Sha1};
+
+use super::load::{self, FileResult, Loaded, Selection};
+use super::snapshot::{Content, FileRef, Snapshot};
+use super::table::Typing;
+use super::Record;
+use crate::cachefile::{Reader, Writer};
+use crate::finding::{Finding, Related, Severity, Waived};
+use crate::history::Repo;
+use crate::source::{Location, SourceFile, Span};
+use crate::yaml;
+
+const MAGIC: &[u8] = b"govlint-record-cache\n";
+/// Bump on any change to the encoding.
+const VERSION: u32 = 1;
+/// The largest record cache read back (about 100 times that of the
+/// 10,000-record benchmark).
+pub const MAX_BYTES: u64 = 1 << 30;
+/// Writes an unused entry survives.
+pub const MAX_AGE: u8 = 3;
+/// Deepest nesting decoded (the YAML loader allows 256).
+const MAX_DEPTH: usize = 300;
+
+/// One record's validation, as the caller's check made it (the `schema`
+/// findings and the pointers of rejected values).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    pub rejected: Vec<String>,
+}
+
+/// Everything besides a file's path and content that loading and
+/// validating it read; any change makes every entry a miss.
+pub struct Settings {
+    fingerprint: [u8; 20],
+}
+
+impl Settings {
+    /// A fingerprint of `parts` (the caller names everything that loading
+    /// and its check depend on) and of this govlint build.
+    #[must_use]
+    pub fn new<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Settings {
+        let mut h = Sha1::new();
+        h.update(MAGIC);
+        h.update(VERSION.to_le_bytes());
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(build_identity().as_bytes());
+        for part in parts {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+        Settings {
+            fingerprint: h.finalize().into(),
+        }
+    }
+}
+
+/// The running executable's size and modification time: a rebuilt govlint
+/// (same version, other code) never reads what another build cached.
+fn build_identity() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{} {modified}", m.len())
+        })
+        .unwrap_or_default()
+}
+
+/// Where one governance folder's record cache lives.
+pub struct CacheFile {
+    path: PathBuf,
+}
+
+impl CacheFile {
+    /// The cache of the governance folder `root` (of repository `git_dir`,
+    /// if any) in the cache folder `dir`.
+    #[must_use]
+    pub fn new(dir: &Path, git_dir: Option<&Path>, root: &Path) -> CacheFile {
+        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let mut h = Sha1::new();
+        if let Some(g) = git_dir {
+            h.update(canon(g).to_string_lossy().as_bytes());
+        }
+        h.update(b"\n");
+        h.update(canon(root).to_string_lossy().as_bytes());
+        let name: [u8; 20] = h.finalize().into();
+        CacheFile {
+            path: dir.join(format!("{}.bin", hex(&name))),
+        }
+    }
+
+    /// The cache in the default folder (`None` when caching is off).
+    #[must_use]
+    pub fn default_for(git_dir: Option<&Path>, root: &Path) -> Option<CacheFile> {
+        crate::cachefile::dir("records").map(|d| CacheFile::new(&d, git_dir, root))
+    }
+
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// What a load through the cache gave: the records (as [`load::load`]
+/// gives them), each record's [`Checked`] (in the order of
+/// `loaded.records`), and how many files were loaded afresh.
+pub struct Warm {
+    pub loaded: Loaded,
+    pub checked: Vec<Checked>,
+    /// Files parsed and checked this run (not taken from the cache).
+    pub parsed: usize,
+    /// Files taken from the cache.
+    pub reused: usize,
+}
+
+/// A file's content id: git's blob id of its bytes.
+fn content_id(bytes: &[u8]) -> Vec<u8> {
+    let mut h = Sha1::new();
+    h.update(format!("blob {}\0", bytes.len()).as_bytes());
+    h.update(bytes);
+    let id: [u8; 20] = h.finalize().into();
+    id.to_vec()
+}
+
+/// One selected file on its way through the load.
+enum Step {
+    /// Taken from the cache: its encoded entry.
+    Hit(Vec<u8>, std::ops::Range<usize>),
+    /// To load: its content (read already, or to read), and its id if known.
+    Load(Option<Content>, Option<Vec<u8>>),
+}
+
+/// [`load::load`] and `check` on every record, through the cache `file`
+/// (`None`: no cache). `check` must depend on nothing but the record and
+/// what `settings` names.
+#[expect(clippy::too_many_arguments, reason = "the load's inputs, and the cache's")]
+pub fn load(
+    snapshot: &Snapshot,
+    selection: &Selection,
+    repo: Option<&Repo>,
+    max_file_bytes: u64,
+    typing: &dyn Typing,
+    check: &(dyn Fn(&Record) -> Checked + Sync),
+    file: Option<&CacheFile>,
+    settings: &Settings,
+) -> Warm {
+    let selected: Vec<&FileRef> = snapshot
+        .files
+        .iter()
+        .filter(|f| selection.selects(&f.path))
+        .collect();
+    let (links, regular): (Vec<&FileRef>, Vec<&FileRef>) =
+        selected.into_iter().partition(|f| f.symlink);
+    let findings: Vec<Finding> = links.into_iter().map(load::symlink_finding).collect();
+    let old = file
+        .and_then(|f| crate::cachefile::read(&f.path, MAX_BYTES))
+        .and_then(|body| Index::parse(body, &settings.fingerprint))
+        .unwrap_or_default();
+
+    // Working-tree files are read (and hashed); index and revision files
+    // are known by their blob id, and read only when not cached.
+    let on_disk: Vec<&FileRef> = regular
+        .iter()
+        .copied()
+        .filter(|f| f.blob().is_none())
+        .collect();
+    let mut read: HashMap<&str, Content> = snapshot
+        .read_all(&on_disk, repo, max_file_bytes)
+        .into_iter()
+        .map(|(f, c)| (f.path.as_str(), c))
+        .collect();
+    let mut steps: Vec<(&FileRef, Option<Vec<u8>>, Option<Content>)> = regular
+        .iter()
+        .map(|f| match f.blob() {
+            Some(id) => (*f, Some(id.as_bytes().to_vec()), None),
+            None => (*f, None, read.remove(f.path.as_str())),
+        })
+        .collect();
+    steps.par_iter_mut().for_each(|(_, id, content)| {
+        if let (None, Some(Content::Bytes(b))) = (&id, &content) {
+            *id = Some(content_id(b));
+        }
+    });
+    let steps: Vec<(&FileRef, Step)> = steps
+        .into_iter()
+        .map(|(f, id, content)| {
+            let hit = id.as_ref().and_then(|id| old.get(&f.path, id));
+            match hit {
+                Some(range) => (f, Step::Hit(id.unwrap_or_default(), range)),
+                None => (f, Step::Load(content, id)),
+            }
+        })
+        .collect();
+    // Decode the hits (in parallel); an entry that does not decode is
+    // loaded afresh.
+    let steps: Vec<(&FileRef, Step, Option<(FileResult, Vec<Checked>)>)> = steps
+        .into_par_iter()
+        .map(|(f, step)| match step {
+            Step::Hit(id, range) => match decode_entry(&f.path, &old.body[range.clone()]) {
+                Some(decoded) => (f, Step::Hit(id, range), Some(decoded)),
+                None => (f, Step::Load(None, Some(id)), None),
+            },
+            load => (f, load, None),
+        })
+        .collect();
+    // Content not read yet (blobs not cached): read it all at once (one
+    // object database, on this thread).
+    let wanted: Vec<&FileRef> = steps
+        .iter()
+        .filter(|(_, s, _)| matches!(s, Step::Load(None, _)))
+        .map(|(f, _, _)| *f)
+        .collect();
+    let mut unread: HashMap<&str, Content> = snapshot
+        .read_all(&wanted, repo, max_file_bytes)
+        .into_iter()
+        .map(|(f, c)| (f.path.as_str(), c))
+        .collect();
+
+    struct Done<'f> {
+        path: &'f str,
+        result: FileResult,
+        checked: Vec<Checked>,
+        /// The entry to keep: (id, encoded) when loaded afresh and cacheable.
+        fresh: Option<(Vec<u8>, Vec<u8>)>,
+        /// Reused: the id and the entry's place in the old file.
+        reused: Option<(Vec<u8>, std::ops::Range<usize>)>,
+    }
+    let steps: Vec<_> = steps
+        .into_iter()
+        .map(|(f, step, decoded)| match step {
+            Step::Load(None, id) => {
+                let content = unread
+                    .remove(f.path.as_str())
+                    .unwrap_or_else(|| Content::Unreadable("not read".to_owned()));
+                (f, Step::Load(Some(content), id), decoded)
+            }
+            other => (f, other, decoded),
+        })
+        .collect();
+    let done: Vec<Done<'_>> = steps
+        .into_par_iter()
+        .map(|(f, step, decoded)| match (step, decoded) {
+            (Step::Hit(id, range), Some((result, checked))) => Done {
+                path: &f.path,
+                result,
+                checked,
+                fresh: None,
+                reused: Some((id, range)),
+            },
+            (step, _) => {
+                let (content, id) = match step {
+                    Step::Load(content, id) => (content, id),
+                    Step::Hit(id, _) => (None, Some(id)),
+                };
+                let content =
+                    content.unwrap_or_else(|| Content::Unreadable("not read".to_owned()));
+                // A read that failed may succeed next time: not kept.
+                let id = id.filter(|_| !matches!(content, Content::Unreadable(_)));
+                let result = load::load_one(f, content, selection, max_file_bytes, typing);
+                let checked: Vec<Checked> = result.records.iter().map(check).collect();
+                let fresh = id.map(|id| (id, encode_entry(&result, &checked)));
+                Done {
+                    path: &f.path,
+                    result,
+                    checked,
+                    fresh,
+                    reused: None,
+                }
+            }
+        })
+        .collect();
+
+    let parsed = done.iter().filter(|d| d.reused.is_none()).count();
+    let reused = done.len() - parsed;
+    if let (Some(file), true) = (file, parsed > 0) {
+        let kept = done.iter().filter_map(|d| {
+            let path = d.path;
+            match (&d.fresh, &d.reused) {
+                (Some((id, bytes)), _) => Some((path, id.as_slice(), 0, bytes.as_slice())),
+                (None, Some((id, range))) => {
+                    Some((path, id.as_slice(), 0, &old.body[range.clone()]))
+                }
+                (None, None) => None,
+            }
+        });
+        let body = old.rewrite(&settings.fingerprint, kept);
+        // A cache that cannot be written only costs the next run time.
+        let _ = crate::cachefile::write(&file.path, body);
+    }
+
+    let mut checked = Vec::new();
+    let mut per_file = Vec::with_capacity(done.len());
+    for d in done {
+        checked.extend(d.checked);
+        per_file.push(d.result);
+    }
+    Warm {
+        loaded: load::gather(findings, per_file),
+        checked,
+        parsed,
+        reused,
+    }
+}
+
+/// The entries of a cache file, by path and content id.
+#[derive(Default)]
+struct Index {
+    body: Vec<u8>,
+    /// (path, id) → (age, the entry's bytes in `body`).
+    entries: HashMap<(String, Vec<u8>), (u8, std::ops::Range<usize>)>,
+}
+
+impl Index {
+    /// The index of a cache file's body, if it is a record cache made with
+    /// these settings and its table of entries is whole.
+    fn parse(body: Vec<u8>, fingerprint: &[u8; 20]) -> Option<Index> {
+        let mut r = Reader::new(&body);
+        if r.raw(MAGIC.len())? != MAGIC || r.u32()? != VERSION || r.raw(20)? != fingerprint {
+            return None;
+        }
+        let count = r.count(4 + 4 + 1 + 8 + 8)?;
+        let mut table = Vec::with_capacity(count);
+        for _ in 0..count {
+            let path = r.string()?;
+            let n = r.len()?;
+            let id = r.raw(n)?.to_vec();
+            let age = r.u8()?;
+            let start = r.usize()?;
+            let len = r.usize()?;
+            table.push(((path, id), age, start, len));
+        }
+        let base = body.len() - r.remaining();
+        let mut entries = HashMap::with_capacity(count);
+        for (key, age, start, len) in table {
+            let start = base.checked_add(start)?;
+            let end = start.checked_add(len)?;
+            if end > body.len() {
+                return None;
+            }
+            entries.insert(key, (age, start..end));
+        }
+        Some(Index { body, entries })
+    }
+
+    fn get(&self, path: &str, id: &[u8]) -> Option<std::ops::Range<usize>> {
+        // One allocation per lookup; a borrowed key type would need a
+        // custom hash for the pair.
+        self.entries
+            .get(&(path.to_owned(), id.to_vec()))
+            .map(|(_, r)| r.clone())
+    }
+
+    /// A new body: the `kept` entries (age 0) and the old ones not among
+    /// them, one write older, until they reach [`MAX_AGE`].
+    fn rewrite<'a>(
+        &self,
+        fingerprint: &[u8; 20],
+        kept: impl Iterator<Item = (&'a str, &'a [u8], u8, &'a [u8])>,
+    ) -> Vec<u8> {
+        let mut all: Vec<(&str, &[u8], u8, &[u8])> = kept.collect();
+        let used: std::collections::HashSet<(&str, &[u8])> =
+            all.iter().map(|(p, id, _, _)| (*p, *id)).collect();
+        for ((path, id), (age, range)) in &self.entries {
+            if *age + 1 < MAX_AGE && !used.contains(&(path.as_str(), id.as_slice())) {
+                all.push((path, id, age + 1, &self.body[range.clone()]));
+            }
+        }
+        let mut w = Writer::default();
+        w.raw(MAGIC);
+        w.u32(VERSION);
+        w.raw(fingerprint);
+        w.len(all.len());
+        let mut offset = 0u64;
+        for (path, id, age, bytes) in &all {
+            w.str(path);
+            w.len(id.len());
+            w.raw(id);
+            w.u8(*age);
+            w.u64(offset);
+            w.u64(bytes.len() as u64);
+            offset += bytes.len() as u64;
+        }
+        for (_, _, _, bytes) in &all {
+            w.raw(bytes);
+        }
+        w.into_bytes()
+    }
+}
+
+fn encode_entry(r: &FileResult, checked: &[Checked]) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.bool(r.table);
+    w.opt_str(r.source.as_ref().map(|s| &*s.text));
+    w.strs(&r.unreadable_ids);
+    write_findings(&mut w, &r.findings);
+    w.len(r.records.len());
+    for (rec, c) in r.records.iter().zip(checked) {
+        w.str(&rec.id);
+        w.str(&rec.kind);
+        w.u64(rec.document as u64);
+        w.u64(rec.offset as u64);
+        write_json(&mut w, &rec.value);
+        write_node(&mut w, &rec.tree);
+        write_findings(&mut w, &c.findings);
+        w.strs(&c.rejected);
+    }
+    w.into_bytes()
+}
+
+fn decode_entry(path: &str, bytes: &[u8]) -> Option<(FileResult, Vec<Checked>)> {
+    let mut r = Reader::new(bytes);
+    let table = r.bool()?;
+    let source = r
+        .opt_str()?
+        .map(|text| Arc::new(SourceFile::new(path, text)));
+    let unreadable_ids = r.strs()?;
+    let findings = read_findings(&mut r)?;
+    let count = r.count(4 + 4 + 8 + 8 + 1 + 1 + 4 + 4)?;
+    let mut records = Vec::with_capacity(count);
+    let mut checked = Vec::with_capacity(count);
+    for _ in 0..count {
+        let id = r.string()?;
+        let kind = r.string()?;
+        let document = r.usize()?;
+        let offset = r.usize()?;
+        let value = read_json(&mut r, 0)?;
+        let tree = read_node(&mut r, 0)?;
+        records.push(Record {
+            id,
+            kind,
+            file: Arc::clone(source.as_ref()?),
+            document,
+            value,
+            tree,
+            offset,
+        });
+        checked.push(Checked {
+            findings: read_findings(&mut r)?,
+            rejected: r.strs()?,
+        });
+    }
+    r.is_empty().then_some((
+        FileResult {
+            records,
+            findings,
+            source,
+            unreadable_ids,
+            table,
+        },
+        checked,
+    ))
+}
+
+fn write_location(w: &mut Writer, l: &Location) {
+    w.str(&l.file);
+    w.u64(l.span.start as u64);
+    w.u64(l.span.end as u64);
+    w.u64(l.line as u64);
+    w.u64(l.column as u64);
+}
+
+fn read_location(r: &mut Reader<'_>) -> Option<Location> {
+    Some(Location {
+        file: r.string()?,
+        span: Span::new(r.usize()?, r.usize()?),
+        line: r.usize()?,
+        column: r.usize()?,
+    })
+}
+
+fn write_findings(w: &mut Writer, findings: &[Finding]) {
+    w.len(findings.len());
+    for f in findings {
+        w.str(&f.rule);
+        w.u8(match f.severity {
+            Severity::Info => 0,
+            Severity::Warning => 1,
+            Severity::Error => 2,
+        });
+        w.str(&f.message);
+        match &f.location {
+            Some(l) => {
+                w.u8(1);
+                write_location(w, l);
+            }
+            None => w.u8(0),
+        }
+        for s in [&f.record, &f.kind, &f.pointer, &f.clause, &f.help] {
+            w.opt_str(s.as_deref());
+        }
+        w.len(f.related.len());
+        for rel in &f.related {
+            w.str(&rel.message);
+            write_location(w, &rel.location);
+        }
+        match &f.waived {
+            Some(wv) => {
+                w.u8(1);
+                w.str(&wv.waiver);
+                w.str(&wv.reason);
+            }
+            None => w.u8(0),
+        }
+        w.bool(f.pending);
+    }
+}
+
+fn read_findings(r: &mut Reader<'_>) -> Option<Vec<Finding>> {
+    let count = r.count(4 + 1 + 4 + 1 + 5 + 4 + 1 + 1)?;
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        let rule = r.string()?;
+        let severity = match r.u8()? {
+            0 => Severity::Info,
+            1 => Severity::Warning,
+            2 => Severity::Error,
+            _ => return None,
+        };
+        let message = r.string()?;
+        let location = match r.u8()? {
+            0 => None,
+            1 => Some(read_location(r)?),
+            _ => return None,
+        };
+        let mut opt = || r.opt_str().map(|s| s.map(str::to_owned));
+        let (record, kind, pointer, clause, help) = (opt()?, opt()?, opt()?, opt()?, opt()?);
+        let mut related = Vec::new();
+        for _ in 0..r.count(4 + 4 + 32)? {
+            related.push(Related {
+                message: r.string()?,
+                location: read_location(r)?,
+            });
+        }
+        let waived = match r.u8()? {
+            0 => None,
+            1 => Some(Waived {
+                waiver: r.string()?,
+                reason: r.string()?,
+            }),
+            _ => return None,
+        };
+        let pending = r.bool()?;
+        out.push(Finding {
+            rule,
+            severity,
+            message,
+            location,
+            record,
+            kind,
+            pointer,
+            clause,
+            help,
+            related,
+            waived,
+            pending,
+        });
+    }
+    Some(out)
+}
+
+fn write_json(w: &mut Writer, v: &serde_json::Value) {
+    use serde_json::Value as J;
+    match v {
+        J::Null => w.u8(0),
+        J::Bool(b) => {
+            w.u8(1);
+            w.bool(*b);
+        }
+        J::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                w.u8(2);
+                w.u64(u);
+            } else if let Some(i) = n.as_i64() {
+                w.u8(3);
+                w.i64(i);
+            } else {
+                w.u8(4);
+                w.f64(n.as_f64().unwrap_or(0.0));
+            }
+        }
+        J::String(s) => {
+            w.u8(5);
+            w.str(s);
+        }
+        J::Array(items) => {
+            w.u8(6);
+            w.len(items.len());
+            for i in items {
+                write_json(w, i);
+            }
+        }
+        J::Object(map) => {
+            w.u8(7);
+            w.len(map.len());
+            for (k, v) in map {
+                w.str(k);
+                write_json(w, v);
+            }
+        }
+    }
+}
+
+fn read_json(r: &mut Reader<'_>, depth: usize) -> Option<serde_json::Value> {
+    use serde_json::Value as J;
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    Some(match r.u8()? {
+        0 => J::Null,
+        1 => J::Bool(r.bool()?),
+        2 => J::from(r.u64()?),
+        3 => J::from(r.i64()?),
+        4 => J::Number(serde_json::Number::from_f64(r.f64()?)?),
+        5 => J::String(r.string()?),
+        6 => {
+            let n = r.count(1)?;
+            let mut items = Vec::with_capacity(n);
+            for _ in 0..n {
+                items.push(read_json(r, depth + 1)?);
+            }
+            J::Array(items)
+        }
+        7 => {
+            let n = r.count(5)?;
+            let mut map = serde_json::Map::with_capacity(n);
+            for _ in 0..n {
+                let k = r.string()?;
+                let v = read_json(r, depth + 1)?;
+                map.insert(k, v);
+            }
+            J::Object(map)
+        }
+        _ => return None,
+    })
+}
+
+fn write_node(w: &mut Writer, n: &yaml::Node) {
+    use yaml::Value as Y;
+    w.u64(n.span.start as u64);
+    w.u64(n.span.end as u64);
+    match &n.value {
+        Y::Null => w.u8(0),
+        Y::Bool(b) => {
+            w.u8(1);
+            w.bool(*b);
+        }
+        Y::Int(i) => {
+            w.u8(2);
+            w.i64(*i);
+        }
+        Y::Float(f) => {
+            w.u8(3);
+            w.f64(*f);
+        }
+        Y::String(s) => {
+            w.u8(4);
+            w.str(s);
+        }
+        Y::Seq(items) => {
+            w.u8(5);
+            w.len(items.len());
+            for i in items {
+                write_node(w, i);
+            }
+        }
+        Y::Map(entries) => {
+            w.u8(6);
+            w.len(entries.len());
+            for (k, v) in entries {
+                write_node(w, k);
+                write_node(w, v);
+            }
+        }
+    }
+}
+
+fn read_node(r: &mut Reader<'_>, depth: usize) -> Option<yaml::Node> {
+    use yaml::Value as Y;
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let span = Span::new(r.usize()?, r.usize()?);
+    let value = match r.u8()? {
+        0 => Y::Null,
+        1 => Y::Bool(r.bool()?),
+        2 => Y::Int(r.i64()?),
+        3 => Y::Float(r.f64()?),
+        4 => Y::String(r.string()?),
+        5 => {
+            let n = r.count(17)?;
+            let mut items = Vec::with_capacity(n);
+            for _ in 0..n {
+                items.push(read_node(r, depth + 1)?);
+            }
+            Y::Seq(items)
+        }
+        6 => {
+            let n = r.count(34)?;
+            let mut entries = Vec::with_capacity(n);
+            for _ in 0..n {
+                let k = read_node(r, depth + 1)?;
+                let v = read_node(r, depth + 1)?;
+                entries.push((k, v));
+            }
+            Y::Map(entries)
+        }
+        _ => return None,
+    };
+    Some(yaml::Node { value, span })
+}
