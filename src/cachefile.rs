@@ -48,8 +48,11 @@ pub fn read(path: &Path, max_bytes: u64) -> Option<Vec<u8>> {
         return None;
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).ok()? + 1);
-    std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, max_bytes + 1), &mut bytes)
-        .ok()?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, max_bytes + 1),
+        &mut bytes,
+    )
+    .ok()?;
     unseal(bytes, max_bytes)
 }
 
@@ -334,7 +337,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("sub").join("c.bin");
         write(&path, b"some cached body".to_vec()).expect("writes");
-        assert_eq!(read(&path, 1 << 20).as_deref(), Some(&b"some cached body"[..]));
+        assert_eq!(
+            read(&path, 1 << 20).as_deref(),
+            Some(&b"some cached body"[..])
+        );
         // Larger than the bound: never read.
         assert_eq!(read(&path, 10), None);
         let good = std::fs::read(&path).expect("reads");

@@ -50,11 +50,29 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
     // on the others: a cold run costs about the longer of the two, not both.
     let early = opts.force_history || ruleset.needs_history();
     let (stage, history) = std::thread::scope(|scope| {
-        let reading = early.then(|| scope.spawn(|| job.run()));
+        let reading = early.then(|| {
+            scope.spawn(|| {
+                let started = std::time::Instant::now();
+                (job.run(), started.elapsed())
+            })
+        });
+        let started = std::time::Instant::now();
         let stage = load_and_validate(ws, &snapshot);
-        let history = reading.map(|r| {
-            r.join()
-                .unwrap_or_else(|_| Err(Fatal::Other("reading the git history failed".to_owned())))
+        clock.note(&match &stage {
+            Ok(s) => format!(
+                "load and validate records: {:.1} ms ({} files parsed, {} from the cache)",
+                ms(started.elapsed()),
+                s.parsed,
+                s.reused
+            ),
+            Err(_) => "load and validate records: failed".to_owned(),
+        });
+        let history = reading.map(|r| match r.join() {
+            Ok((history, took)) => {
+                clock.note(&format!("read git history: {:.1} ms", ms(took)));
+                history
+            }
+            Err(_) => Err(Fatal::Other("reading the git history failed".to_owned())),
         });
         (stage, history)
     });
@@ -64,6 +82,7 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         mut findings,
         mut files,
         rejected,
+        ..
     } = stage?;
     // Waivers are approved in git: a repository with waivers needs history
     // even when no rule asks for it.
@@ -136,6 +155,9 @@ struct Stage {
     files: HashMap<String, Arc<SourceFile>>,
     /// (record id, pointer) of every value a schema rejected.
     rejected: HashSet<(String, String)>,
+    /// Files parsed and validated afresh, and taken from the record cache.
+    parsed: usize,
+    reused: usize,
 }
 
 /// Loads the snapshot's records and validates them against their schemas,
@@ -149,10 +171,8 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
     let repo_schemas = repo_schemas(ws, snapshot);
     let settings = cache_settings(config, &repo_schemas);
     let (schemas, schema_findings) = SchemaSet::build(repo_schemas);
-    let cache_file = record_cache::CacheFile::default_for(
-        ws.repo.as_ref().map(Repo::git_dir),
-        &config.root,
-    );
+    let cache_file =
+        record_cache::CacheFile::default_for(ws.repo.as_ref().map(Repo::git_dir), &config.root);
     let check = |r: &Record| check_record(&schemas, &selection, r);
     let warm = record_cache::load(
         snapshot,
@@ -184,6 +204,8 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
         findings,
         files,
         rejected,
+        parsed: warm.parsed,
+        reused: warm.reused,
     })
 }
 
@@ -206,7 +228,12 @@ fn cache_settings(config: &Config, schemas: &[SchemaSource]) -> record_cache::Se
     let mut parts: Vec<Vec<u8>> = vec![text.into_bytes(), read.into_bytes()];
     for s in schemas {
         parts.push(s.name.clone().into_bytes());
-        parts.push(s.file.as_ref().map_or(String::new(), |f| f.text.to_string()).into_bytes());
+        parts.push(
+            s.file
+                .as_ref()
+                .map_or(String::new(), |f| f.text.to_string())
+                .into_bytes(),
+        );
     }
     record_cache::Settings::new(parts.iter().map(Vec::as_slice))
 }
@@ -356,6 +383,13 @@ impl Stopwatch {
         }
     }
 
+    /// A line within the current stage (`-v`).
+    fn note(&self, what: &str) {
+        if self.last.is_some() {
+            print_err(&format!("govlint:   {what}\n"));
+        }
+    }
+
     fn lap(&mut self, what: &str) {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
@@ -366,6 +400,10 @@ impl Stopwatch {
             self.last = Some(now);
         }
     }
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 /// Drops rule findings about a value that the record's schema rejected

@@ -10,14 +10,16 @@
 //!   (or `record/unknown-kind`) findings and rejected pointers ([`Checked`]).
 //!   Findings across files (`record/duplicate-id`) and everything the rules
 //!   say are computed afresh on every run.
-//! - **Keyed by**: the file's path and its content's id, git's blob id (the
+//! - **Keyed by**: the file's path, its content's id, git's blob id (the
 //!   index or the revision's tree says it for `--staged` and `--rev`
 //!   without reading anything; a working-tree file is read and hashed, so
 //!   no timestamp is ever trusted and an edit within the same clock tick is
-//!   seen); and, for the whole file, a fingerprint of everything else that
-//!   loading and validation read (the caller's [`Settings`]: the govlint
-//!   build, `govlint.yaml` as written, the repository's schemas). Rules are
-//!   not part of it: they run over the records on every run.
+//!   seen), and a fingerprint of everything else that loading and
+//!   validation read (the caller's [`Settings`]: the govlint build,
+//!   `govlint.yaml` as written and as read, the repository's schemas), so
+//!   the working tree and the index may differ in those and both stay
+//!   cached. Rules are not part of it: they run over the records on every
+//!   run.
 //! - **Where and how**: outside the repository, one file per governance
 //!   folder in `…/govlint/records/` ([`crate::cachefile`]: atomic writes,
 //!   checksummed, bounded by [`MAX_BYTES`]). A damaged, truncated,
@@ -181,7 +183,10 @@ enum Step {
 /// [`load::load`] and `check` on every record, through the cache `file`
 /// (`None`: no cache). `check` must depend on nothing but the record and
 /// what `settings` names.
-#[expect(clippy::too_many_arguments, reason = "the load's inputs, and the cache's")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the load's inputs, and the cache's"
+)]
 pub fn load(
     snapshot: &Snapshot,
     selection: &Selection,
@@ -202,7 +207,7 @@ pub fn load(
     let findings: Vec<Finding> = links.into_iter().map(load::symlink_finding).collect();
     let old = file
         .and_then(|f| crate::cachefile::read(&f.path, MAX_BYTES))
-        .and_then(|body| Index::parse(body, &settings.fingerprint))
+        .and_then(Index::parse)
         .unwrap_or_default();
 
     // Working-tree files are read (and hashed); index and revision files
@@ -227,6 +232,11 @@ pub fn load(
     steps.par_iter_mut().for_each(|(_, id, content)| {
         if let (None, Some(Content::Bytes(b))) = (&id, &content) {
             *id = Some(content_id(b));
+        }
+        // An entry is for one content under one set of settings: the
+        // working tree and the index may differ in govlint.yaml or a schema.
+        if let Some(id) = id {
+            id.extend_from_slice(&settings.fingerprint);
         }
     });
     let steps: Vec<(&FileRef, Step)> = steps
@@ -300,8 +310,7 @@ pub fn load(
                     Step::Load(content, id) => (content, id),
                     Step::Hit(id, _) => (None, Some(id)),
                 };
-                let content =
-                    content.unwrap_or_else(|| Content::Unreadable("not read".to_owned()));
+                let content = content.unwrap_or_else(|| Content::Unreadable("not read".to_owned()));
                 // A read that failed may succeed next time: not kept.
                 let id = id.filter(|_| !matches!(content, Content::Unreadable(_)));
                 let result = load::load_one(f, content, selection, max_file_bytes, typing);
@@ -331,7 +340,7 @@ pub fn load(
                 (None, None) => None,
             }
         });
-        let body = old.rewrite(&settings.fingerprint, kept);
+        let body = old.rewrite(kept);
         // A cache that cannot be written only costs the next run time.
         let _ = crate::cachefile::write(&file.path, body);
     }
@@ -359,11 +368,11 @@ struct Index {
 }
 
 impl Index {
-    /// The index of a cache file's body, if it is a record cache made with
-    /// these settings and its table of entries is whole.
-    fn parse(body: Vec<u8>, fingerprint: &[u8; 20]) -> Option<Index> {
+    /// The index of a cache file's body, if it is a record cache of this
+    /// format and its table of entries is whole.
+    fn parse(body: Vec<u8>) -> Option<Index> {
         let mut r = Reader::new(&body);
-        if r.raw(MAGIC.len())? != MAGIC || r.u32()? != VERSION || r.raw(20)? != fingerprint {
+        if r.raw(MAGIC.len())? != MAGIC || r.u32()? != VERSION {
             return None;
         }
         let count = r.count(4 + 4 + 1 + 8 + 8)?;
@@ -402,7 +411,6 @@ impl Index {
     /// them, one write older, until they reach [`MAX_AGE`].
     fn rewrite<'a>(
         &self,
-        fingerprint: &[u8; 20],
         kept: impl Iterator<Item = (&'a str, &'a [u8], u8, &'a [u8])>,
     ) -> Vec<u8> {
         let mut all: Vec<(&str, &[u8], u8, &[u8])> = kept.collect();
@@ -416,7 +424,6 @@ impl Index {
         let mut w = Writer::default();
         w.raw(MAGIC);
         w.u32(VERSION);
-        w.raw(fingerprint);
         w.len(all.len());
         let mut offset = 0u64;
         for (path, id, age, bytes) in &all {
@@ -755,4 +762,194 @@ fn read_node(r: &mut Reader<'_>, depth: usize) -> Option<yaml::Node> {
         _ => return None,
     };
     Some(yaml::Node { value, span })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::table::{TableSpec, Untyped};
+
+    const FILES: [(&str, &str); 6] = [
+        (
+            "a.yaml",
+            "kind: Policy\nid: P-1\ntitle: \"x\"\nn: [1, -2, 3.5, .inf, null, true]\n",
+        ),
+        (
+            "b.yaml",
+            "kind: Policy\nid: P-2\n---\nkind: Risk\nid: R-1\nnested: {a: {b: [c]}}\n",
+        ),
+        ("broken.yaml", "id: P-9\nkind: [\n"),
+        (
+            "doc.md",
+            "---\nkind: Procedure\nid: PR-1\n---\n# Body\n\ntext\n",
+        ),
+        ("dup.yaml", "kind: Policy\nid: P-1\n"),
+        ("t/risks.csv", "id,title\nR-2,a\nR-3,\n"),
+    ];
+
+    fn folder() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (path, text) in FILES {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, text).expect("writes");
+        }
+        dir
+    }
+
+    fn selection() -> Selection {
+        Selection::new(&["**/*.yaml".to_owned(), "**/*.md".to_owned()], &[])
+            .expect("globs")
+            .with_tables(
+                &[TableSpec {
+                    files: "t/*.csv".to_owned(),
+                    kind: "Risk".to_owned(),
+                }],
+                100,
+            )
+            .expect("tables")
+    }
+
+    /// A check that depends on the record only.
+    fn check(r: &Record) -> Checked {
+        Checked {
+            findings: vec![r.finding("schema", Severity::Warning, format!("saw {}", r.id), "/id")],
+            rejected: vec![format!("/{}", r.kind)],
+        }
+    }
+
+    fn describe(w: &Warm) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            w.loaded.records,
+            w.loaded.findings,
+            w.loaded.unreadable_ids,
+            w.loaded.sources,
+            w.checked
+        )
+    }
+
+    fn run(dir: &Path, cache: Option<&CacheFile>, settings: &Settings) -> Warm {
+        let snapshot = Snapshot::take(dir, &super::super::snapshot::ContentSource::WorkTree, None)
+            .expect("lists");
+        load(
+            &snapshot,
+            &selection(),
+            None,
+            1 << 20,
+            &Untyped,
+            &check,
+            cache,
+            settings,
+        )
+    }
+
+    #[test]
+    fn cached_loads_equal_fresh_ones_and_parse_only_changes() {
+        let dir = folder();
+        let cache_dir = tempfile::tempdir().expect("tempdir");
+        let file = CacheFile::new(cache_dir.path(), None, dir.path());
+        let settings = Settings::new([&b"one"[..]]);
+        let fresh = run(dir.path(), None, &settings);
+        assert_eq!(fresh.parsed, FILES.len());
+        // The same as the plain load.
+        let snapshot = Snapshot::take(
+            dir.path(),
+            &super::super::snapshot::ContentSource::WorkTree,
+            None,
+        )
+        .expect("lists");
+        let plain = load::load(&snapshot, &selection(), None, 1 << 20, &Untyped);
+        assert_eq!(
+            format!("{:?}", plain.records),
+            format!("{:?}", fresh.loaded.records)
+        );
+        assert_eq!(plain.findings, fresh.loaded.findings);
+        assert!(fresh
+            .loaded
+            .findings
+            .iter()
+            .any(|f| f.rule == "record/duplicate-id"));
+
+        let first = run(dir.path(), Some(&file), &settings);
+        assert_eq!((first.parsed, first.reused), (FILES.len(), 0));
+        let second = run(dir.path(), Some(&file), &settings);
+        assert_eq!((second.parsed, second.reused), (0, FILES.len()));
+        assert_eq!(describe(&fresh), describe(&second));
+
+        // One edit: one file parsed, the rest reused, still equal to fresh.
+        std::fs::write(dir.path().join("a.yaml"), "kind: Policy\nid: P-5\n").expect("writes");
+        let third = run(dir.path(), Some(&file), &settings);
+        assert_eq!((third.parsed, third.reused), (1, FILES.len() - 1));
+        assert_eq!(
+            describe(&third),
+            describe(&run(dir.path(), None, &settings))
+        );
+
+        // Other settings: nothing reused; the first settings' entries stay.
+        let other = Settings::new([&b"two"[..]]);
+        assert_eq!(run(dir.path(), Some(&file), &other).reused, 0);
+        assert_eq!(run(dir.path(), Some(&file), &settings).parsed, 0);
+    }
+
+    #[test]
+    fn every_truncated_entry_fails_to_decode() {
+        let dir = folder();
+        let w = run(dir.path(), None, &Settings::new([]));
+        let snapshot = Snapshot::take(
+            dir.path(),
+            &super::super::snapshot::ContentSource::WorkTree,
+            None,
+        )
+        .expect("lists");
+        let f = snapshot
+            .files
+            .iter()
+            .find(|f| f.path == "b.yaml")
+            .expect("b");
+        let result = load::load_one(
+            f,
+            Content::Bytes(FILES[1].1.as_bytes().to_vec()),
+            &selection(),
+            1 << 20,
+            &Untyped,
+        );
+        let checked: Vec<Checked> = result.records.iter().map(check).collect();
+        let bytes = encode_entry(&result, &checked);
+        let (back, back_checked) = decode_entry("b.yaml", &bytes).expect("decodes");
+        assert_eq!(
+            format!("{:?}", back.records),
+            format!("{:?}", result.records)
+        );
+        assert_eq!(back_checked, checked);
+        for cut in 0..bytes.len() {
+            assert!(
+                decode_entry("b.yaml", &bytes[..cut]).is_none(),
+                "cut at {cut}"
+            );
+        }
+        assert!(!w.loaded.records.is_empty());
+    }
+
+    #[test]
+    fn a_file_that_claims_more_entries_than_it_holds_is_refused() {
+        let mut w = Writer::default();
+        w.raw(MAGIC);
+        w.u32(VERSION);
+        w.len(50_000_000);
+        w.str("a.yaml");
+        assert!(Index::parse(w.into_bytes()).is_none());
+        // An entry placed beyond the end of the file.
+        let mut w = Writer::default();
+        w.raw(MAGIC);
+        w.u32(VERSION);
+        w.len(1);
+        w.str("a.yaml");
+        w.len(1);
+        w.raw(&[7]);
+        w.u8(0);
+        w.u64(0);
+        w.u64(1 << 40);
+        assert!(Index::parse(w.into_bytes()).is_none());
+    }
 }
