@@ -161,6 +161,76 @@ pub struct Warm {
     pub parsed: usize,
     /// Files taken from the cache.
     pub reused: usize,
+    /// Working-tree files read to know their content id (the others were
+    /// known by their unchanged status).
+    pub hashed: usize,
+}
+
+/// What the file system says of a working-tree file, to know that it has
+/// not changed since its content was hashed without reading it again:
+/// size, inode, device, modification and status-change times (the last is
+/// set by the kernel on every write or rename and cannot be set back by a
+/// user). Recorded only for files whose times are two seconds or more
+/// before the run began (the racy-git rule, with room for coarse file
+/// system clocks): a later edit, even one within the same clock tick as
+/// the hashing, then always gives another status. Elsewhere than on Unix
+/// nothing is recorded and every file is hashed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stat {
+    size: u64,
+    ino: u64,
+    dev: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl Stat {
+    #[cfg(unix)]
+    fn of(path: &Path) -> Option<Stat> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(path).ok()?;
+        m.is_file().then(|| Stat {
+            size: m.size(),
+            ino: m.ino(),
+            dev: m.dev(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_path: &Path) -> Option<Stat> {
+        None
+    }
+
+    /// Whether both times are at least two seconds before `start`.
+    fn settled_before(&self, start: std::time::SystemTime) -> bool {
+        let Ok(now) = start.duration_since(std::time::UNIX_EPOCH) else {
+            return false;
+        };
+        let limit = i64::try_from(now.as_secs()).unwrap_or(i64::MAX) - 2;
+        self.mtime.0 < limit && self.ctime.0 < limit
+    }
+
+    fn write(&self, w: &mut Writer) {
+        w.u64(self.size);
+        w.u64(self.ino);
+        w.u64(self.dev);
+        for t in [self.mtime, self.ctime] {
+            w.i64(t.0);
+            w.i64(t.1);
+        }
+    }
+
+    fn read(r: &mut Reader<'_>) -> Option<Stat> {
+        Some(Stat {
+            size: r.u64()?,
+            ino: r.u64()?,
+            dev: r.u64()?,
+            mtime: (r.i64()?, r.i64()?),
+            ctime: (r.i64()?, r.i64()?),
+        })
+    }
 }
 
 /// A file's content id: git's blob id of its bytes.
@@ -210,22 +280,44 @@ pub fn load(
         .and_then(Index::parse)
         .unwrap_or_default();
 
-    // Working-tree files are read (and hashed); index and revision files
-    // are known by their blob id, and read only when not cached.
-    let on_disk: Vec<&FileRef> = regular
-        .iter()
-        .copied()
-        .filter(|f| f.blob().is_none())
+    // Index and revision files are known by their blob id, and read only
+    // when not cached. Working-tree files are known by their content id if
+    // their status is the one recorded when it was hashed (and that was
+    // safely in the past, see `Stat`), else read and hashed.
+    let started = std::time::SystemTime::now();
+    let stats: Vec<Option<Stat>> = regular
+        .par_iter()
+        .map(|f| f.disk_path().and_then(Stat::of))
         .collect();
+    let known: Vec<Option<Vec<u8>>> = regular
+        .iter()
+        .zip(&stats)
+        .map(|(f, stat)| match f.blob() {
+            Some(id) => Some(id.as_bytes().to_vec()),
+            None => {
+                let stat = stat.as_ref()?;
+                let (was, id) = old.stats.get(f.path.as_str())?;
+                (was == stat).then(|| id.clone())
+            }
+        })
+        .collect();
+    let to_read: Vec<&FileRef> = regular
+        .iter()
+        .zip(&known)
+        .filter(|(f, id)| id.is_none() && f.blob().is_none())
+        .map(|(f, _)| *f)
+        .collect();
+    let hashed = to_read.len();
     let mut read: HashMap<&str, Content> = snapshot
-        .read_all(&on_disk, repo, max_file_bytes)
+        .read_all(&to_read, repo, max_file_bytes)
         .into_iter()
         .map(|(f, c)| (f.path.as_str(), c))
         .collect();
     let mut steps: Vec<(&FileRef, Option<Vec<u8>>, Option<Content>)> = regular
         .iter()
-        .map(|f| match f.blob() {
-            Some(id) => (*f, Some(id.as_bytes().to_vec()), None),
+        .zip(known)
+        .map(|(f, id)| match id {
+            Some(id) => (*f, Some(id), None),
             None => (*f, None, read.remove(f.path.as_str())),
         })
         .collect();
@@ -233,12 +325,28 @@ pub fn load(
         if let (None, Some(Content::Bytes(b))) = (&id, &content) {
             *id = Some(content_id(b));
         }
-        // An entry is for one content under one set of settings: the
-        // working tree and the index may differ in govlint.yaml or a schema.
+    });
+    // The statuses to record: of working-tree files whose content id is
+    // known, when their last change was long enough before this run began.
+    let mut new_stats: HashMap<String, (Stat, Vec<u8>)> = HashMap::new();
+    for ((f, id, _), stat) in steps.iter().zip(stats) {
+        if let (Some(id), Some(stat), None) = (id, stat, f.blob()) {
+            if stat.settled_before(started) {
+                new_stats.insert(f.path.clone(), (stat, id.clone()));
+            }
+        }
+    }
+    let stats_changed = new_stats.len() != old.stats.len()
+        || new_stats
+            .iter()
+            .any(|(p, v)| old.stats.get(p.as_str()) != Some(v));
+    // An entry is for one content under one set of settings: the working
+    // tree and the index may differ in govlint.yaml or a schema.
+    for (_, id, _) in &mut steps {
         if let Some(id) = id {
             id.extend_from_slice(&settings.fingerprint);
         }
-    });
+    }
     let steps: Vec<(&FileRef, Step)> = steps
         .into_iter()
         .map(|(f, id, content)| {
@@ -329,7 +437,7 @@ pub fn load(
 
     let parsed = done.iter().filter(|d| d.reused.is_none()).count();
     let reused = done.len() - parsed;
-    if let (Some(file), true) = (file, parsed > 0) {
+    if let (Some(file), true) = (file, parsed > 0 || stats_changed) {
         let kept = done.iter().filter_map(|d| {
             let path = d.path;
             match (&d.fresh, &d.reused) {
@@ -340,7 +448,7 @@ pub fn load(
                 (None, None) => None,
             }
         });
-        let body = old.rewrite(kept);
+        let body = old.rewrite(kept, &new_stats);
         // A cache that cannot be written only costs the next run time.
         let _ = crate::cachefile::write(&file.path, body);
     }
@@ -356,6 +464,7 @@ pub fn load(
         checked,
         parsed,
         reused,
+        hashed,
     }
 }
 
@@ -365,6 +474,8 @@ struct Index {
     body: Vec<u8>,
     /// (path, id) → (age, the entry's bytes in `body`).
     entries: HashMap<(String, Vec<u8>), (u8, std::ops::Range<usize>)>,
+    /// Working-tree path → its status when its content id was known.
+    stats: HashMap<String, (Stat, Vec<u8>)>,
 }
 
 impl Index {
@@ -386,6 +497,15 @@ impl Index {
             let len = r.usize()?;
             table.push(((path, id), age, start, len));
         }
+        let n = r.count(4 + 56 + 4)?;
+        let mut stats = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let path = r.string()?;
+            let stat = Stat::read(&mut r)?;
+            let len = r.len()?;
+            let id = r.raw(len)?.to_vec();
+            stats.insert(path, (stat, id));
+        }
         let base = body.len() - r.remaining();
         let mut entries = HashMap::with_capacity(count);
         for (key, age, start, len) in table {
@@ -396,7 +516,11 @@ impl Index {
             }
             entries.insert(key, (age, start..end));
         }
-        Some(Index { body, entries })
+        Some(Index {
+            body,
+            entries,
+            stats,
+        })
     }
 
     fn get(&self, path: &str, id: &[u8]) -> Option<std::ops::Range<usize>> {
@@ -412,6 +536,7 @@ impl Index {
     fn rewrite<'a>(
         &self,
         kept: impl Iterator<Item = (&'a str, &'a [u8], u8, &'a [u8])>,
+        stats: &HashMap<String, (Stat, Vec<u8>)>,
     ) -> Vec<u8> {
         let mut all: Vec<(&str, &[u8], u8, &[u8])> = kept.collect();
         let used: std::collections::HashSet<(&str, &[u8])> =
@@ -434,6 +559,13 @@ impl Index {
             w.u64(offset);
             w.u64(bytes.len() as u64);
             offset += bytes.len() as u64;
+        }
+        w.len(stats.len());
+        for (path, (stat, id)) in stats {
+            w.str(path);
+            stat.write(&mut w);
+            w.len(id.len());
+            w.raw(id);
         }
         for (_, _, _, bytes) in &all {
             w.raw(bytes);
@@ -890,6 +1022,31 @@ mod tests {
         let other = Settings::new([&b"two"[..]]);
         assert_eq!(run(dir.path(), Some(&file), &other).reused, 0);
         assert_eq!(run(dir.path(), Some(&file), &settings).parsed, 0);
+    }
+
+    #[test]
+    fn settled_files_are_known_by_status_and_any_change_is_seen() {
+        let dir = folder();
+        let cache_dir = tempfile::tempdir().expect("tempdir");
+        let file = CacheFile::new(cache_dir.path(), None, dir.path());
+        let settings = Settings::new([]);
+        // Fresh files are hashed on every run: their status is too recent.
+        assert_eq!(run(dir.path(), Some(&file), &settings).hashed, FILES.len());
+        assert_eq!(run(dir.path(), Some(&file), &settings).hashed, FILES.len());
+        std::thread::sleep(std::time::Duration::from_millis(3100));
+        // Settled now: hashed once more, then known by status.
+        assert_eq!(run(dir.path(), Some(&file), &settings).hashed, FILES.len());
+        let known = run(dir.path(), Some(&file), &settings);
+        assert_eq!((known.hashed, known.parsed), (0, 0));
+        // An edit of the same size, in the same second: read and seen.
+        std::fs::write(dir.path().join("dup.yaml"), "kind: Policy\nid: P-7\n").expect("writes");
+        let edited = run(dir.path(), Some(&file), &settings);
+        assert_eq!((edited.hashed, edited.parsed), (1, 1));
+        assert_eq!(
+            describe(&edited),
+            describe(&run(dir.path(), None, &settings))
+        );
+        assert!(edited.loaded.records.iter().any(|r| r.id == "P-7"));
     }
 
     #[test]

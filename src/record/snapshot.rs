@@ -36,6 +36,15 @@ impl FileRef {
             Where::Disk(_) => None,
         }
     }
+
+    /// The file's place on disk, for a working-tree file.
+    #[must_use]
+    pub fn disk_path(&self) -> Option<&Path> {
+        match &self.where_ {
+            Where::Disk(p) => Some(p),
+            Where::Blob(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
