@@ -277,10 +277,7 @@ impl<'a> Reader<'a> {
         self.str().map(str::to_owned)
     }
 
-    #[expect(
-        clippy::option_option,
-        reason = "outer: the bytes do not decode; inner: no string was stored"
-    )]
+    /// Outer `None`: the bytes do not decode; inner: no string was stored.
     pub fn opt_str(&mut self) -> Option<Option<&'a str>> {
         match self.u8()? {
             0 => Some(None),

@@ -242,6 +242,11 @@ fn content_id(bytes: &[u8]) -> Vec<u8> {
     id.to_vec()
 }
 
+/// A selected file, its content id if known, and its content if read.
+type Pending<'f> = (&'f FileRef, Option<Vec<u8>>, Option<Content>);
+/// A decoded entry: the file's result and its records' checks.
+type Decoded = (FileResult, Vec<Checked>);
+
 /// One selected file on its way through the load.
 enum Step {
     /// Taken from the cache: its encoded entry.
@@ -313,7 +318,7 @@ pub fn load(
         .into_iter()
         .map(|(f, c)| (f.path.as_str(), c))
         .collect();
-    let mut steps: Vec<(&FileRef, Option<Vec<u8>>, Option<Content>)> = regular
+    let mut steps: Vec<Pending<'_>> = regular
         .iter()
         .zip(known)
         .map(|(f, id)| match id {
@@ -359,7 +364,7 @@ pub fn load(
         .collect();
     // Decode the hits (in parallel); an entry that does not decode is
     // loaded afresh.
-    let steps: Vec<(&FileRef, Step, Option<(FileResult, Vec<Checked>)>)> = steps
+    let steps: Vec<(&FileRef, Step, Option<Decoded>)> = steps
         .into_par_iter()
         .map(|(f, step)| match step {
             Step::Hit(id, range) => match decode_entry(&f.path, &old.body[range.clone()]) {
@@ -594,7 +599,7 @@ fn encode_entry(r: &FileResult, checked: &[Checked]) -> Vec<u8> {
     w.into_bytes()
 }
 
-fn decode_entry(path: &str, bytes: &[u8]) -> Option<(FileResult, Vec<Checked>)> {
+fn decode_entry(path: &str, bytes: &[u8]) -> Option<Decoded> {
     let mut r = Reader::new(bytes);
     let table = r.bool()?;
     let source = r

@@ -200,7 +200,8 @@ fn damaged_cache_files_are_rebuilt_never_trusted() {
     let good_records = std::fs::read(&records).expect("reads");
     let good_history = std::fs::read(&history).expect("reads");
 
-    let damages: [(&str, fn(&mut Vec<u8>)); 3] = [
+    type Damage = fn(&mut Vec<u8>);
+    let damages: [(&str, Damage); 3] = [
         ("truncated", |b| b.truncate(b.len() / 2)),
         ("bit flipped", |b| {
             let i = b.len() / 3;
