@@ -120,6 +120,14 @@ pub struct CommitId(pub(crate) git2::Oid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BlobId(pub(crate) git2::Oid);
 
+impl BlobId {
+    /// The id's raw bytes (20 for SHA-1), e.g. to key a cache.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
 impl fmt::Display for CommitId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, f)

@@ -14,6 +14,7 @@
 pub mod annex_a;
 pub mod app;
 pub mod audit;
+pub mod cachefile;
 pub mod cli;
 pub mod color;
 pub mod config;

@@ -2,6 +2,7 @@
 //! its kind, id, JSON value (as schemas and rules see it) and the spanned YAML
 //! tree it came from, so any JSON Pointer can be placed in the original file.
 
+pub mod cache;
 pub mod load;
 pub mod markdown;
 pub mod snapshot;

@@ -7,19 +7,18 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::config::Config;
 pub use crate::evaluation::Evaluation;
 use crate::evidence::GitEvidence;
 use crate::finding::{Code, Finding, Level};
 use crate::history::{History, HistoryOptions, Repo};
-use crate::record::load::{self, Selection};
+use crate::record::cache::{self as record_cache, Checked};
+use crate::record::load::Selection;
 use crate::record::snapshot::{Content, ContentSource, Snapshot};
-use crate::record::RecordSet;
+use crate::record::{Record, RecordSet};
 use crate::report;
 use crate::rule::{Context, NoHistory, RuleSet};
-use crate::schema::{SchemaSet, SchemaSource, Validated};
+use crate::schema::{SchemaSet, SchemaSource};
 use crate::source::SourceFile;
 
 use super::{print_err, Fatal, Workspace};
@@ -56,11 +55,29 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
     // on the others: a cold run costs about the longer of the two, not both.
     let early = opts.force_history || ruleset.needs_history();
     let (stage, history) = std::thread::scope(|scope| {
-        let reading = early.then(|| scope.spawn(|| job.run()));
+        let reading = early.then(|| {
+            scope.spawn(|| {
+                let started = std::time::Instant::now();
+                (job.run(), started.elapsed())
+            })
+        });
+        let started = std::time::Instant::now();
         let stage = load_and_validate(ws, &snapshot);
-        let history = reading.map(|r| {
-            r.join()
-                .unwrap_or_else(|_| Err(Fatal::Other("reading the git history failed".to_owned())))
+        clock.note(&match &stage {
+            Ok(s) => format!(
+                "load and validate records: {:.1} ms ({} files parsed, {} from the cache)",
+                ms(started.elapsed()),
+                s.parsed,
+                s.reused
+            ),
+            Err(_) => "load and validate records: failed".to_owned(),
+        });
+        let history = reading.map(|r| match r.join() {
+            Ok((history, took)) => {
+                clock.note(&format!("read git history: {:.1} ms", ms(took)));
+                history
+            }
+            Err(_) => Err(Fatal::Other("reading the git history failed".to_owned())),
         });
         (stage, history)
     });
@@ -70,6 +87,7 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
         mut findings,
         mut files,
         rejected,
+        ..
     } = stage?;
     // Waivers are approved in git: a repository with waivers needs history
     // even when no rule asks for it.
@@ -142,24 +160,37 @@ struct Stage {
     files: HashMap<String, Arc<SourceFile>>,
     /// (record id, pointer) of every value a schema rejected.
     rejected: HashSet<(String, String)>,
+    /// Files parsed and validated afresh, and taken from the record cache.
+    parsed: usize,
+    reused: usize,
 }
 
 /// Loads the snapshot's records and validates them against their schemas,
-/// both in parallel.
+/// both in parallel, through the record cache (`record::cache`): only
+/// files whose content changed since a cached run are parsed and checked.
 fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal> {
     let config = &ws.config;
     let selection = Selection::new(&config.include, &config.record_excludes())?
         .with_tables(&config.tables, config.max_table_rows)?
         .with_limits(config.load_limits);
     // Schemas first: they type the cells of tables.
-    let (schemas, schema_findings) = SchemaSet::build(repo_schemas(ws, snapshot));
-    let loaded = load::load(
+    let repo_schemas = repo_schemas(ws, snapshot);
+    let settings = cache_settings(config, &repo_schemas);
+    let (schemas, schema_findings) = SchemaSet::build(repo_schemas);
+    let cache_file =
+        record_cache::CacheFile::default_for(ws.repo.as_ref().map(Repo::git_dir), &config.root);
+    let check = |r: &Record| check_record(&schemas, &selection, r);
+    let warm = record_cache::load(
         snapshot,
         &selection,
         ws.repo.as_ref(),
         config.max_file_bytes,
         &schemas,
+        &check,
+        cache_file.as_ref(),
+        &settings,
     );
+    let loaded = warm.loaded;
     let mut findings = loaded.findings;
     let files = loaded
         .sources
@@ -169,52 +200,84 @@ fn load_and_validate(ws: &Workspace, snapshot: &Snapshot) -> Result<Stage, Fatal
     findings.extend(schema_findings);
     findings.extend(unknown_table_kinds(config, &schemas));
     let records = RecordSet::new(loaded.records).with_unreadable(loaded.unreadable_ids);
-    let validated: Vec<(&str, Validated)> = records
-        .iter()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|r| {
-            let checked = if schemas.has_kind(&r.kind) {
-                schemas.check(r)
-            } else if selection.table_kind(&r.file.path).is_some() {
-                // Said once, at the table's entry in govlint.yaml.
-                Validated::default()
-            } else {
-                let code = Code::RecordUnknownKind;
-                let findings = vec![r.finding(
-                    code.id(),
-                    code.default_severity(),
-                    match crate::suggest::closest(&r.kind, schemas.kinds()) {
-                        Some(near) => format!(
-                            "unknown kind `{}`: did you mean `{near}`? (a kind of your own needs schemas/{}.schema.json)",
-                            r.kind, r.kind
-                        ),
-                        None => format!(
-                            "unknown kind `{}`: add schemas/{}.schema.json to define it, or use a built-in kind",
-                            r.kind, r.kind
-                        ),
-                    },
-                    "/kind",
-                )];
-                Validated {
-                    findings,
-                    rejected: Vec::new(),
-                }
-            };
-            (r.id.as_str(), checked)
-        })
-        .collect();
     let mut rejected = HashSet::new();
-    for (id, v) in validated {
-        findings.extend(v.findings);
-        rejected.extend(v.rejected.into_iter().map(|p| (id.to_owned(), p)));
+    for (r, c) in records.iter().zip(warm.checked) {
+        findings.extend(c.findings);
+        rejected.extend(c.rejected.into_iter().map(|p| (r.id.clone(), p)));
     }
     Ok(Stage {
         records,
         findings,
         files,
         rejected,
+        parsed: warm.parsed,
+        reused: warm.reused,
     })
+}
+
+/// What loading and validating read besides the files themselves: the
+/// configuration (as written, and as read) and the repository's schemas.
+/// The record cache is valid only for these (and this govlint build).
+fn cache_settings(config: &Config, schemas: &[SchemaSource]) -> record_cache::Settings {
+    let text = config.file.as_ref().map_or("", |f| &f.text).to_owned();
+    let read = format!(
+        "{:?}",
+        (
+            &config.include,
+            config.record_excludes(),
+            &config.tables,
+            config.max_file_bytes,
+            config.max_table_rows,
+            &config.schemas,
+        )
+    );
+    let mut parts: Vec<Vec<u8>> = vec![text.into_bytes(), read.into_bytes()];
+    for s in schemas {
+        parts.push(s.name.clone().into_bytes());
+        parts.push(
+            s.file
+                .as_ref()
+                .map_or(String::new(), |f| f.text.to_string())
+                .into_bytes(),
+        );
+    }
+    record_cache::Settings::new(parts.iter().map(Vec::as_slice))
+}
+
+/// One record's `schema` findings, or `record/unknown-kind` when no schema
+/// defines its kind (said once, at the table's entry, for table rows).
+fn check_record(schemas: &SchemaSet, selection: &Selection, r: &Record) -> Checked {
+    if schemas.has_kind(&r.kind) {
+        let v = schemas.check(r);
+        return Checked {
+            findings: v.findings,
+            rejected: v.rejected,
+        };
+    }
+    if selection.table_kind(&r.file.path).is_some() {
+        // Said once, at the table's entry in govlint.yaml.
+        return Checked::default();
+    }
+    let code = Code::RecordUnknownKind;
+    let findings = vec![r.finding(
+        code.id(),
+        code.default_severity(),
+        match crate::suggest::closest(&r.kind, schemas.kinds()) {
+            Some(near) => format!(
+                "unknown kind `{}`: did you mean `{near}`? (a kind of your own needs schemas/{}.schema.json)",
+                r.kind, r.kind
+            ),
+            None => format!(
+                "unknown kind `{}`: add schemas/{}.schema.json to define it, or use a built-in kind",
+                r.kind, r.kind
+            ),
+        },
+        "/kind",
+    )];
+    Checked {
+        findings,
+        rejected: Vec::new(),
+    }
 }
 
 /// `record/unknown-kind` once for each `records.tables` entry whose kind
@@ -326,6 +389,13 @@ impl Stopwatch {
         }
     }
 
+    /// A line within the current stage (`-v`).
+    fn note(&self, what: &str) {
+        if self.last.is_some() {
+            print_err(&format!("govlint:   {what}\n"));
+        }
+    }
+
     fn lap(&mut self, what: &str) {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
@@ -336,6 +406,10 @@ impl Stopwatch {
             self.last = Some(now);
         }
     }
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 /// Drops rule findings about a value that the record's schema rejected

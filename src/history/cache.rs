@@ -25,7 +25,10 @@
 //!   assembling).
 //!
 //! The format is a plain length-prefixed binary encoding, little-endian,
-//! ending with a 64-bit checksum of everything before it.
+//! ending with a 64-bit checksum of everything before it; the folder, the
+//! atomic write, the checksum and the size bound are shared with the record
+//! cache (`crate::cachefile`). A file over [`MAX_BYTES`], or one whose
+//! counts claim more entries than its bytes can hold, is a miss.
 
 use std::path::{Path, PathBuf};
 
@@ -39,7 +42,7 @@ use super::{ChangeKind, CommitId, EventKind, HistoryOptions, Identity, Signature
 
 mod codec;
 
-use codec::{Reader, Writer};
+use codec::{ReadOid, Reader, WriteOid, Writer};
 
 const MAGIC: &[u8] = b"govlint-history-cache\n";
 /// Bump on any change to the encoding or to what a walk records.
@@ -48,18 +51,16 @@ const MAGIC: &[u8] = b"govlint-history-cache\n";
 /// 3: the witnesses and their landing windows are kept beside the facts.
 const VERSION: u32 = 3;
 const WITNESS_MAGIC: &[u8] = b"govlint-witness-cache\n";
+/// The largest cache file read back: about 40 times the facts of a
+/// 100,000-commit history. A larger file is damaged or not ours.
+pub(super) const MAX_BYTES: u64 = 1 << 30;
+/// The fewest bytes one commit's facts take (two ids, counts, times).
+const MIN_FACTS_BYTES: usize = 2 * codec::OID_LEN + 4 + 1 + 4 * 4 + 8 + 8 + 4 + 4 + 4 + 1;
 
 /// The cache folder, unless disabled by `GOVLINT_NO_CACHE` or no home is
 /// known.
 pub(super) fn dir() -> Option<PathBuf> {
-    if std::env::var_os("GOVLINT_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
-        return None;
-    }
-    let base = match std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from) {
-        Some(xdg) if xdg.is_absolute() => xdg,
-        _ => PathBuf::from(std::env::var_os("HOME")?).join(".cache"),
-    };
-    Some(base.join("govlint").join("history"))
+    crate::cachefile::dir("history")
 }
 
 /// What a cache file must match to be used.
@@ -94,12 +95,8 @@ impl Key {
 
 /// The cached revision and its facts, if a valid cache file exists.
 pub(super) fn load(dir: &Path, key: &Key) -> Option<(Oid, Vec<CommitFacts>)> {
-    let bytes = std::fs::read(key.file(dir)).ok()?;
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
-    if checksum(body).to_le_bytes() != sum {
-        return None;
-    }
-    let mut r = Reader::new(body);
+    let body = crate::cachefile::read(&key.file(dir), MAX_BYTES)?;
+    let mut r = Reader::new(&body);
     if r.raw(MAGIC.len())? != MAGIC || r.u32()? != VERSION {
         return None;
     }
@@ -111,8 +108,8 @@ pub(super) fn load(dir: &Path, key: &Key) -> Option<(Oid, Vec<CommitFacts>)> {
         return None;
     }
     let head = r.oid()?;
-    let count = r.len()?;
-    let mut facts = Vec::with_capacity(count.min(1 << 20));
+    let count = r.count(MIN_FACTS_BYTES)?;
+    let mut facts = Vec::with_capacity(count);
     for _ in 0..count {
         facts.push(read_facts(&mut r)?);
     }
@@ -139,16 +136,7 @@ pub(super) fn store(
     for fact in facts {
         write_facts(&mut w, fact);
     }
-    let mut bytes = w.into_bytes();
-    let sum = checksum(&bytes);
-    bytes.extend_from_slice(&sum.to_le_bytes());
-    std::fs::create_dir_all(dir)?;
-    let file = key.file(dir);
-    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, &bytes)?;
-    std::fs::rename(&tmp, &file).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    crate::cachefile::write(&key.file(dir), w.into_bytes())
 }
 
 /// The witnesses cached for `head` under `witness_key`, if their file is
@@ -161,12 +149,8 @@ pub(super) fn load_witnesses(
     witness_key: Oid,
     commits: usize,
 ) -> Option<Witnesses> {
-    let bytes = std::fs::read(key.file(dir).with_extension("witness.bin")).ok()?;
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
-    if checksum(body).to_le_bytes() != sum {
-        return None;
-    }
-    let mut r = Reader::new(body);
+    let body = crate::cachefile::read(&key.file(dir).with_extension("witness.bin"), MAX_BYTES)?;
+    let mut r = Reader::new(&body);
     if r.raw(WITNESS_MAGIC.len())? != WITNESS_MAGIC || r.u32()? != VERSION {
         return None;
     }
@@ -178,7 +162,7 @@ pub(super) fn load_witnesses(
         return None;
     }
     let mut valid = Vec::new();
-    for _ in 0..r.len()? {
+    for _ in 0..r.count(codec::OID_LEN)? {
         valid.push(Witness {
             name: r.str()?.to_owned(),
             commit: CommitId(r.oid()?),
@@ -198,14 +182,14 @@ pub(super) fn load_witnesses(
         });
     }
     let mut invalid = Vec::new();
-    for _ in 0..r.len()? {
+    for _ in 0..r.count(9)? {
         invalid.push(InvalidWitness {
             name: r.str()?.to_owned(),
             commit: r.opt_oid()?.map(CommitId),
             reason: r.str()?.to_owned(),
         });
     }
-    let count = r.len()?;
+    let count = r.count(4)?;
     if count != commits {
         return None;
     }
@@ -274,39 +258,12 @@ pub(super) fn store_witnesses(
             }
         }
     }
-    let mut bytes = w.into_bytes();
-    let sum = checksum(&bytes);
-    bytes.extend_from_slice(&sum.to_le_bytes());
-    std::fs::create_dir_all(dir)?;
-    let file = key.file(dir).with_extension("witness.bin");
-    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, &bytes)?;
-    std::fs::rename(&tmp, &file).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    crate::cachefile::write(&key.file(dir).with_extension("witness.bin"), w.into_bytes())
 }
 
 /// SHA-1 as git computes it for a blob, to name files and compare keys.
 fn hash(bytes: &[u8]) -> Oid {
     Oid::hash_object(ObjectType::Blob, bytes).unwrap_or(Oid::ZERO_SHA1)
-}
-
-/// A fast 64-bit checksum against truncated or damaged files (libgit2's
-/// collision-detecting SHA-1 took a third of a warm load). Not a security
-/// boundary: the cache lives in the user's own folder.
-fn checksum(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        let mut v = [0u8; 8];
-        v.copy_from_slice(word);
-        h = (h ^ u64::from_le_bytes(v)).wrapping_mul(K).rotate_left(29);
-    }
-    for &b in words.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
-    }
-    h ^ (h >> 32)
 }
 
 fn write_facts(w: &mut Writer, f: &CommitFacts) {
@@ -365,7 +322,9 @@ fn write_facts(w: &mut Writer, f: &CommitFacts) {
 fn read_facts(r: &mut Reader<'_>) -> Option<CommitFacts> {
     let id = r.oid()?;
     let tree = r.oid()?;
-    let parents = (0..r.len()?).map(|_| r.oid()).collect::<Option<Vec<_>>>()?;
+    let parents = (0..r.count(codec::OID_LEN)?)
+        .map(|_| r.oid())
+        .collect::<Option<Vec<_>>>()?;
     let boundary = r.u8()? != 0;
     let author = (r.str()?.to_owned(), r.str()?.to_owned());
     let committer = (r.str()?.to_owned(), r.str()?.to_owned());
@@ -413,8 +372,9 @@ fn write_changes(w: &mut Writer, changes: &[FileChange]) {
 }
 
 fn read_changes(r: &mut Reader<'_>) -> Option<Vec<FileChange>> {
-    let mut changes = Vec::new();
-    for _ in 0..r.len()? {
+    let count = r.count(6)?;
+    let mut changes = Vec::with_capacity(count);
+    for _ in 0..count {
         let path = r.str()?.to_owned();
         let blob = r.opt_oid()?;
         let kind = match r.u8()? {
@@ -433,7 +393,7 @@ fn read_changes(r: &mut Reader<'_>) -> Option<Vec<FileChange>> {
 
 fn read_approval(r: &mut Reader<'_>) -> Option<ApprovalTrailers> {
     let mut who = Vec::new();
-    for _ in 0..r.len()? {
+    for _ in 0..r.count(9)? {
         let kind = match r.u8()? {
             0 => EventKind::Approval,
             1 => EventKind::Review,

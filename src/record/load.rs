@@ -165,45 +165,66 @@ pub fn load(
         .iter()
         .filter(|f| selection.selects(&f.path))
         .collect();
-    let mut findings = Vec::new();
     let (links, regular): (Vec<&FileRef>, Vec<&FileRef>) =
         selected.into_iter().partition(|f| f.symlink);
-    for link in links {
-        findings.push(Finding::new(
-            Code::Parse.id(),
-            Severity::Warning,
-            format!(
-                "`{}` is a symbolic link: govlint does not follow links (a link may leave the repository); the file it points to is checked at its own path if it is inside the repository",
-                link.path
-            ),
-        ).at(Some(crate::source::Location { file: link.path.clone(), span: Span::default(), line: 1, column: 1 })));
-    }
+    let findings = links.into_iter().map(symlink_finding).collect();
     let contents = snapshot.read_all(&regular, repo, max_file_bytes);
     let per_file: Vec<FileResult> = contents
         .into_par_iter()
-        .map(|(f, content)| match selection.table_kind(&f.path) {
-            Some(kind) => load_table(
-                &f.path,
-                content,
-                max_file_bytes,
-                kind,
-                typing,
-                selection.table_limits(),
-            ),
-            None => load_file_within(&f.path, content, max_file_bytes, &selection.limits.yaml),
-        })
+        .map(|(f, content)| load_one(f, content, selection, max_file_bytes, typing))
         .collect();
+    gather(findings, per_file)
+}
+
+/// The `parse` warning for a symbolic link, which is never followed.
+pub(super) fn symlink_finding(link: &FileRef) -> Finding {
+    Finding::new(
+        Code::Parse.id(),
+        Severity::Warning,
+        format!(
+            "`{}` is a symbolic link: govlint does not follow links (a link may leave the repository); the file it points to is checked at its own path if it is inside the repository",
+            link.path
+        ),
+    ).at(Some(crate::source::Location { file: link.path.clone(), span: Span::default(), line: 1, column: 1 }))
+}
+
+/// One selected file's records: as a table or as YAML / Markdown.
+pub(super) fn load_one(
+    f: &FileRef,
+    content: Content,
+    selection: &Selection,
+    max_file_bytes: u64,
+    typing: &dyn Typing,
+) -> FileResult {
+    let mut r = match selection.table_kind(&f.path) {
+        Some(kind) => load_table(
+            &f.path,
+            content,
+            max_file_bytes,
+            kind,
+            typing,
+            selection.table_limits(),
+        ),
+        None => load_file_within(&f.path, content, max_file_bytes, &selection.limits.yaml),
+    };
+    let broken = r.findings.iter().any(|f| f.rule == Code::Parse.id());
+    if let (true, false, Some(file)) = (broken, r.table, &r.source) {
+        let written: Vec<String> = ids_written_in(&file.text)
+            .filter(|id| !r.records.iter().any(|rec| rec.id == *id))
+            .collect();
+        r.unreadable_ids.extend(written);
+    }
+    r
+}
+
+/// The files' results in order, after `findings`, with the duplicate ids
+/// across all of them.
+pub(super) fn gather(mut findings: Vec<Finding>, per_file: Vec<FileResult>) -> Loaded {
     let mut records = Vec::new();
     let mut sources = Vec::new();
     let mut unreadable_ids = Vec::new();
     for r in per_file {
         unreadable_ids.extend(r.unreadable_ids);
-        let broken = r.findings.iter().any(|f| f.rule == Code::Parse.id());
-        if let (true, false, Some(file)) = (broken, r.table, &r.source) {
-            unreadable_ids.extend(
-                ids_written_in(&file.text).filter(|id| !r.records.iter().any(|rec| rec.id == *id)),
-            );
-        }
         records.extend(r.records);
         findings.extend(r.findings);
         sources.extend(r.source);

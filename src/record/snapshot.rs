@@ -26,6 +26,27 @@ pub struct FileRef {
     where_: Where,
 }
 
+impl FileRef {
+    /// The file's blob when it comes from the index or a revision; `None`
+    /// on disk (its bytes must be read to know it).
+    #[must_use]
+    pub fn blob(&self) -> Option<BlobId> {
+        match &self.where_ {
+            Where::Blob(id) => Some(*id),
+            Where::Disk(_) => None,
+        }
+    }
+
+    /// The file's place on disk, for a working-tree file.
+    #[must_use]
+    pub fn disk_path(&self) -> Option<&Path> {
+        match &self.where_ {
+            Where::Disk(p) => Some(p),
+            Where::Blob(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Where {
     Disk(PathBuf),

@@ -3,6 +3,7 @@
 //! folders with the real `git`.
 
 mod audit;
+mod cache;
 mod check;
 mod controls;
 mod fixtures;
