@@ -7,6 +7,7 @@ mod check;
 mod controls;
 mod fixtures;
 mod history;
+mod history_cache;
 mod init;
 mod install;
 mod integrations;
