@@ -385,7 +385,8 @@ mod tests {
     /// `fuzz/regressions/`), replayed by `cargo test` as by the fuzzer.
     #[test]
     fn the_fuzz_corpora_hold() {
-        let targets: [(&str, fn(&[u8])); 8] = [
+        type Target = fn(&[u8]);
+        let targets: [(&str, Target); 8] = [
             ("yaml", yaml),
             ("front_matter", front_matter),
             ("csv_table", csv_table),

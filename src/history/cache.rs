@@ -512,10 +512,8 @@ pub(crate) fn fuzz_round_trip(
     }
     std::fs::write(path(dir), &file)?;
     let stored = match witnesses {
-        Some(commits) => match load_witnesses(dir, &key, head, witness_key, commits) {
-            Some(w) => Some(store_witnesses(&again, &key, head, witness_key, &w)),
-            None => None,
-        },
+        Some(commits) => load_witnesses(dir, &key, head, witness_key, commits)
+            .map(|w| store_witnesses(&again, &key, head, witness_key, &w)),
         None => load(dir, &key).map(|(head, facts)| store(&again, &key, head, &facts)),
     };
     match stored {
