@@ -366,7 +366,11 @@ fn read_facts(r: &mut Reader<'_>) -> Option<CommitFacts> {
     let id = r.oid()?;
     let tree = r.oid()?;
     let parents = (0..r.len()?).map(|_| r.oid()).collect::<Option<Vec<_>>>()?;
-    let boundary = r.u8()? != 0;
+    let boundary = match r.u8()? {
+        0 => false,
+        1 => true,
+        _ => return None,
+    };
     let author = (r.str()?.to_owned(), r.str()?.to_owned());
     let committer = (r.str()?.to_owned(), r.str()?.to_owned());
     let time = r.i64()?;
