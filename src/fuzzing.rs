@@ -9,7 +9,7 @@
 //! change with the parsers.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use crate::finding::Finding;
@@ -194,10 +194,7 @@ fn split_part(data: &[u8]) -> (&[u8], &[u8]) {
 /// commit facts (the rest is the file after its header); odd, the witness
 /// file of a history of as many commits as the second byte says.
 pub fn history_cache(data: &[u8]) {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    let dir = DIR.get_or_init(|| {
-        std::env::temp_dir().join(format!("govlint-fuzz-cache-{}", std::process::id()))
-    });
+    let dir = cache_dir();
     match data {
         [mode, commits, body @ ..] if mode % 2 == 1 => {
             crate::history::fuzz::cache(dir, body, Some(usize::from(*commits)));
@@ -205,6 +202,15 @@ pub fn history_cache(data: &[u8]) {
         [_, body @ ..] => crate::history::fuzz::cache(dir, body, None),
         [] => {}
     }
+}
+
+/// Where the history cache target writes its files: one folder a process,
+/// under the system's temporary folder.
+fn cache_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        std::env::temp_dir().join(format!("govlint-fuzz-cache-{}", std::process::id()))
+    })
 }
 
 /// A repository rule file: loaded (schema-checked and compiled) alone, every
@@ -399,7 +405,7 @@ mod tests {
             ("history_cache", history_cache),
             ("rule_file", rule_file),
         ];
-        let fuzz = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+        let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
         for (target, run) in targets {
             let mut inputs = 0;
             for folder in ["corpus", "regressions"] {
@@ -414,5 +420,6 @@ mod tests {
             }
             assert!(inputs > 0, "no seed corpus for the fuzz target {target}");
         }
+        let _ = std::fs::remove_dir_all(cache_dir());
     }
 }
