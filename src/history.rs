@@ -50,6 +50,8 @@ mod build;
 mod cache;
 mod encoding;
 mod facts;
+#[doc(hidden)]
+pub(crate) mod fuzz;
 mod index;
 mod krl;
 mod mailmap;

@@ -21,6 +21,8 @@ pub mod config;
 pub mod evaluation;
 pub mod evidence;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod history;
 pub mod hook;
 pub mod init;

@@ -505,7 +505,8 @@ fn dequote(text: &str) -> Option<(String, &str)> {
 /// `UTC` suffix, as Unix seconds. Read as UTC either way (see the module
 /// documentation). Out-of-range days roll over as `timegm` does.
 fn parse_time(text: &str) -> Option<u64> {
-    let digits = if text.len() > 1 && text[text.len() - 1..].eq_ignore_ascii_case("z") {
+    // By bytes: the last character may be any (found by the fuzz target).
+    let digits = if text.len() > 1 && text.as_bytes()[text.len() - 1].eq_ignore_ascii_case(&b'z') {
         &text[..text.len() - 1]
     } else if text.len() > 3 && text.get(text.len() - 3..)?.eq_ignore_ascii_case("utc") {
         &text[..text.len() - 3]
@@ -665,6 +666,15 @@ mod tests {
             .verdict(&signer(), 0)
             .expect_err("absent")
             .contains("not listed"));
+    }
+
+    #[test]
+    fn a_time_ending_in_a_wide_character_is_invalid() {
+        assert_eq!(parse_time("2025010\u{3a5}"), None);
+        assert_eq!(parse_time("\u{3a5}"), None);
+        assert_eq!(parse_time("2025\u{3a5}utc"), None);
+        let line = format!("a@x valid-after=\"2\u{3a5}\" {KEY}");
+        assert!(one_line(&line).is_none(), "OpenSSH skips the line");
     }
 
     #[test]

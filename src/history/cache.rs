@@ -325,7 +325,11 @@ fn read_facts(r: &mut Reader<'_>) -> Option<CommitFacts> {
     let parents = (0..r.count(codec::OID_LEN)?)
         .map(|_| r.oid())
         .collect::<Option<Vec<_>>>()?;
-    let boundary = r.u8()? != 0;
+    let boundary = match r.u8()? {
+        0 => false,
+        1 => true,
+        _ => return None,
+    };
     let author = (r.str()?.to_owned(), r.str()?.to_owned());
     let committer = (r.str()?.to_owned(), r.str()?.to_owned());
     let time = r.i64()?;
@@ -423,4 +427,60 @@ fn read_approval(r: &mut Reader<'_>) -> Option<ApprovalTrailers> {
         reviews,
         signature,
     })
+}
+
+/// The fuzz targets' hook into the codec (`history::fuzz`), through the real
+/// `store`/`load` and files in `dir`: `body` is written as the facts file
+/// (`witnesses`: the witness file, for a history of `commits` commits) of a
+/// fixed key, after that key's header and before a valid checksum unless
+/// `raw` (then `body` is the whole file). Returns the file as written and,
+/// when `load` accepted it, the file `store` writes for what it decoded.
+pub(crate) fn fuzz_round_trip(
+    dir: &Path,
+    body: &[u8],
+    raw: bool,
+    witnesses: Option<usize>,
+) -> std::io::Result<(Vec<u8>, Option<Vec<u8>>)> {
+    let key = Key {
+        repo: "/fuzz/repo.git".to_owned(),
+        signers: "\n".to_owned(),
+        openpgp: String::new(),
+        shallow: hash(b""),
+    };
+    let (head, witness_key) = (hash(b"head"), hash(b"witnesses"));
+    let (empty, again) = (dir.join("empty"), dir.join("again"));
+    let path = |dir: &Path| match witnesses {
+        Some(_) => key.file(dir).with_extension("witness.bin"),
+        None => key.file(dir),
+    };
+    // An empty file's header is everything before its counts and checksum.
+    let tail = match witnesses {
+        Some(_) => {
+            let none = Witnesses::from_parts(Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            store_witnesses(&empty, &key, head, witness_key, &none)?;
+            3 * 4 + 8
+        }
+        None => {
+            store(&empty, &key, head, &[])?;
+            codec::OID_LEN + 4 + 8
+        }
+    };
+    let mut file = std::fs::read(path(&empty))?;
+    if raw {
+        file = body.to_vec();
+    } else {
+        file.truncate(file.len() - tail);
+        file.extend_from_slice(body);
+        file = crate::cachefile::seal(file);
+    }
+    std::fs::write(path(dir), &file)?;
+    let stored = match witnesses {
+        Some(commits) => load_witnesses(dir, &key, head, witness_key, commits)
+            .map(|w| store_witnesses(&again, &key, head, witness_key, &w)),
+        None => load(dir, &key).map(|(head, facts)| store(&again, &key, head, &facts)),
+    };
+    match stored {
+        Some(done) => Ok((file, Some(done.and_then(|()| std::fs::read(path(&again)))?))),
+        None => Ok((file, None)),
+    }
 }

@@ -245,7 +245,7 @@ impl Signer<'_> {
 
 /// The principals and fingerprint of the key that made `sig` over
 /// `payload`, valid at `time`; else why not.
-fn check(
+pub(super) fn check(
     keyring: &Keyring,
     sig: &Signature,
     payload: &[u8],

@@ -352,7 +352,11 @@ fn source_of(path: &str, content: Content, max_bytes: u64) -> Result<Arc<SourceF
     let file = Arc::new(SourceFile::new(path, text));
     if let Some(at) = utf8_error {
         let f = Finding::code(Code::Parse, "file is not valid UTF-8; save it as UTF-8")
-            .at(Some(file.location(Span::new(at, at + 1))));
+            // The whole U+FFFD that stands for the bad byte in `text`.
+            .at(Some(file.location(Span::new(
+                at,
+                at + char::REPLACEMENT_CHARACTER.len_utf8(),
+            ))));
         return Err(FileResult {
             findings: vec![f],
             source: Some(file),
@@ -649,6 +653,20 @@ mod tests {
         );
         assert_eq!(r.records.len(), 1);
         assert_eq!(r.records[0].file.path, "registers/risks.csv");
+    }
+
+    #[test]
+    fn an_invalid_byte_is_underlined_whole() {
+        // Found by the front_matter fuzz target: the span ended inside the
+        // U+FFFD that replaces the byte in the text the report shows.
+        let r = load_file(
+            "policies/p.md",
+            Content::Bytes(b"---\r\nkind: Policy\r\n\xa7P\r\n---\r\n".to_vec()),
+            1024,
+        );
+        let (file, l) = (r.source.expect("read"), r.findings[0].location.clone());
+        let span = l.expect("placed").span;
+        assert_eq!(&file.text[span.start..span.end], "\u{fffd}");
     }
 
     #[test]

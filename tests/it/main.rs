@@ -8,6 +8,7 @@ mod check;
 mod controls;
 mod fixtures;
 mod history;
+mod history_cache;
 mod hostile;
 mod init;
 mod install;

@@ -158,3 +158,41 @@ fn a_damaged_cache_file_is_ignored() {
     std::fs::write(&files[0], b"short").expect("write");
     assert_eq!(warm(&repo, cache.path()).1, 1);
 }
+
+/// A facts file whose checksum is right but whose boundary flag is neither
+/// 0 nor 1 was taken as "boundary" and re-encoded differently: a damaged
+/// file used as a valid one (the history_cache fuzz target's property).
+#[test]
+fn a_cache_file_is_used_only_if_it_is_exactly_what_store_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fact = |boundary: u8| {
+        let mut body = vec![7u8; 20]; // head
+        body.extend(1u32.to_le_bytes()); // one commit
+        body.extend([1u8; 20]); // id
+        body.extend([2u8; 20]); // tree
+        body.extend(0u32.to_le_bytes()); // no parents
+        body.push(boundary);
+        for _ in 0..4 {
+            body.extend(0u32.to_le_bytes()); // author and committer
+        }
+        body.extend(0i64.to_le_bytes()); // time
+        body.extend(0i64.to_le_bytes()); // offset
+        body.extend(0u32.to_le_bytes()); // summary
+        body.extend(0u32.to_le_bytes()); // changes
+        body.extend(0u32.to_le_bytes()); // merged
+        body.push(0); // no approval
+        body
+    };
+    for boundary in [0, 1] {
+        let (file, again) =
+            super::super::cache::fuzz_round_trip(dir.path(), &fact(boundary), false, None)
+                .expect("files");
+        assert_eq!(again, Some(file), "boundary {boundary}");
+    }
+    for boundary in [2, 0xff] {
+        let (_, again) =
+            super::super::cache::fuzz_round_trip(dir.path(), &fact(boundary), false, None)
+                .expect("files");
+        assert_eq!(again, None, "boundary {boundary} is accepted");
+    }
+}
