@@ -83,8 +83,8 @@ class Failed(Exception):
     pass
 
 
-def measure(cmd, cwd, env=None, ok=(0,)):
-    """Runs cmd once: (seconds, peak resident MiB of that child alone)."""
+def measure_rc(cmd, cwd, env=None, ok=(0,)):
+    """Runs cmd once: (seconds, peak resident MiB of that child alone, exit code)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=env,
@@ -97,7 +97,12 @@ def measure(cmd, cwd, env=None, ok=(0,)):
             err.seek(0)
             raise Failed(f"`{' '.join(map(str, cmd))}` (in {cwd}) exited "
                          f"{proc.returncode}:\n{err.read().decode(errors='replace')[-2000:]}")
-    return took, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    return took, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KiB on Linux
+
+
+def measure(cmd, cwd, env=None, ok=(0,)):
+    """Runs cmd once: (seconds, peak resident MiB of that child alone)."""
+    return measure_rc(cmd, cwd, env, ok)[:2]
 
 
 def sh(cmd, cwd=None, env=None, quiet=True, timeout=None):
@@ -297,7 +302,7 @@ class Peers:
         self.ajv, self.ajv_why = (None, "--skip-peers") if skip else install_ajv()
         self.env = dict(os.environ, NODE_PATH=str(TARGET / "bench-tools" / "node_modules"))
         self.shim = HERE / "benches" / "ajv-yaml12.js"
-        self.sanity()
+        self.checked, self.rejected = False, set()
 
     def link(self, repo):
         link = self.dir / "r"
@@ -319,19 +324,27 @@ class Peers:
                    "-c", self.shim, "-s", f"{kind}.schema.json", "-r", "common.schema.json",
                    *data]
 
-    def run(self, which, by_kind):
-        """One validation of every file by peer `which`: (seconds, MiB)."""
+    def run(self, which, by_kind, ok=(0, 1)):
+        """One validation of every file by peer `which`: (seconds, MiB). An
+        exit code of 1 (some file invalid) is noted, not fatal."""
         total, peak = 0.0, 0.0
         for kind, files in by_kind.items():
             cmds = self.cj_cmds(kind, files) if which == "cj" else self.ajv_cmds(kind, files)
             for cmd in cmds:
-                took, mib = measure(cmd, self.dir, self.env)
+                took, mib, code = measure_rc(cmd, self.dir, self.env, ok)
                 total, peak = total + took, max(peak, mib)
+                if code:
+                    self.rejected.add(which)
         return total, peak
 
-    def sanity(self):
-        """Each peer must reject a record that breaks its schema (else it is
-        not validating at all): a peer that accepts it is not measured."""
+    def sanity(self, by_kind):
+        """Once: each peer must accept a record of the repository and reject
+        one that breaks its schema (else it is not validating); a peer that
+        fails this is not measured."""
+        if self.checked or not by_kind:
+            return
+        self.checked = True
+        kind, files = next(iter(by_kind.items()))
         bad = self.dir / "bad"
         bad.mkdir()
         (bad / "obj.yaml").write_text(
@@ -340,12 +353,21 @@ class Peers:
         for which in ("cj", "ajv"):
             if getattr(self, which) is None:
                 continue
+            why = None
             try:
-                self.run(which, {"Objective": ["bad/obj.yaml"]})
-            except Failed:
-                continue  # rejected, as it must be
-            setattr(self, which, None)
-            setattr(self, which + "_why", "accepted an invalid record: not validating")
+                self.run(which, {kind: files[:1]}, ok=(0,))
+            except (Failed, OSError) as e:
+                why = f"failed on a valid record: {str(e).splitlines()[-1][:120]}"
+            if why is None:
+                try:
+                    self.run(which, {"Objective": ["bad/obj.yaml"]}, ok=(0,))
+                    why = "accepted an invalid record: not validating"
+                except Failed:
+                    pass  # rejected, as it must be
+            if why:
+                say(f"{which}: {why}")
+                setattr(self, which, None)
+                setattr(self, which + "_why", why)
 
 
 def yaml_records(repo):
@@ -410,6 +432,7 @@ def bench_size(label, repo, govlint, peers, runs, work):
         facts["same_files"] = f"not checked ({type(e).__name__})"
     peers.link(repo)
     by_kind_r = {k: [f"r/{f}" for f in fs] for k, fs in by_kind.items()}
+    peers.sanity(by_kind_r)
     commands = {"schema": gl(["check", "-q", "--config", config], cold=True)}
     if peers.cj:
         commands["cj"] = lambda: peers.run("cj", by_kind_r)
@@ -570,16 +593,17 @@ def notes(args, govlint, results, real, peers):
                    if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
+    shown = govlint.relative_to(HERE) if govlint.is_relative_to(HERE) else govlint
     lines = [
         f"- Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, "
-        f"load average {os.getloadavg()[0]:.1f} at the start; {args.runs} run(s) per figure, "
+        f"load average {args.load:.1f} at the start; {args.runs} run(s) per figure, "
         f"median time, highest peak memory (ru_maxrss of the child), commands interleaved. "
-        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.",
-        f"- govlint: {version_of([govlint, '--version'])} ({govlint.relative_to(HERE) if govlint.is_relative_to(HERE) else govlint})"
+        f"Finished {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.",
+        f"- govlint: {version_of([govlint, '--version'])} ({shown})"
         + ("" if args.release else " — **not a release build: times are not meaningful**") + "; "
         f"{version_of(['git', '--version'])}; check-jsonschema "
-        f"{version_of([peers.cj, '--version']).split()[-1] if peers.cj else 'not installed'}; "
-        f"ajv-cli {npm_version('ajv-cli') if peers.ajv else 'not installed'}, ajv "
+        f"{version_of([peers.cj, '--version']).split()[-1] if peers.cj else 'not measured'}; "
+        f"ajv-cli {npm_version('ajv-cli') if peers.ajv else 'not measured'}, ajv "
         f"{npm_version('ajv') if peers.ajv else '—'}, ajv-formats "
         f"{npm_version('ajv-formats') if peers.ajv else '—'}; node "
         f"{version_of(['node', '--version']) if shutil.which('node') else 'not found'}.",
@@ -596,7 +620,8 @@ def notes(args, govlint, results, real, peers):
     ]
     for label, (_, facts) in results.items():
         lines.append(
-            f"- Schema-only check at {label}: govlint with `packs: []` and `include: [\"**/*.yaml\"]` "
+            f"- Schema-only check at {label}: govlint with `packs: []` and "
+            f"`include: [\"**/*.yaml\"]` "
             f"(no history, cache emptied) reads {facts['yaml']:,} YAML records of "
             f"{facts['kinds']} kinds; check-jsonschema and ajv-cli get the same files (same "
             f"list as `govlint log` under that config: {facts['same_files']}), one call per kind "
@@ -610,9 +635,14 @@ def notes(args, govlint, results, real, peers):
         "-c benches/ajv-yaml12.js -s <Kind>.schema.json -r common.schema.json -d FILE…`; the "
         "`-c` module adds ajv-formats and makes ajv-cli's js-yaml read YAML 1.2 (core schema) "
         "as govlint does (by default it turns `due: 2026-03-31` into a Date, failing "
-        "`type: string`). Each peer is first shown an invalid record and must reject it. "
+        "`type: string`). Each peer must first accept one of the records and reject an "
+        "invalid one. "
         f"File lists longer than {ARG_BYTES // 1000:,} kB of arguments are split over "
-        "several calls.")
+        "several calls."
+        + "".join(f" **{n} reported invalid files** (exit 1): its figure still covers "
+                  "every file."
+                  for k, n in (("cj", "check-jsonschema"), ("ajv", "ajv-cli"))
+                  if k in peers.rejected))
     if real:
         facts = real[1]
         lines.append(
@@ -644,6 +674,7 @@ def main():
     args = ap.parse_args()
     if args.quick:
         args.sizes, args.runs = "1k", 1
+    args.load = os.getloadavg()[0]
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown or args.runs < 1:
