@@ -371,21 +371,24 @@ class Peers:
 
 
 def yaml_records(repo):
-    """kind -> the repository's YAML record files (relative paths), for the
-    kinds that have a schema: the files govlint's schema-only config reads."""
-    by_kind = {}
+    """(kind -> the repository's single-document YAML record files, the
+    multi-document ones), as relative paths, for the kinds that have a
+    schema. Neither peer reads a file of several documents as several
+    records, so those are left out on both sides."""
+    by_kind, multi = {}, []
     for path in sorted(repo.rglob("*.yaml")):
         rel = path.relative_to(repo)
         if rel.parts[0] == ".git" or rel.as_posix() == "govlint.yaml":
             continue
-        with open(path) as f:
-            for line in f:
-                if line.startswith("kind: "):
-                    kind = line.split(":", 1)[1].strip()
-                    if (HERE / "schemas" / f"{kind}.schema.json").exists():
-                        by_kind.setdefault(kind, []).append(rel.as_posix())
-                    break
-    return by_kind
+        lines = path.read_text().splitlines()
+        if any(line == "---" or line.startswith("--- ") for line in lines):
+            multi.append(rel.as_posix())
+            continue
+        kind = next((line.split(":", 1)[1].strip() for line in lines
+                     if line.startswith("kind: ")), None)
+        if kind and (HERE / "schemas" / f"{kind}.schema.json").exists():
+            by_kind.setdefault(kind, []).append(rel.as_posix())
+    return by_kind, multi
 
 
 def govlint_files(govlint, repo, config, env):
@@ -418,8 +421,10 @@ def bench_size(label, repo, govlint, peers, runs, work):
     # 1. Schemas only: no packs (so no history), YAML records only; the peers
     # get exactly the files govlint reads (checked against `govlint log`).
     config = work / f"schema-only-{label}.yaml"
-    config.write_text('version: 1\nrecords:\n  include: ["**/*.yaml"]\npacks: []\n')
-    by_kind = yaml_records(repo)
+    by_kind, multi = yaml_records(repo)
+    config.write_text('version: 1\nrecords:\n  include: ["**/*.yaml"]\n'
+                      f'  exclude: {json.dumps(multi)}\npacks: []\n')
+    facts["multi"] = len(multi)
     files = {f for fs in by_kind.values() for f in fs}
     facts["yaml"] = len(files)
     facts["kinds"] = len(by_kind)
@@ -631,7 +636,9 @@ def notes(args, govlint, results, real, peers):
             "with that kind's schema, run from a copy of the schema folder govlint embeds "
             "(schemas/*.schema.json) so `common.schema.json` refs resolve. The "
             f"{facts['md']:,} Markdown records (Policy front matter) are left out on both sides: "
-            "neither peer reads front matter.")
+            "neither peer reads front matter."
+            + (f" So are {facts['multi']} YAML file(s) of several documents (neither peer "
+               "reads one as several records)." if facts["multi"] else ""))
     lines.append(
         "- check-jsonschema: `--base-uri file://…/<Kind>.schema.json --schemafile "
         "<Kind>.schema.json FILES…`. ajv-cli: `validate --spec=draft2020 --allow-union-types "
