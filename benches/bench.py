@@ -31,8 +31,9 @@ of the same runs:
 
 --real GIT_CLONE takes a clone of git/git (or any repository): it is cloned
 once (`git clone --shared`, under target/bench-repos/), the example ISMS of
-`govlint init --example` is committed at its tip, and a cold `govlint check`
-is measured against `git log --name-only` (time and peak memory).
+`govlint init --example` is committed at its tip in `isms/`, and a cold
+`govlint check` there is measured against `git log --name-only` over the
+whole history (time and peak memory).
 
 The table (Markdown: one row per figure, with govlint's figure, the peer's,
 the ratio, the SPEC 7 target and whether it is met, then machine notes) is
