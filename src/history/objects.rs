@@ -6,6 +6,8 @@
 //! objects, blobs for rename scores) is read through a libgit2 handle of the
 //! thread's own.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -106,5 +108,47 @@ impl ObjectReader for &Odb<'_> {
 
     fn blob(&mut self, id: Oid, max: usize) -> Option<Vec<u8>> {
         read_blob(self, id, max)
+    }
+}
+
+/// A map keyed by object ids or pack offsets: keys that are already
+/// uniformly spread need no DoS-resistant hash, and SipHash was a few
+/// percent of the cold walk.
+pub(super) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// FxHash's mixing (rustc's), over whole words of the key.
+#[derive(Default)]
+pub(super) struct IdHasher(u64);
+
+impl IdHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            tail[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(tail));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }

@@ -13,12 +13,13 @@
 //! changed under us) is read through libgit2 instead: this module is a
 //! fast path, never the only path.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use git2::Oid;
+
+use super::objects::IdMap;
 
 const IDX_MAGIC: [u8; 4] = [0xff, b't', b'O', b'c'];
 const OID_LEN: usize = 20;
@@ -403,8 +404,8 @@ fn varint(data: &mut &[u8]) -> Option<usize> {
 /// again soon is still there (a cheap least-recently-used).
 #[derive(Default)]
 struct BaseCache {
-    young: HashMap<(usize, u64), Object>,
-    old: HashMap<(usize, u64), Object>,
+    young: IdMap<(usize, u64), Object>,
+    old: IdMap<(usize, u64), Object>,
     young_bytes: usize,
 }
 

@@ -14,12 +14,11 @@
 //! `git log --name-only`.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use git2::Oid;
 
-use super::objects::ObjectReader;
+use super::objects::{IdMap, ObjectReader};
 use super::HistoryError;
 
 /// Length of a SHA-1 object id in a raw tree entry. SHA-256 repositories are
@@ -45,7 +44,7 @@ pub(super) struct Delta {
 /// Reads and compares trees of one repository; not shared between threads.
 pub(super) struct TreeDiffer<R> {
     objects: R,
-    cache: HashMap<Oid, Rc<[u8]>>,
+    cache: IdMap<Oid, Rc<[u8]>>,
     cache_bytes: usize,
 }
 
@@ -54,7 +53,7 @@ impl<R: ObjectReader> TreeDiffer<R> {
     pub(super) fn new(objects: R) -> Self {
         TreeDiffer {
             objects,
-            cache: HashMap::new(),
+            cache: IdMap::default(),
             cache_bytes: 0,
         }
     }

@@ -26,14 +26,14 @@
 //! and hands the facts to `index.rs`, which assembles them (and the
 //! annotated tags) into a [`History`](super::History).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use git2::{ErrorCode, Oid, Repository, Sort};
 
 use super::encoding::{decode, summary};
 use super::facts::CommitFacts;
 use super::facts::SignersFrom;
-use super::objects::{ObjectReader, SharedObjects};
+use super::objects::{IdMap, ObjectReader, SharedObjects};
 use super::rename::{self, FileChange};
 use super::signature::Verifier;
 use super::trailer;
@@ -94,7 +94,7 @@ pub(super) fn walk(
     for id in order {
         facts.push(read_commit(repo, id, boundaries, &mut verifier)?);
     }
-    let trees: HashMap<Oid, Oid> = facts.iter().chain(old).map(|f| (f.id, f.tree)).collect();
+    let trees: IdMap<Oid, Oid> = facts.iter().chain(old).map(|f| (f.id, f.tree)).collect();
     diff_all(repo, &mut facts, &trees)?;
     Ok(facts)
 }
@@ -157,7 +157,7 @@ fn read_commit(
 fn diff_all(
     repo: &Repository,
     facts: &mut [CommitFacts],
-    trees: &HashMap<Oid, Oid>,
+    trees: &IdMap<Oid, Oid>,
 ) -> Result<(), HistoryError> {
     if facts.is_empty() {
         return Ok(());
@@ -206,7 +206,7 @@ const MIN_COMMITS_PER_THREAD: usize = 500;
 fn diff_commit(
     differ: &mut TreeDiffer<impl ObjectReader>,
     fact: &CommitFacts,
-    trees: &HashMap<Oid, Oid>,
+    trees: &IdMap<Oid, Oid>,
 ) -> Result<(Vec<FileChange>, Vec<FileChange>), HistoryError> {
     if fact.boundary {
         return Ok((Vec::new(), Vec::new()));
