@@ -19,7 +19,7 @@ use super::HistoryError;
 /// Raw objects by id.
 pub(super) trait ObjectReader {
     /// The raw content of tree `id`.
-    fn tree(&mut self, id: Oid) -> Result<Rc<[u8]>, HistoryError>;
+    fn tree(&mut self, id: Oid) -> Result<Rc<Vec<u8>>, HistoryError>;
     /// The content of blob `id` if it is at most `max` bytes long; `None`
     /// when it is larger or unreadable.
     fn blob(&mut self, id: Oid, max: usize) -> Option<Vec<u8>>;
@@ -68,7 +68,7 @@ impl ThreadObjects<'_> {
 }
 
 impl ObjectReader for ThreadObjects<'_> {
-    fn tree(&mut self, id: Oid) -> Result<Rc<[u8]>, HistoryError> {
+    fn tree(&mut self, id: Oid) -> Result<Rc<Vec<u8>>, HistoryError> {
         if let Some(tree) = self.packs.tree(id) {
             return Ok(tree);
         }
@@ -82,14 +82,14 @@ impl ObjectReader for ThreadObjects<'_> {
     }
 }
 
-fn read_tree(odb: &Odb<'_>, id: Oid) -> Result<Rc<[u8]>, HistoryError> {
+fn read_tree(odb: &Odb<'_>, id: Oid) -> Result<Rc<Vec<u8>>, HistoryError> {
     let object = odb
         .read(id)
         .map_err(|source| HistoryError::Object { id, source })?;
     if object.kind() != git2::ObjectType::Tree {
         return Err(HistoryError::CorruptTree { id });
     }
-    Ok(Rc::from(object.data()))
+    Ok(Rc::new(object.data().to_vec()))
 }
 
 fn read_blob(odb: &Odb<'_>, id: Oid, max: usize) -> Option<Vec<u8>> {
@@ -102,7 +102,7 @@ fn read_blob(odb: &Odb<'_>, id: Oid, max: usize) -> Option<Vec<u8>> {
 
 /// libgit2's object database as a reader, for a walk on one thread.
 impl ObjectReader for &Odb<'_> {
-    fn tree(&mut self, id: Oid) -> Result<Rc<[u8]>, HistoryError> {
+    fn tree(&mut self, id: Oid) -> Result<Rc<Vec<u8>>, HistoryError> {
         read_tree(self, id)
     }
 

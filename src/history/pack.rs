@@ -33,7 +33,7 @@ const OBJ_REF_DELTA: u8 = 7;
 const MAX_CHAIN: usize = 10_000;
 
 /// What a pack read yields: an object's type (git's numbering) and content.
-pub(super) type Object = (u8, Rc<[u8]>);
+pub(super) type Object = (u8, Rc<Vec<u8>>);
 
 /// The packs of one repository (and its alternates), shared by threads.
 pub(super) struct Packs {
@@ -226,7 +226,7 @@ enum Base {
 impl PackReader<'_> {
     /// Tree `id` from the packs; `None` when no pack holds it as a
     /// readable tree (the caller then asks libgit2).
-    pub(super) fn tree(&mut self, id: Oid) -> Option<Rc<[u8]>> {
+    pub(super) fn tree(&mut self, id: Oid) -> Option<Rc<Vec<u8>>> {
         let (pack, offset) = self.packs.find(id)?;
         match self.object(pack, offset, 0)? {
             (OBJ_TREE, data) => Some(data),
@@ -245,7 +245,7 @@ impl PackReader<'_> {
             let header = self.header(pack, at)?;
             match header.base {
                 Base::None => {
-                    let data: Rc<[u8]> = self.inflate(pack, &header)?.into();
+                    let data = Rc::new(self.inflate(pack, &header)?);
                     self.cache.put(pack, at, (header.kind, Rc::clone(&data)));
                     break (header.kind, data);
                 }
@@ -270,7 +270,7 @@ impl PackReader<'_> {
         };
         while let Some((at, header)) = chain.pop() {
             let delta = self.inflate(pack, &header)?;
-            data = apply_delta(&data, &delta)?.into();
+            data = Rc::new(apply_delta(&data, &delta)?);
             self.cache.put(pack, at, (kind, Rc::clone(&data)));
         }
         Some((kind, data))

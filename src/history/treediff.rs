@@ -44,7 +44,7 @@ pub(super) struct Delta {
 /// Reads and compares trees of one repository; not shared between threads.
 pub(super) struct TreeDiffer<R> {
     objects: R,
-    cache: IdMap<Oid, Rc<[u8]>>,
+    cache: IdMap<Oid, Rc<Vec<u8>>>,
     cache_bytes: usize,
 }
 
@@ -179,7 +179,7 @@ impl<R: ObjectReader> TreeDiffer<R> {
         Ok(())
     }
 
-    fn read(&mut self, id: Oid) -> Result<Rc<[u8]>, HistoryError> {
+    fn read(&mut self, id: Oid) -> Result<Rc<Vec<u8>>, HistoryError> {
         if let Some(data) = self.cache.get(&id) {
             return Ok(Rc::clone(data));
         }
