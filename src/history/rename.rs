@@ -15,8 +15,9 @@
 
 use std::collections::HashMap;
 
-use git2::{Odb, Oid};
+use git2::Oid;
 
+use super::objects::ObjectReader;
 use super::treediff::Delta;
 use super::ChangeKind;
 
@@ -42,7 +43,7 @@ pub(super) struct FileChange {
 /// Turns the deltas of one commit against its only parent into changes,
 /// pairing deletions with additions that are renames. Deleted sources stay
 /// in the result as deletions (as `git log -- old-path` shows them).
-pub(super) fn resolve(deltas: Vec<Delta>, odb: &Odb<'_>) -> Vec<FileChange> {
+pub(super) fn resolve(deltas: Vec<Delta>, objects: &mut impl ObjectReader) -> Vec<FileChange> {
     let mut deleted: Vec<(usize, Oid)> = Vec::new();
     let mut added: Vec<(usize, Oid)> = Vec::new();
     for (i, d) in deltas.iter().enumerate() {
@@ -55,7 +56,7 @@ pub(super) fn resolve(deltas: Vec<Delta>, odb: &Odb<'_>) -> Vec<FileChange> {
     let mut renamed_from: HashMap<usize, usize> = HashMap::new();
     if !deleted.is_empty() && !added.is_empty() {
         exact(&deltas, &deleted, &added, &mut renamed_from);
-        similar(&deleted, &added, odb, &mut renamed_from);
+        similar(&deleted, &added, objects, &mut renamed_from);
     }
     let paths: Vec<String> = deltas.iter().map(|d| d.path.clone()).collect();
     deltas
@@ -115,19 +116,19 @@ fn file_name(path: &str) -> &str {
 fn similar(
     deleted: &[(usize, Oid)],
     added: &[(usize, Oid)],
-    odb: &Odb<'_>,
+    objects: &mut impl ObjectReader,
     pairs: &mut HashMap<usize, usize>,
 ) {
     let used: Vec<usize> = pairs.values().copied().collect();
     let sources: Vec<(usize, Fingerprint)> = deleted
         .iter()
         .filter(|(i, _)| !used.contains(i))
-        .filter_map(|&(i, blob)| Fingerprint::of(odb, blob).map(|f| (i, f)))
+        .filter_map(|&(i, blob)| Fingerprint::of(objects, blob).map(|f| (i, f)))
         .collect();
     let targets: Vec<(usize, Fingerprint)> = added
         .iter()
         .filter(|(j, _)| !pairs.contains_key(j))
-        .filter_map(|&(j, blob)| Fingerprint::of(odb, blob).map(|f| (j, f)))
+        .filter_map(|&(j, blob)| Fingerprint::of(objects, blob).map(|f| (j, f)))
         .collect();
     if sources.is_empty()
         || targets.is_empty()
@@ -188,13 +189,9 @@ struct Fingerprint {
 }
 
 impl Fingerprint {
-    fn of(odb: &Odb<'_>, blob: Oid) -> Option<Fingerprint> {
-        let (size, _) = odb.read_header(blob).ok()?;
-        if size > MAX_SCORED_SIZE {
-            return None;
-        }
-        let object = odb.read(blob).ok()?;
-        Some(Fingerprint::from_bytes(object.data()))
+    fn of(objects: &mut impl ObjectReader, blob: Oid) -> Option<Fingerprint> {
+        let data = objects.blob(blob, MAX_SCORED_SIZE)?;
+        Some(Fingerprint::from_bytes(&data))
     }
 
     /// git's `hash_chars`: chunks end at a newline or after 64 bytes; in

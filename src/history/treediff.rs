@@ -14,11 +14,11 @@
 //! `git log --name-only`.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::rc::Rc;
 
-use git2::{ObjectType, Odb, OdbObject, Oid};
+use git2::Oid;
 
+use super::objects::{IdMap, ObjectReader};
 use super::HistoryError;
 
 /// Length of a SHA-1 object id in a raw tree entry. SHA-256 repositories are
@@ -42,25 +42,25 @@ pub(super) struct Delta {
 }
 
 /// Reads and compares trees of one repository; not shared between threads.
-pub(super) struct TreeDiffer<'o, 'r> {
-    odb: &'o Odb<'r>,
-    cache: HashMap<Oid, Rc<OdbObject<'o>>>,
+pub(super) struct TreeDiffer<R> {
+    objects: R,
+    cache: IdMap<Oid, Rc<Vec<u8>>>,
     cache_bytes: usize,
 }
 
-impl<'o, 'r> TreeDiffer<'o, 'r> {
-    /// A differ reading from `odb`.
-    pub(super) fn new(odb: &'o Odb<'r>) -> Self {
+impl<R: ObjectReader> TreeDiffer<R> {
+    /// A differ reading through `objects`.
+    pub(super) fn new(objects: R) -> Self {
         TreeDiffer {
-            odb,
-            cache: HashMap::new(),
+            objects,
+            cache: IdMap::default(),
             cache_bytes: 0,
         }
     }
 
-    /// The object database, for callers that also read blobs.
-    pub(super) fn odb(&self) -> &'o Odb<'r> {
-        self.odb
+    /// The object reader, for callers that also read blobs.
+    pub(super) fn objects(&mut self) -> &mut R {
+        &mut self.objects
     }
 
     /// Appends to `out` the files that differ between tree `old` and tree
@@ -87,8 +87,8 @@ impl<'o, 'r> TreeDiffer<'o, 'r> {
         }
         let old_data = old.map(|id| self.read(id).map(|d| (id, d))).transpose()?;
         let new_data = new.map(|id| self.read(id).map(|d| (id, d))).transpose()?;
-        let mut a = Entries::new(old_data.as_ref().map(|(id, d)| (*id, d.data())));
-        let mut b = Entries::new(new_data.as_ref().map(|(id, d)| (*id, d.data())));
+        let mut a = Entries::new(old_data.as_ref().map(|(id, d)| (*id, &d[..])));
+        let mut b = Entries::new(new_data.as_ref().map(|(id, d)| (*id, &d[..])));
         loop {
             skip_identical(&mut a, &mut b);
             let (ea, eb) = (a.peek()?, b.peek()?);
@@ -179,23 +179,16 @@ impl<'o, 'r> TreeDiffer<'o, 'r> {
         Ok(())
     }
 
-    fn read(&mut self, id: Oid) -> Result<Rc<OdbObject<'o>>, HistoryError> {
+    fn read(&mut self, id: Oid) -> Result<Rc<Vec<u8>>, HistoryError> {
         if let Some(data) = self.cache.get(&id) {
             return Ok(Rc::clone(data));
         }
-        let object = self
-            .odb
-            .read(id)
-            .map_err(|source| HistoryError::Object { id, source })?;
-        if object.kind() != ObjectType::Tree {
-            return Err(HistoryError::CorruptTree { id });
-        }
+        let object = self.objects.tree(id)?;
         let len = object.len();
         if self.cache_bytes + len > CACHE_LIMIT_BYTES {
             self.cache.clear();
             self.cache_bytes = 0;
         }
-        let object = Rc::new(object);
         self.cache_bytes += len;
         self.cache.insert(id, Rc::clone(&object));
         Ok(object)

@@ -26,13 +26,14 @@
 //! and hands the facts to `index.rs`, which assembles them (and the
 //! annotated tags) into a [`History`](super::History).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use git2::{ErrorCode, Oid, Repository, Sort};
 
 use super::encoding::{decode, summary};
 use super::facts::CommitFacts;
 use super::facts::SignersFrom;
+use super::objects::{IdMap, ObjectReader, SharedObjects};
 use super::rename::{self, FileChange};
 use super::signature::Verifier;
 use super::trailer;
@@ -93,20 +94,8 @@ pub(super) fn walk(
     for id in order {
         facts.push(read_commit(repo, id, boundaries, &mut verifier)?);
     }
-    let trees: HashMap<Oid, Oid> = facts.iter().chain(old).map(|f| (f.id, f.tree)).collect();
-    let odb = repo.odb()?;
-    let mut differ = TreeDiffer::new(&odb);
-    // In walk order: a commit's trees, read when its child was diffed, are
-    // still cached when the commit itself is diffed. Not parallel on
-    // purpose: libgit2 serialises reads of one pack behind a per-pack lock,
-    // and two threads were two to three times *slower* than one.
-    for fact in &mut facts {
-        let (changes, merged) = diff_commit(&mut differ, fact, &trees)?;
-        fact.changes = changes;
-        if fact.approval.is_some() {
-            fact.merged = merged;
-        }
-    }
+    let trees: IdMap<Oid, Oid> = facts.iter().chain(old).map(|f| (f.id, f.tree)).collect();
+    diff_all(repo, &mut facts, &trees)?;
     Ok(facts)
 }
 
@@ -161,12 +150,63 @@ fn read_commit(
     })
 }
 
+/// Fills in every commit's changes, on as many threads as there are cores
+/// (at most [`MAX_THREADS`]). Each thread takes a contiguous run of the walk
+/// with its own reader and tree cache: within a run a commit's trees, read
+/// when its child was diffed, are still cached when the commit itself is.
+fn diff_all(
+    repo: &Repository,
+    facts: &mut [CommitFacts],
+    trees: &IdMap<Oid, Oid>,
+) -> Result<(), HistoryError> {
+    if facts.is_empty() {
+        return Ok(());
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_THREADS)
+        .min(facts.len().div_ceil(MIN_COMMITS_PER_THREAD));
+    let objects = SharedObjects::open(repo);
+    let run = facts.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = facts
+            .chunks_mut(run)
+            .map(|part| {
+                let objects = &objects;
+                scope.spawn(move || {
+                    let mut differ = TreeDiffer::new(objects.reader());
+                    for fact in part {
+                        let (changes, merged) = diff_commit(&mut differ, fact, trees)?;
+                        fact.changes = changes;
+                        if fact.approval.is_some() {
+                            fact.merged = merged;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|w| {
+            w.join().unwrap_or_else(|_| {
+                Err(HistoryError::Read(git2::Error::from_str(
+                    "a thread comparing trees failed",
+                )))
+            })
+        })
+    })
+}
+
+/// Threads comparing trees at most: the walk is bound by object reads.
+const MAX_THREADS: usize = 8;
+/// Below this many commits per thread, another thread costs more than it saves.
+const MIN_COMMITS_PER_THREAD: usize = 500;
+
 /// The commit's changes, and for a merge the files changed relative to its
 /// first parent only.
 fn diff_commit(
-    differ: &mut TreeDiffer<'_, '_>,
+    differ: &mut TreeDiffer<impl ObjectReader>,
     fact: &CommitFacts,
-    trees: &HashMap<Oid, Oid>,
+    trees: &IdMap<Oid, Oid>,
 ) -> Result<(Vec<FileChange>, Vec<FileChange>), HistoryError> {
     if fact.boundary {
         return Ok((Vec::new(), Vec::new()));
@@ -204,7 +244,7 @@ fn diff_commit(
             return Ok((changes, merged));
         }
     }
-    Ok((rename::resolve(deltas, differ.odb()), Vec::new()))
+    Ok((rename::resolve(deltas, differ.objects()), Vec::new()))
 }
 
 fn plain_change(d: Delta) -> FileChange {
