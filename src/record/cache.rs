@@ -272,14 +272,7 @@ pub fn load(
     file: Option<&CacheFile>,
     settings: &Settings,
 ) -> Warm {
-    let selected: Vec<&FileRef> = snapshot
-        .files
-        .iter()
-        .filter(|f| selection.selects(&f.path))
-        .collect();
-    let (links, regular): (Vec<&FileRef>, Vec<&FileRef>) =
-        selected.into_iter().partition(|f| f.symlink);
-    let findings: Vec<Finding> = links.into_iter().map(load::symlink_finding).collect();
+    let (findings, regular) = load::select(snapshot, selection);
     let old = file
         .and_then(|f| crate::cachefile::read(&f.path, MAX_BYTES))
         .and_then(Index::parse)

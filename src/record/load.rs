@@ -160,14 +160,7 @@ pub fn load(
     max_file_bytes: u64,
     typing: &dyn Typing,
 ) -> Loaded {
-    let selected: Vec<&FileRef> = snapshot
-        .files
-        .iter()
-        .filter(|f| selection.selects(&f.path))
-        .collect();
-    let (links, regular): (Vec<&FileRef>, Vec<&FileRef>) =
-        selected.into_iter().partition(|f| f.symlink);
-    let findings = links.into_iter().map(symlink_finding).collect();
+    let (findings, regular) = select(snapshot, selection);
     let contents = snapshot.read_all(&regular, repo, max_file_bytes);
     let per_file: Vec<FileResult> = contents
         .into_par_iter()
@@ -176,8 +169,22 @@ pub fn load(
     gather(findings, per_file)
 }
 
+/// The snapshot's selected regular files, and a `parse` warning for each
+/// selected symbolic link (never followed).
+pub(super) fn select<'s>(
+    snapshot: &'s Snapshot,
+    selection: &Selection,
+) -> (Vec<Finding>, Vec<&'s FileRef>) {
+    let (links, regular): (Vec<&FileRef>, Vec<&FileRef>) = snapshot
+        .files
+        .iter()
+        .filter(|f| selection.selects(&f.path))
+        .partition(|f| f.symlink);
+    (links.into_iter().map(symlink_finding).collect(), regular)
+}
+
 /// The `parse` warning for a symbolic link, which is never followed.
-pub(super) fn symlink_finding(link: &FileRef) -> Finding {
+fn symlink_finding(link: &FileRef) -> Finding {
     Finding::new(
         Code::Parse.id(),
         Severity::Warning,
