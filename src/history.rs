@@ -426,7 +426,9 @@ pub struct History {
     /// Commits in walk order: topological, newest first.
     commits: Vec<CommitInfo>,
     /// Commit id → position in `commits`.
-    by_id: HashMap<git2::Oid, u32>,
+    /// (`IdMap`: object ids need no SipHash; the maps keyed by commit
+    /// position use it too, being a large share of assembling the index.)
+    by_id: objects::IdMap<git2::Oid, u32>,
     /// Per path, the changes newest first (walk order).
     paths: HashMap<String, Vec<index::PathChange>>,
     /// Per path, the approving merges that brought a change in from a
@@ -435,9 +437,9 @@ pub struct History {
     /// Trailer facts of commits and tags that carry approval trailers.
     attestations: Vec<attestation::Attestation>,
     /// Commit position → index into `attestations` (the commit's own).
-    commit_attestation: HashMap<u32, u32>,
+    commit_attestation: objects::IdMap<u32, u32>,
     /// Commit position → indexes into `attestations` (tags on that commit).
-    tag_attestations: HashMap<u32, Vec<u32>>,
+    tag_attestations: objects::IdMap<u32, Vec<u32>>,
     /// Record id → indexes into `attestations` that name it.
     named: HashMap<String, Vec<u32>>,
     all_events: Vec<Event>,

@@ -70,10 +70,12 @@ pub(super) fn attestation(
 
 /// `.mailmap` from the evaluated revision's tree (read as git reads it:
 /// `mailmap.rs`), with a cache: a history
-/// has far fewer people than commits.
+/// has far fewer people than commits. The cache is keyed by raw email, then
+/// raw name, so that a hit (almost every commit) is looked up by `&str`
+/// without building an owned key.
 pub(super) struct Mailmapper {
     map: Option<Mailmap>,
-    cache: HashMap<(String, String), Identity>,
+    cache: HashMap<String, Vec<(String, Identity)>>,
 }
 
 impl Mailmapper {
@@ -93,17 +95,23 @@ impl Mailmapper {
 
     /// The identity git shows for `name <email>`.
     pub(super) fn resolve(&mut self, name: &str, email: &str) -> Identity {
-        let key = (name.to_owned(), email.to_owned());
-        if let Some(found) = self.cache.get(&key) {
-            return found.clone();
+        if let Some(names) = self.cache.get(email) {
+            if let Some((_, found)) = names.iter().find(|(n, _)| n == name) {
+                return found.clone();
+            }
         }
-        let (mapped_name, mapped_email) = self.lookup(name, email).unwrap_or_else(|| key.clone());
+        let (mapped_name, mapped_email) = self
+            .lookup(name, email)
+            .unwrap_or_else(|| (name.to_owned(), email.to_owned()));
         let identity = Identity {
             name: mapped_name,
             email: mapped_email,
             raw_email: email.to_owned(),
         };
-        self.cache.insert(key, identity.clone());
+        self.cache
+            .entry(email.to_owned())
+            .or_default()
+            .push((name.to_owned(), identity.clone()));
         identity
     }
 

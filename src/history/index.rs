@@ -13,6 +13,7 @@ use git2::{Oid, Repository};
 
 use super::attestation::{attestation, Mailmapper};
 use super::facts::{CommitFacts, SignersFrom};
+use super::objects::IdMap;
 use super::signature::Verifier;
 use super::trust::{self, Parentage};
 use super::witness::{self, Witnesses};
@@ -50,12 +51,12 @@ pub(super) fn assemble(
         shallow,
         head: head.map(CommitId),
         commits: Vec::with_capacity(facts.len()),
-        by_id: HashMap::with_capacity(facts.len()),
+        by_id: IdMap::with_capacity_and_hasher(facts.len(), Default::default()),
         paths: HashMap::new(),
         merged: HashMap::new(),
         attestations: Vec::new(),
-        commit_attestation: HashMap::new(),
-        tag_attestations: HashMap::new(),
+        commit_attestation: IdMap::default(),
+        tag_attestations: IdMap::default(),
         named: HashMap::new(),
         all_events: Vec::new(),
         non_monotonic: Vec::new(),

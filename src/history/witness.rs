@@ -31,6 +31,7 @@ use git2::{ObjectType, Oid, Repository};
 use super::allowed_signers::match_glob;
 use super::facts::SignersFrom;
 use super::index::tags::{parse, peel};
+use super::objects::IdMap;
 use super::signature::Verifier;
 use super::witness_note::{self, AttestedApproval};
 use super::{CommitId, Identity, SignatureStatus};
@@ -127,7 +128,7 @@ pub(super) struct Setting<'s> {
 pub(super) fn read<'p>(
     repo: &Repository,
     setting: &Setting<'_>,
-    by_id: &HashMap<Oid, u32>,
+    by_id: &IdMap<Oid, u32>,
     parents: &dyn Fn(u32) -> &'p [u32],
     verifier: &mut Verifier<'_>,
 ) -> Witnesses {
@@ -207,7 +208,7 @@ pub(super) fn key(repo: &Repository, setting: &Setting<'_>) -> Option<Oid> {
 fn verify_tags(
     repo: &Repository,
     setting: &Setting<'_>,
-    by_id: &HashMap<Oid, u32>,
+    by_id: &IdMap<Oid, u32>,
     verifier: &mut Verifier<'_>,
 ) -> (Vec<Witness>, Vec<InvalidWitness>) {
     let mut valid = Vec::new();
@@ -333,7 +334,7 @@ fn verify_tags(
 pub(super) fn windows<'p>(
     count: usize,
     valid: &[Witness],
-    by_id: &HashMap<Oid, u32>,
+    by_id: &IdMap<Oid, u32>,
     parents: &dyn Fn(u32) -> &'p [u32],
 ) -> (Vec<u32>, Vec<Option<i64>>) {
     let mut marked_by = vec![NONE; count];

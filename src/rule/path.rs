@@ -133,12 +133,16 @@ fn walk<'v>(value: &'v Value, tokens: &[Token], prefix: String, out: &mut Vec<Hi
         Token::Any => match value {
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
-                    walk(v, rest, format!("{prefix}/{i}"), out);
+                    let mut here = prefix.clone();
+                    let _ = write!(here, "/{i}");
+                    walk(v, rest, here, out);
                 }
             }
             Value::Object(map) => {
                 for (k, v) in map {
-                    walk(v, rest, format!("{prefix}/{}", escape_pointer(k)), out);
+                    let mut here = prefix.clone();
+                    push_escaped(&mut here, k);
+                    walk(v, rest, here, out);
                 }
             }
             _ => {}
@@ -149,7 +153,10 @@ fn walk<'v>(value: &'v Value, tokens: &[Token], prefix: String, out: &mut Vec<Hi
                 Value::Array(items) => canonical_index(key).and_then(|i| items.get(i)),
                 _ => None,
             };
-            let here = format!("{prefix}/{}", escape_pointer(key));
+            // The prefix is ours: extend it rather than format a new one
+            // (this walk runs for every record and rule).
+            let mut here = prefix;
+            push_escaped(&mut here, key);
             match child {
                 Some(c) => walk(c, rest, here, out),
                 None if rest.contains(&Token::Any) => {}
@@ -157,8 +164,7 @@ fn walk<'v>(value: &'v Value, tokens: &[Token], prefix: String, out: &mut Vec<Hi
                     let mut pointer = here;
                     for t in rest {
                         if let Token::Key(k) = t {
-                            pointer.push('/');
-                            pointer.push_str(&escape_pointer(k));
+                            push_escaped(&mut pointer, k);
                         }
                     }
                     out.push(Hit {
@@ -167,6 +173,19 @@ fn walk<'v>(value: &'v Value, tokens: &[Token], prefix: String, out: &mut Vec<Hi
                     });
                 }
             }
+        }
+    }
+}
+
+/// Appends `/` and `token` escaped as [`escape_pointer`] does (`~` → `~0`,
+/// `/` → `~1`), without its two intermediate strings.
+fn push_escaped(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
         }
     }
 }
@@ -237,6 +256,15 @@ pub(crate) fn show_pointer(pointer: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn push_escaped_matches_escape_pointer() {
+        for token in ["", "a", "a/b", "~", "~1/~0", "/~/", "é~x/y"] {
+            let mut pointer = String::from("/p");
+            push_escaped(&mut pointer, token);
+            assert_eq!(pointer, format!("/p/{}", escape_pointer(token)), "{token}");
+        }
+    }
 
     #[test]
     fn parse_and_reject() {

@@ -4,13 +4,14 @@
 //! the tag's own, checked against the allowed-signers file of the tagged
 //! commit. Lightweight tags carry no message and are ignored.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use git2::{ObjectType, Oid, Repository};
 
 use super::super::attestation::{attestation, Attestation, Mailmapper, TagFacts};
 use super::super::encoding::decode;
 use super::super::facts::SignersFrom;
+use super::super::objects::IdMap;
 use super::super::signature::{split_signed, Verifier};
 use super::super::trailer::approval_trailers;
 use super::super::{HistoryError, Identity};
@@ -21,7 +22,7 @@ const MAX_NESTING: usize = 16;
 /// The attestations of annotated tags on commits in `by_id`, by tag name.
 pub(super) fn read(
     repo: &Repository,
-    by_id: &HashMap<Oid, u32>,
+    by_id: &IdMap<Oid, u32>,
     mailmap: &mut Mailmapper,
     verifier: &mut Verifier<'_>,
 ) -> Result<Vec<Attestation>, HistoryError> {

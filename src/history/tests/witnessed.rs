@@ -2,7 +2,7 @@
 //! and real witness tags made with `git tag -s` (gpg.format=ssh) and
 //! ssh-keygen keys.
 
-use std::collections::HashMap;
+use super::super::objects::IdMap;
 use std::path::PathBuf;
 
 use git2::Oid;
@@ -44,7 +44,7 @@ fn witness(name: &str, pos: u32, time: i64) -> Witness {
 /// with witnesses given in tagger-time order; returns per position
 /// `(witness name, after)` or `None`.
 fn marks(parents: &[Vec<u32>], valid: &[Witness]) -> Vec<Option<(String, Option<i64>)>> {
-    let by_id: HashMap<Oid, u32> = (0..parents.len() as u32).map(|p| (oid(p), p)).collect();
+    let by_id: IdMap<Oid, u32> = (0..parents.len() as u32).map(|p| (oid(p), p)).collect();
     let lookup = |pos: u32| parents[pos as usize].as_slice();
     let (marked_by, after) = windows(parents.len(), valid, &by_id, &lookup);
     marked_by
