@@ -100,17 +100,6 @@ fn read_blob(odb: &Odb<'_>, id: Oid, max: usize) -> Option<Vec<u8>> {
     Some(odb.read(id).ok()?.data().to_vec())
 }
 
-/// libgit2's object database as a reader, for a walk on one thread.
-impl ObjectReader for &Odb<'_> {
-    fn tree(&mut self, id: Oid) -> Result<Rc<Vec<u8>>, HistoryError> {
-        read_tree(self, id)
-    }
-
-    fn blob(&mut self, id: Oid, max: usize) -> Option<Vec<u8>> {
-        read_blob(self, id, max)
-    }
-}
-
 /// A map keyed by object ids or pack offsets: keys that are already
 /// uniformly spread need no DoS-resistant hash, and SipHash was a few
 /// percent of the cold walk.
