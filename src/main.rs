@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // clap's help and errors follow the same colour policy as everything else.
     let choice = govlint::color::choice_from_args(std::env::args_os());
