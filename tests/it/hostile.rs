@@ -355,6 +355,24 @@ fn symbolic_links_out_of_the_repository_are_not_followed() {
 }
 
 #[test]
+fn a_fifo_in_the_working_tree_is_named_and_never_opened() {
+    // Opening a FIFO for reading blocks until a writer comes: a check that
+    // opened one would hang the pre-commit hook.
+    let repo = isms("");
+    let fifo = repo.path().join("policies/pipe.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (code, json) = check(&repo, &[]);
+    assert_eq!(code, 1);
+    let d = the_finding(&json, "policies/pipe.yaml", "parse", 1, 1);
+    assert!(message(d).contains("not a regular file"), "{d:#}");
+    others_checked(&json, 0, false);
+}
+
+#[test]
 fn schema_refs_to_urls_and_files_outside_are_refused_never_fetched() {
     let repo = isms("");
     let outside = tempfile::tempdir().expect("temp dir");
