@@ -201,11 +201,15 @@ fn walk(root: &Path) -> Vec<FileRef> {
                 return None;
             }
             let rel = entry.path().strip_prefix(root).ok()?;
-            let path = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            // On Unix the separator already is `/`.
+            let path = if cfg!(unix) {
+                rel.to_string_lossy().into_owned()
+            } else {
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
             Some(FileRef {
                 path,
                 symlink: ft.is_symlink(),

@@ -90,6 +90,10 @@ struct Builder<'t> {
     documents: Vec<Document>,
 }
 
+/// Mappings up to this many entries find duplicate keys by a scan of their
+/// entries (records are small mappings: no hashing, no key copies).
+const LINEAR_KEYS: usize = 16;
+
 struct Anchored {
     node: Node,
     /// Nodes in `node`'s subtree (what one alias to it costs).
@@ -113,8 +117,9 @@ enum Content {
         entries: Vec<(Node, Node)>,
         /// A key waiting for its value.
         key: Option<Node>,
-        /// JSON key text → span of the key that first used it.
-        seen: HashMap<String, Span>,
+        /// JSON key text → span of each key, built once the mapping has
+        /// [`LINEAR_KEYS`] entries (smaller ones are searched in `entries`).
+        seen: Option<HashMap<String, Span>>,
     },
 }
 
@@ -184,7 +189,7 @@ impl Builder<'_> {
                     let content = Content::Map {
                         entries: Vec::new(),
                         key: None,
-                        seen: HashMap::new(),
+                        seen: None,
                     };
                     self.open(span, anchor, tag.as_deref(), content)?;
                 }
@@ -379,11 +384,29 @@ impl Builder<'_> {
                 if let Some(key) = key.take() {
                     entries.push((key, node));
                 } else {
-                    let key_text = node.json_key().into_owned();
-                    if let Some(&first) = seen.get(&key_text) {
+                    let key_text = node.json_key();
+                    let first = if entries.len() < LINEAR_KEYS {
+                        entries
+                            .iter()
+                            .find(|(k, _)| k.json_key() == key_text)
+                            .map(|(k, _)| k.span)
+                    } else {
+                        let seen = seen.get_or_insert_with(|| {
+                            entries
+                                .iter()
+                                .map(|(k, _)| (k.json_key().into_owned(), k.span))
+                                .collect()
+                        });
+                        let first = seen.get(&*key_text).copied();
+                        if first.is_none() {
+                            seen.insert(key_text.clone().into_owned(), node.span);
+                        }
+                        first
+                    };
+                    if let Some(first) = first {
                         return Err(duplicate_key(text, &key_text, node.span, first));
                     }
-                    seen.insert(key_text, node.span);
+                    drop(key_text);
                     *key = Some(node);
                 }
             }

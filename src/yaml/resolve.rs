@@ -151,6 +151,14 @@ fn int(text: &str) -> Option<Value> {
 /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, `[-+]?.inf`, `.nan`
 /// (each in its three spellings).
 fn float(text: &str) -> Option<Value> {
+    // Most plain scalars are words: no float starts with a letter.
+    if !text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
+    {
+        return None;
+    }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     if matches!(unsigned, ".inf" | ".Inf" | ".INF") {
         let inf = if text.starts_with('-') {

@@ -157,6 +157,22 @@ fn duplicate_keys() {
     assert!(load("{a: 1, b: {a: 2}}", &Limits::default())
         .error
         .is_none());
+
+    // Mappings past the linear scan find duplicates through their key table:
+    // before it is built, when it is built, and after.
+    for dup in [3, 15, 16, 30, 39] {
+        let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str(&format!("k{dup}: again\n"));
+        let e = error(&text);
+        assert_eq!(
+            e.message.split(" (").next(),
+            Some(&*format!("duplicate key `k{dup}`"))
+        );
+        let at = text.find(&format!("k{dup}:")).expect("first key");
+        assert_eq!(e.related.map(|r| r.1.start), Some(at), "k{dup}");
+    }
+    let unique: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+    assert!(load(&unique, &Limits::default()).error.is_none());
 }
 
 #[test]
