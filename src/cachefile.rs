@@ -92,13 +92,21 @@ pub fn write(path: &Path, body: Vec<u8>) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let bytes = seal(body);
+    let sum = checksum(&body).to_le_bytes();
     let tmp = path.with_extension(format!(
         "tmp{}-{}",
         std::process::id(),
         SEQ.fetch_add(1, Ordering::Relaxed)
     ));
-    std::fs::write(&tmp, &bytes)?;
+    // The body and its checksum in two writes: sealing would copy the body.
+    let written = std::fs::File::create(&tmp).and_then(|mut file| {
+        std::io::Write::write_all(&mut file, &body)?;
+        std::io::Write::write_all(&mut file, &sum)
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
@@ -128,6 +136,12 @@ pub fn checksum(bytes: &[u8]) -> u64 {
 pub struct Writer(Vec<u8>);
 
 impl Writer {
+    /// A writer whose buffer holds `bytes` before it grows.
+    #[must_use]
+    pub fn with_capacity(bytes: usize) -> Writer {
+        Writer(Vec::with_capacity(bytes))
+    }
+
     #[must_use]
     pub fn into_bytes(self) -> Vec<u8> {
         self.0

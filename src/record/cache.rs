@@ -544,7 +544,18 @@ impl Index {
                 all.push((path, id, age + 1, &self.body[range.clone()]));
             }
         }
-        let mut w = Writer::default();
+        // Sized up front: growing a buffer of many megabytes by doubling
+        // copied it over and over.
+        let table: usize = all
+            .iter()
+            .map(|(p, id, _, _)| 29 + p.len() + id.len())
+            .sum();
+        let stat_bytes: usize = stats
+            .iter()
+            .map(|(p, (_, id))| 64 + p.len() + id.len())
+            .sum();
+        let entries: usize = all.iter().map(|(_, _, _, bytes)| bytes.len()).sum();
+        let mut w = Writer::with_capacity(MAGIC.len() + 12 + table + stat_bytes + entries);
         w.raw(MAGIC);
         w.u32(VERSION);
         w.len(all.len());
