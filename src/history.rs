@@ -62,6 +62,7 @@ mod query;
 mod rename;
 mod repo;
 mod revision;
+mod scope;
 mod signature;
 #[cfg(test)]
 mod testing;
@@ -113,6 +114,10 @@ pub struct HistoryOptions {
     pub witnesses: Vec<String>,
     /// Which tag names are witnesses (`trust.witness_tags`): a glob.
     pub witness_tags: String,
+    /// The only paths whose changes are read, repository-relative: folders
+    /// end in `/`, anything else is a file. Empty: every path. The files of
+    /// `trust_files` must be in it for their changes to be listed.
+    pub scope: Vec<String>,
 }
 
 /// A commit's id. Displays as the full hexadecimal id.

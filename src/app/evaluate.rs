@@ -337,6 +337,7 @@ impl HistoryJob {
                 revoked_keys: ws.config.revoked_keys.clone(),
                 witnesses: ws.config.witnesses.clone(),
                 witness_tags: ws.config.witness_tags.clone(),
+                scope: history_scope(ws),
             },
             allow_shallow: opts.allow_shallow || ws.config.allow_shallow,
         }
@@ -375,6 +376,27 @@ fn trust_files(ws: &Workspace) -> Vec<String> {
     files.extend(config.openpgp_keys.clone());
     files.push(format!("{prefix}{}", crate::config::FILE_NAME));
     files
+}
+
+/// The paths whose history matters: the governance folder and the trust
+/// files; everything when the folder is the whole repository. A product
+/// repository with an `isms/` folder then never reads its code's trees.
+fn history_scope(ws: &Workspace) -> Vec<String> {
+    let prefix = ws
+        .repo
+        .as_ref()
+        .map(|r| r.prefix_of(&ws.config.root))
+        .unwrap_or_default();
+    if prefix.is_empty() {
+        return Vec::new();
+    }
+    let mut scope = vec![prefix];
+    for file in trust_files(ws) {
+        // A key folder (`trust.openpgp_keys`) may be a file or a folder.
+        scope.push(format!("{}/", file.trim_end_matches('/')));
+        scope.push(file);
+    }
+    scope
 }
 
 /// Stage timings for `-v`: where the time of a run goes.

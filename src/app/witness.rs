@@ -160,6 +160,7 @@ fn not_a_witness(
             revoked_keys: config.revoked_keys.clone(),
             witnesses: config.witnesses.clone(),
             witness_tags: config.witness_tags.clone(),
+            scope: Vec::new(),
         },
     )?;
     if history.witnesses().iter().any(|w| w.name == name) {

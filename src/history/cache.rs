@@ -36,6 +36,7 @@ use git2::{ObjectType, Oid, Repository};
 
 use super::facts::CommitFacts;
 use super::rename::FileChange;
+use super::scope::Scope;
 use super::trailer::ApprovalTrailers;
 use super::witness::{InvalidWitness, Witness, Witnesses};
 use super::{ChangeKind, CommitId, EventKind, HistoryOptions, Identity, SignatureStatus};
@@ -49,7 +50,7 @@ const MAGIC: &[u8] = b"govlint-history-cache\n";
 /// 2: OpenPGP signatures are verified (`trust.openpgp_keys`), SSH ones as
 /// git does with the revoked keys (`trust.revoked_keys`).
 /// 3: the witnesses and their landing windows are kept beside the facts.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 const WITNESS_MAGIC: &[u8] = b"govlint-witness-cache\n";
 /// The largest cache file read back: about 40 times the facts of a
 /// 100,000-commit history. A larger file is damaged or not ours.
@@ -68,6 +69,8 @@ pub(super) struct Key {
     repo: String,
     signers: String,
     openpgp: String,
+    /// The paths whose changes the facts hold.
+    scope: String,
     shallow: Oid,
 }
 
@@ -83,12 +86,19 @@ impl Key {
                 opts.revoked_keys.as_deref().unwrap_or_default()
             ),
             openpgp: opts.openpgp_keys.clone().unwrap_or_default(),
+            scope: Scope::new(&opts.scope).describe(),
             shallow: hash(shallow_file.as_bytes()),
         }
     }
 
     fn file(&self, dir: &Path) -> PathBuf {
-        let name = hash(format!("{}\n{}\n{}", self.repo, self.signers, self.openpgp).as_bytes());
+        let name = hash(
+            format!(
+                "{}\n{}\n{}\n{}",
+                self.repo, self.signers, self.openpgp, self.scope
+            )
+            .as_bytes(),
+        );
         dir.join(format!("{name}.bin"))
     }
 }
@@ -103,6 +113,7 @@ pub(super) fn load(dir: &Path, key: &Key) -> Option<(Oid, Vec<CommitFacts>)> {
     if r.str()? != key.repo
         || r.str()? != key.signers
         || r.str()? != key.openpgp
+        || r.str()? != key.scope
         || r.oid()? != key.shallow
     {
         return None;
@@ -130,6 +141,7 @@ pub(super) fn store(
     w.str(&key.repo);
     w.str(&key.signers);
     w.str(&key.openpgp);
+    w.str(&key.scope);
     w.oid(key.shallow);
     w.oid(head);
     w.len(facts.len());
@@ -445,6 +457,7 @@ pub(crate) fn fuzz_round_trip(
         repo: "/fuzz/repo.git".to_owned(),
         signers: "\n".to_owned(),
         openpgp: String::new(),
+        scope: String::new(),
         shallow: hash(b""),
     };
     let (head, witness_key) = (hash(b"head"), hash(b"witnesses"));

@@ -7,6 +7,7 @@ use super::*;
 mod cached;
 mod follow;
 mod mailmap;
+mod scoped;
 mod signed;
 mod witnessed;
 

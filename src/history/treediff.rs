@@ -19,6 +19,7 @@ use std::rc::Rc;
 use git2::Oid;
 
 use super::objects::{IdMap, ObjectReader};
+use super::scope::{Reach, Scope};
 use super::HistoryError;
 
 /// Length of a SHA-1 object id in a raw tree entry. SHA-256 repositories are
@@ -46,6 +47,8 @@ pub(super) struct TreeDiffer<R> {
     objects: R,
     cache: IdMap<Oid, Rc<Vec<u8>>>,
     cache_bytes: usize,
+    /// The paths reported; subtrees outside it are never read.
+    scope: Scope,
 }
 
 impl<R: ObjectReader> TreeDiffer<R> {
@@ -55,7 +58,14 @@ impl<R: ObjectReader> TreeDiffer<R> {
             objects,
             cache: IdMap::default(),
             cache_bytes: 0,
+            scope: Scope::default(),
         }
+    }
+
+    /// The same differ, reporting only the paths of `scope`.
+    pub(super) fn with_scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
     }
 
     /// The object reader, for callers that also read blobs.
@@ -72,15 +82,23 @@ impl<R: ObjectReader> TreeDiffer<R> {
         out: &mut Vec<Delta>,
     ) -> Result<(), HistoryError> {
         let mut prefix = Vec::new();
-        self.diff_into(old, new, &mut prefix, out)
+        let reach = if self.scope.is_everything() {
+            Reach::All
+        } else {
+            Reach::Part
+        };
+        self.diff_into(old, new, &mut prefix, out, reach)
     }
 
+    /// Compares two trees at `prefix`; with `reach` [`Reach::Part`], each
+    /// entry is checked against the scope.
     fn diff_into(
         &mut self,
         old: Option<Oid>,
         new: Option<Oid>,
         prefix: &mut Vec<u8>,
         out: &mut Vec<Delta>,
+        reach: Reach,
     ) -> Result<(), HistoryError> {
         if old == new {
             return Ok(());
@@ -101,16 +119,16 @@ impl<R: ObjectReader> TreeDiffer<R> {
             match (order, ea, eb) {
                 (Ordering::Less, Some(x), _) => {
                     a.advance(&x);
-                    self.one_side(&x, prefix, out, Side::Old)?;
+                    self.one_side(&x, prefix, out, Side::Old, reach)?;
                 }
                 (Ordering::Greater, _, Some(y)) => {
                     b.advance(&y);
-                    self.one_side(&y, prefix, out, Side::New)?;
+                    self.one_side(&y, prefix, out, Side::New, reach)?;
                 }
                 (_, Some(x), Some(y)) => {
                     a.advance(&x);
                     b.advance(&y);
-                    self.both_sides(&x, &y, prefix, out)?;
+                    self.both_sides(&x, &y, prefix, out, reach)?;
                 }
                 // Unreachable: `order` is only Less/Greater when that side
                 // has an entry.
@@ -126,15 +144,19 @@ impl<R: ObjectReader> TreeDiffer<R> {
         prefix: &mut Vec<u8>,
         out: &mut Vec<Delta>,
         side: Side,
+        reach: Reach,
     ) -> Result<(), HistoryError> {
         if entry.is_tree() {
             let len = push_dir(prefix, entry.name);
-            match side {
-                Side::Old => self.diff_into(Some(entry.id), None, prefix, out)?,
-                Side::New => self.diff_into(None, Some(entry.id), prefix, out)?,
+            let inner = self.reach_of_folder(prefix, reach);
+            if inner != Reach::None {
+                match side {
+                    Side::Old => self.diff_into(Some(entry.id), None, prefix, out, inner)?,
+                    Side::New => self.diff_into(None, Some(entry.id), prefix, out, inner)?,
+                }
             }
             prefix.truncate(len);
-        } else if entry.is_file() {
+        } else if entry.is_file() && self.file_in_scope(prefix, entry.name, reach) {
             let path = join(prefix, entry.name);
             out.push(match side {
                 Side::Old => Delta {
@@ -158,6 +180,7 @@ impl<R: ObjectReader> TreeDiffer<R> {
         y: &Entry<'_>,
         prefix: &mut Vec<u8>,
         out: &mut Vec<Delta>,
+        reach: Reach,
     ) -> Result<(), HistoryError> {
         if x.id == y.id && x.mode == y.mode {
             return Ok(());
@@ -166,9 +189,12 @@ impl<R: ObjectReader> TreeDiffer<R> {
         // non-trees; a file/submodule swap is a deletion plus an addition.
         if x.is_tree() {
             let len = push_dir(prefix, x.name);
-            self.diff_into(Some(x.id), Some(y.id), prefix, out)?;
+            let inner = self.reach_of_folder(prefix, reach);
+            if inner != Reach::None {
+                self.diff_into(Some(x.id), Some(y.id), prefix, out, inner)?;
+            }
             prefix.truncate(len);
-        } else {
+        } else if self.file_in_scope(prefix, x.name, reach) {
             let path = join(prefix, x.name);
             let old = x.is_file().then_some(x.id);
             let new = y.is_file().then_some(y.id);
@@ -177,6 +203,29 @@ impl<R: ObjectReader> TreeDiffer<R> {
             }
         }
         Ok(())
+    }
+
+    /// The reach below `folder` (ending in `/`) of a tree whose own reach is `reach`.
+    fn reach_of_folder(&self, folder: &[u8], reach: Reach) -> Reach {
+        match reach {
+            Reach::Part => self.scope.folder(folder),
+            other => other,
+        }
+    }
+
+    /// Whether file `name` in the tree at `prefix` (of reach `reach`) is reported.
+    fn file_in_scope(&self, prefix: &mut Vec<u8>, name: &[u8], reach: Reach) -> bool {
+        match reach {
+            Reach::All => true,
+            Reach::None => false,
+            Reach::Part => {
+                let len = prefix.len();
+                prefix.extend_from_slice(name);
+                let inside = self.scope.file(prefix);
+                prefix.truncate(len);
+                inside
+            }
+        }
     }
 
     fn read(&mut self, id: Oid) -> Result<Rc<Vec<u8>>, HistoryError> {

@@ -20,6 +20,9 @@
 //!      approval trailers also keeps the files it brings in (changed
 //!      relative to its first parent): its approval covers them, as
 //!      reviewing a pull request and merging it approves its changes.
+//!
+//!    Only the paths of the options' scope are compared (`scope.rs`): the
+//!    governance folder and the trust files of a larger repository.
 //! 4. Signed commits with approval trailers get their signature checked.
 //!
 //! `build.rs` runs the walk (after the cache, for only the new commits)
@@ -35,6 +38,7 @@ use super::facts::CommitFacts;
 use super::facts::SignersFrom;
 use super::objects::{IdMap, ObjectReader, SharedObjects};
 use super::rename::{self, FileChange};
+use super::scope::Scope;
 use super::signature::Verifier;
 use super::trailer;
 use super::treediff::{Delta, TreeDiffer};
@@ -95,7 +99,7 @@ pub(super) fn walk(
         facts.push(read_commit(repo, id, boundaries, &mut verifier)?);
     }
     let trees: IdMap<Oid, Oid> = facts.iter().chain(old).map(|f| (f.id, f.tree)).collect();
-    diff_all(repo, &mut facts, &trees)?;
+    diff_all(repo, &mut facts, &trees, &Scope::new(&opts.scope))?;
     Ok(facts)
 }
 
@@ -158,6 +162,7 @@ fn diff_all(
     repo: &Repository,
     facts: &mut [CommitFacts],
     trees: &IdMap<Oid, Oid>,
+    paths: &Scope,
 ) -> Result<(), HistoryError> {
     if facts.is_empty() {
         return Ok(());
@@ -174,7 +179,7 @@ fn diff_all(
             .map(|part| {
                 let objects = &objects;
                 scope.spawn(move || {
-                    let mut differ = TreeDiffer::new(objects.reader());
+                    let mut differ = TreeDiffer::new(objects.reader()).with_scope(paths.clone());
                     for fact in part {
                         let (changes, merged) = diff_commit(&mut differ, fact, trees)?;
                         fact.changes = changes;
