@@ -167,10 +167,10 @@ def cache_seeds(govlint, tmp):
     folder = cache / "govlint" / "history"
     facts = next(p for p in folder.glob("*.bin") if not p.name.endswith(".witness.bin"))
     witness = next(folder.glob("*.witness.bin"))
-    # Facts: magic, version, repo, signers, openpgp, shallow oid | head, facts | checksum.
+    # Facts: magic, version, repo, signers, openpgp, scope, shallow oid | head, facts | checksum.
     b = facts.read_bytes()
     i = len(b"govlint-history-cache\n") + 4
-    for _ in range(3):
+    for _ in range(4):
         i = read_str(b, i)
     body = b[i + 20:-8]
     put("history_cache", "facts", b"\x00" + body)
