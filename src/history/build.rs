@@ -11,6 +11,7 @@ use std::path::Path;
 
 use git2::{Oid, Repository};
 
+use super::scope::Scope;
 use super::walk::{read_shallow, resolve, walk};
 use super::{cache, index, witness, History, HistoryError, HistoryOptions};
 
@@ -56,6 +57,19 @@ pub(super) fn build_counted(
         _ => (None, Vec::new()),
     };
     let mut facts = walk(repo, opts, head, base, &boundaries, &old)?;
+    let (mut base, mut old) = (base, old);
+    // A file renamed into the scope by a new commit needs its old path's
+    // history, which the cached facts do not hold: walk everything again.
+    let scope = Scope::new(&opts.scope);
+    if base.is_some()
+        && !scope.is_everything()
+        && facts
+            .iter()
+            .any(|f| f.changes.iter().any(|c| scope.renames_in(c)))
+    {
+        (base, old) = (None, Vec::new());
+        facts = walk(repo, opts, head, None, &boundaries, &old)?;
+    }
     let walked = facts.len();
     facts.extend(old);
     if let Some(dir) = cache_dir {

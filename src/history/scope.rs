@@ -4,9 +4,18 @@
 //! monorepo) needs the changes of its own files and of the trust files, and
 //! nothing else: every other subtree is skipped without being read, so a
 //! commit that touches only code costs one comparison of the root trees.
-//! A file renamed into the scope from outside it is seen as added there
-//! (its earlier life outside is not followed); a file renamed out of it, as
-//! deleted.
+//! A file renamed into the scope from outside it (a governance folder
+//! moved or renamed, a draft moved in) is found by [`renamed_in`], and the
+//! walk widens the scope to the old paths and compares the trees again, so
+//! history follows it as it would with no scope at all.
+
+use git2::Oid;
+
+use super::facts::CommitFacts;
+use super::objects::{IdMap, SharedObjects};
+use super::rename;
+use super::treediff::TreeDiffer;
+use super::{ChangeKind, HistoryError};
 
 /// Folders (ending in `/`) and files, repository-relative; none: every path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -78,6 +87,20 @@ impl Scope {
             || self.files.iter().any(|f| f == path)
     }
 
+    /// This scope and the files `more`.
+    pub(super) fn with_files(&self, more: impl IntoIterator<Item = String>) -> Scope {
+        let mut scope = self.clone();
+        scope.files.extend(more.into_iter().map(String::into_bytes));
+        scope.files.sort();
+        scope.files.dedup();
+        scope
+    }
+
+    /// Whether `change` brought a file into the scope from a path outside it.
+    pub(super) fn renames_in(&self, change: &rename::FileChange) -> bool {
+        matches!(&change.kind, ChangeKind::Renamed { from } if !self.file(from.as_bytes()))
+    }
+
     /// A stable text of the scope, for cache keys.
     pub(super) fn describe(&self) -> String {
         let all: Vec<String> = self
@@ -88,6 +111,44 @@ impl Scope {
             .collect();
         all.join("\n")
     }
+}
+
+/// The paths outside `scope` that files inside it were renamed from, in
+/// the commits of `facts` (diffed within `scope`) that added files to it:
+/// those commits' whole trees are compared again, with rename detection.
+/// Merges get no rename detection, as in the walk.
+pub(super) fn renamed_in(
+    repo: &git2::Repository,
+    facts: &[CommitFacts],
+    trees: &IdMap<Oid, Oid>,
+    scope: &Scope,
+) -> Result<Vec<String>, HistoryError> {
+    let objects = SharedObjects::open(repo);
+    let mut differ = TreeDiffer::new(objects.reader());
+    let mut sources = Vec::new();
+    for fact in facts {
+        let [parent] = fact.parents.as_slice() else {
+            continue;
+        };
+        if fact.boundary || !fact.changes.iter().any(|c| c.kind == ChangeKind::Added) {
+            continue;
+        }
+        let Some(&parent_tree) = trees.get(parent) else {
+            continue;
+        };
+        let mut deltas = Vec::new();
+        differ.diff(Some(parent_tree), Some(fact.tree), &mut deltas)?;
+        for change in rename::resolve(deltas, differ.objects()) {
+            if scope.file(change.path.as_bytes()) && scope.renames_in(&change) {
+                if let ChangeKind::Renamed { from } = change.kind {
+                    sources.push(from);
+                }
+            }
+        }
+    }
+    sources.sort();
+    sources.dedup();
+    Ok(sources)
 }
 
 #[cfg(test)]

@@ -22,7 +22,8 @@
 //!      reviewing a pull request and merging it approves its changes.
 //!
 //!    Only the paths of the options' scope are compared (`scope.rs`): the
-//!    governance folder and the trust files of a larger repository.
+//!    governance folder and the trust files of a larger repository, and the
+//!    old paths of files renamed into it.
 //! 4. Signed commits with approval trailers get their signature checked.
 //!
 //! `build.rs` runs the walk (after the cache, for only the new commits)
@@ -99,7 +100,24 @@ pub(super) fn walk(
         facts.push(read_commit(repo, id, boundaries, &mut verifier)?);
     }
     let trees: IdMap<Oid, Oid> = facts.iter().chain(old).map(|f| (f.id, f.tree)).collect();
-    diff_all(repo, &mut facts, &trees, &Scope::new(&opts.scope))?;
+    // Within the scope; widened to the old paths of files renamed into it
+    // (each round may find older renames), at worst to everything.
+    let mut scope = Scope::new(&opts.scope);
+    for round in 0.. {
+        diff_all(repo, &mut facts, &trees, &scope)?;
+        if scope.is_everything() {
+            break;
+        }
+        let sources = super::scope::renamed_in(repo, &facts, &trees, &scope)?;
+        if sources.is_empty() {
+            break;
+        }
+        scope = if round < MAX_SCOPE_ROUNDS {
+            scope.with_files(sources)
+        } else {
+            Scope::default()
+        };
+    }
     Ok(facts)
 }
 
@@ -201,6 +219,8 @@ fn diff_all(
     })
 }
 
+/// Times the scope is widened to older paths before it becomes everything.
+const MAX_SCOPE_ROUNDS: usize = 8;
 /// Threads comparing trees at most: the walk is bound by object reads.
 const MAX_THREADS: usize = 8;
 /// Below this many commits per thread, another thread costs more than it saves.

@@ -63,21 +63,15 @@ fn a_scope_keeps_its_paths_changes_and_reads_nothing_else() {
         assert!(!a.is_empty(), "{path} has history");
         assert_eq!(a, s, "{path}");
     }
-    for path in [
-        "src/main.c",
-        "src/lib/util.c",
-        "docs/old.md",
-        "isms-old/notes.md",
-    ] {
+    for path in ["src/main.c", "src/lib/util.c", "isms-old/notes.md"] {
         assert!(!all.changes(path).is_empty(), "{path}");
         assert!(some.changes(path).is_empty(), "{path} is outside the scope");
     }
-    // Renamed in from outside: followed to `docs/` in a history of
-    // everything, an addition in the scope's.
+    // Renamed in from outside: followed to `docs/` as with no scope.
     let moved = some.changes("isms/policies/moved.md");
-    assert_eq!(moved.len(), 1);
-    assert_eq!(moved[0].kind, ChangeKind::Added);
-    assert!(all.changes("isms/policies/moved.md").len() > moved.len());
+    assert_eq!(moved.len(), 2, "{moved:?}");
+    assert_eq!(all.changes("isms/policies/moved.md"), moved);
+    assert_eq!(all.changes("docs/old.md"), some.changes("docs/old.md"));
     // Trust files changed the same way; the rename within the scope too.
     let trust = |h: &History| format!("{:?}", h.trust_changes());
     assert!(!all.trust_changes().is_empty());
@@ -86,4 +80,40 @@ fn a_scope_keeps_its_paths_changes_and_reads_nothing_else() {
         all.events("POL-1", "isms/policies/security.md"),
         some.events("POL-1", "isms/policies/security.md")
     );
+}
+
+#[test]
+fn a_governance_folder_renamed_keeps_its_approvals_cached_or_not() {
+    let repo = TestRepo::new();
+    repo.write("src/main.c", "int main;\n");
+    repo.write(
+        "governance/policies/pol.md",
+        "the information security policy\n",
+    );
+    repo.commit("Policy\n\nApproved-by: Jane Doe <jane@acme.example>")
+        .run();
+    repo.write("src/main.c", "int main(void);\n");
+    repo.commit("Code").run();
+    let raw = open(&repo);
+    let opts = scoped(&["isms/", ".gitsigners", "isms/govlint.yaml"]);
+    let cache = tempfile::tempdir().expect("cache folder");
+    // Warm the cache before the move: nothing in the scope yet.
+    let before = super::build::build(&raw, &opts, Some(cache.path())).expect("builds");
+    assert!(before.changes("isms/policies/pol.md").is_empty());
+
+    repo.mv("governance", "isms");
+    repo.commit("Move the ISMS").run();
+    let all = build_with(&raw, &scoped(&[])).expect("history of everything");
+    let path = "isms/policies/pol.md";
+    let want = all.changes(path);
+    assert_eq!(want.len(), 2, "{want:?}");
+    for history in [
+        build_with(&raw, &opts).expect("cold"),
+        super::build::build(&raw, &opts, Some(cache.path())).expect("after the cached run"),
+        super::build::build(&raw, &opts, Some(cache.path())).expect("warm"),
+    ] {
+        assert_eq!(history.changes(path), want);
+        assert_eq!(history.events("POL-1", path), all.events("POL-1", path));
+        assert_eq!(history.events("POL-1", path).len(), 1);
+    }
 }
