@@ -6,7 +6,6 @@
 //! result does not depend on the working tree), and maps display names and
 //! emails only; raw emails are always kept.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use git2::{Oid, Repository};
@@ -52,12 +51,12 @@ pub(super) fn assemble(
         head: head.map(CommitId),
         commits: Vec::with_capacity(facts.len()),
         by_id: IdMap::with_capacity_and_hasher(facts.len(), Default::default()),
-        paths: HashMap::new(),
-        merged: HashMap::new(),
+        paths: Default::default(),
+        merged: Default::default(),
         attestations: Vec::new(),
         commit_attestation: IdMap::default(),
         tag_attestations: IdMap::default(),
-        named: HashMap::new(),
+        named: Default::default(),
         all_events: Vec::new(),
         non_monotonic: Vec::new(),
         parent_start: Vec::with_capacity(facts.len()),

@@ -326,7 +326,7 @@ pub fn load(
     });
     // The statuses to record: of working-tree files whose content id is
     // known, when their last change was long enough before this run began.
-    let mut new_stats: HashMap<String, (Stat, Vec<u8>)> = HashMap::new();
+    let mut new_stats: foldhash::HashMap<String, (Stat, Vec<u8>)> = foldhash::HashMap::default();
     for ((f, id, _), stat) in steps.iter().zip(stats) {
         if let (Some(id), Some(stat), None) = (id, stat, f.blob()) {
             if stat.settled_before(started) {
@@ -470,10 +470,21 @@ pub fn load(
 #[derive(Default)]
 struct Index {
     body: Vec<u8>,
-    /// (path, id) → (age, the entry's bytes in `body`).
-    entries: HashMap<(String, Vec<u8>), (u8, std::ops::Range<usize>)>,
+    /// path → its entries: (id, age, the entry's bytes in `body`); a path
+    /// has one entry or a few (the working tree's, the index's, another
+    /// branch's), so a lookup by borrowed path and id allocates nothing.
+    /// (foldhash: seeded per process, and the paths are the repository's
+    /// own files; see `RecordSet`.)
+    entries: foldhash::HashMap<String, Vec<Slot>>,
     /// Working-tree path → its status when its content id was known.
-    stats: HashMap<String, (Stat, Vec<u8>)>,
+    stats: foldhash::HashMap<String, (Stat, Vec<u8>)>,
+}
+
+/// One cached entry of a path: its content id, age and bytes in the body.
+struct Slot {
+    id: Vec<u8>,
+    age: u8,
+    range: std::ops::Range<usize>,
 }
 
 impl Index {
@@ -496,7 +507,7 @@ impl Index {
             table.push(((path, id), age, start, len));
         }
         let n = r.count(4 + 56 + 4)?;
-        let mut stats = HashMap::with_capacity(n);
+        let mut stats = foldhash::HashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let path = r.string()?;
             let stat = Stat::read(&mut r)?;
@@ -505,14 +516,26 @@ impl Index {
             stats.insert(path, (stat, id));
         }
         let base = body.len() - r.remaining();
-        let mut entries = HashMap::with_capacity(count);
-        for (key, age, start, len) in table {
+        let mut entries: foldhash::HashMap<String, Vec<Slot>> =
+            foldhash::HashMap::with_capacity_and_hasher(count, Default::default());
+        for ((path, id), age, start, len) in table {
             let start = base.checked_add(start)?;
             let end = start.checked_add(len)?;
             if end > body.len() {
                 return None;
             }
-            entries.insert(key, (age, start..end));
+            let slots = entries.entry(path).or_default();
+            let slot = Slot {
+                id,
+                age,
+                range: start..end,
+            };
+            // A file written by this code never repeats a (path, id); if
+            // one did, the last entry wins, as a map insert would have it.
+            match slots.iter_mut().find(|s| s.id == slot.id) {
+                Some(s) => *s = slot,
+                None => slots.push(slot),
+            }
         }
         Some(Index {
             body,
@@ -522,11 +545,11 @@ impl Index {
     }
 
     fn get(&self, path: &str, id: &[u8]) -> Option<std::ops::Range<usize>> {
-        // One allocation per lookup; a borrowed key type would need a
-        // custom hash for the pair.
         self.entries
-            .get(&(path.to_owned(), id.to_vec()))
-            .map(|(_, r)| r.clone())
+            .get(path)?
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.range.clone())
     }
 
     /// A new body: the `kept` entries (age 0) and the old ones not among
@@ -534,14 +557,16 @@ impl Index {
     fn rewrite<'a>(
         &self,
         kept: impl Iterator<Item = (&'a str, &'a [u8], u8, &'a [u8])>,
-        stats: &HashMap<String, (Stat, Vec<u8>)>,
+        stats: &foldhash::HashMap<String, (Stat, Vec<u8>)>,
     ) -> Vec<u8> {
         let mut all: Vec<(&str, &[u8], u8, &[u8])> = kept.collect();
-        let used: std::collections::HashSet<(&str, &[u8])> =
+        let used: foldhash::HashSet<(&str, &[u8])> =
             all.iter().map(|(p, id, _, _)| (*p, *id)).collect();
-        for ((path, id), (age, range)) in &self.entries {
-            if *age + 1 < MAX_AGE && !used.contains(&(path.as_str(), id.as_slice())) {
-                all.push((path, id, age + 1, &self.body[range.clone()]));
+        for (path, slots) in &self.entries {
+            for Slot { id, age, range } in slots {
+                if *age + 1 < MAX_AGE && !used.contains(&(path.as_str(), id.as_slice())) {
+                    all.push((path, id, age + 1, &self.body[range.clone()]));
+                }
             }
         }
         let mut w = Writer::default();
