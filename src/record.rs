@@ -29,7 +29,7 @@ pub struct Record {
     /// row (see [`table`]) it is built from the cells: an empty cell is a
     /// `Null` entry at its place (absent from `value`), so a finding about
     /// the absent field lands on that cell.
-    pub tree: Node,
+    pub tree: Tree,
     /// Byte offset of the YAML text inside the file (front matter start, else 0).
     pub offset: usize,
 }
@@ -71,6 +71,60 @@ impl Record {
         f.kind = Some(self.kind.clone());
         f.pointer = Some(pointer.to_owned());
         f
+    }
+}
+
+/// A record's spanned YAML tree. One taken from the record cache is
+/// decoded from the cache's bytes when first read: a warm run reads the
+/// trees only to place findings, so most records never need theirs, and
+/// decoding all of them was a tenth of a warm check. The cache checked the
+/// bytes when it took the entry (`cache::skip_node`), so decoding cannot
+/// fail.
+pub struct Tree(TreeState);
+
+enum TreeState {
+    Built(Node),
+    Cached {
+        body: Arc<Vec<u8>>,
+        range: std::ops::Range<usize>,
+        node: std::sync::OnceLock<Node>,
+    },
+}
+
+impl Tree {
+    /// The tree encoded at `range` of a record cache's `body`, already
+    /// checked to decode.
+    pub(crate) fn cached(body: Arc<Vec<u8>>, range: std::ops::Range<usize>) -> Tree {
+        Tree(TreeState::Cached {
+            body,
+            range,
+            node: std::sync::OnceLock::new(),
+        })
+    }
+}
+
+impl From<Node> for Tree {
+    fn from(node: Node) -> Tree {
+        Tree(TreeState::Built(node))
+    }
+}
+
+impl std::ops::Deref for Tree {
+    type Target = Node;
+
+    fn deref(&self) -> &Node {
+        match &self.0 {
+            TreeState::Built(node) => node,
+            TreeState::Cached { body, range, node } => {
+                node.get_or_init(|| cache::decode_tree(&body[range.clone()]))
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Tree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
     }
 }
 

@@ -69,11 +69,13 @@ pub(super) fn assemble(
         return Ok(history);
     };
     let mut mailmap = Mailmapper::new(repo, head);
-    for (pos, fact) in (0u32..).zip(&facts) {
+    let mut facts = facts;
+    for (pos, fact) in (0u32..).zip(&mut facts) {
         history.by_id.insert(fact.id, pos);
         history.commits.push(CommitInfo {
             id: CommitId(fact.id),
-            summary: fact.summary.clone(),
+            // Nothing below reads a fact's summary again.
+            summary: std::mem::take(&mut fact.summary),
             author: mailmap.resolve(&fact.author.0, &fact.author.1),
             committer: mailmap.resolve(&fact.committer.0, &fact.committer.1),
             time: fact.time,

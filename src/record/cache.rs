@@ -25,6 +25,11 @@
 //!   checksummed, bounded by [`MAX_BYTES`]). A damaged, truncated,
 //!   oversized or foreign file is a miss for every entry, and one entry
 //!   that does not decode is a miss for its file; both are rebuilt.
+//! - **Read back**: the file is checked whole (checksum, every entry's
+//!   table), each hit is decoded in full but for its records' spanned
+//!   trees, which are only checked to decode and stay encoded in the file's
+//!   bytes until first read ([`super::Tree`]): a warm run reads a tree
+//!   only to place a finding.
 //! - **Kept**: entries used by this run, and older ones (another branch,
 //!   the index beside the working tree) until they went unused by
 //!   [`MAX_AGE`] writes. The file is written only when something was
@@ -360,7 +365,7 @@ pub fn load(
     let steps: Vec<(&FileRef, Step, Option<Decoded>)> = steps
         .into_par_iter()
         .map(|(f, step)| match step {
-            Step::Hit(id, range) => match decode_entry(&f.path, &old.body[range.clone()]) {
+            Step::Hit(id, range) => match decode_entry(&f.path, &old.body, range.clone()) {
                 Some(decoded) => (f, Step::Hit(id, range), Some(decoded)),
                 None => (f, Step::Load(None, Some(id)), None),
             },
@@ -451,7 +456,7 @@ pub fn load(
         let _ = crate::cachefile::write(&file.path, body);
     }
 
-    let mut checked = Vec::new();
+    let mut checked = Vec::with_capacity(done.iter().map(|d| d.checked.len()).sum());
     let mut per_file = Vec::with_capacity(done.len());
     for d in done {
         checked.extend(d.checked);
@@ -469,7 +474,8 @@ pub fn load(
 /// The entries of a cache file, by path and content id.
 #[derive(Default)]
 struct Index {
-    body: Vec<u8>,
+    /// Shared with the records' trees, decoded from it when first read.
+    body: Arc<Vec<u8>>,
     /// path → its entries: (id, age, the entry's bytes in `body`); a path
     /// has one entry or a few (the working tree's, the index's, another
     /// branch's), so a lookup by borrowed path and id allocates nothing.
@@ -538,7 +544,7 @@ impl Index {
             }
         }
         Some(Index {
-            body,
+            body: Arc::new(body),
             entries,
             stats,
         })
@@ -617,8 +623,12 @@ fn encode_entry(r: &FileResult, checked: &[Checked]) -> Vec<u8> {
     w.into_bytes()
 }
 
-fn decode_entry(path: &str, bytes: &[u8]) -> Option<Decoded> {
+/// The entry at `range` of `body`; the records' trees stay encoded there
+/// (checked to decode) until first read.
+fn decode_entry(path: &str, body: &Arc<Vec<u8>>, range: std::ops::Range<usize>) -> Option<Decoded> {
+    let bytes = body.get(range.clone())?;
     let mut r = Reader::new(bytes);
+    let at = |r: &Reader<'_>| range.start + (bytes.len() - r.remaining());
     let table = r.bool()?;
     let source = r
         .opt_str()?
@@ -634,7 +644,9 @@ fn decode_entry(path: &str, bytes: &[u8]) -> Option<Decoded> {
         let document = r.usize()?;
         let offset = r.usize()?;
         let value = read_json(&mut r, 0)?;
-        let tree = read_node(&mut r, 0)?;
+        let start = at(&r);
+        skip_node(&mut r, 0)?;
+        let tree = super::Tree::cached(Arc::clone(body), start..at(&r));
         records.push(Record {
             id,
             kind,
@@ -884,6 +896,53 @@ fn write_node(w: &mut Writer, n: &yaml::Node) {
     }
 }
 
+/// The tree encoded in `bytes`, which [`skip_node`] accepted (else, which
+/// cannot happen, an empty tree).
+pub(super) fn decode_tree(bytes: &[u8]) -> yaml::Node {
+    read_node(&mut Reader::new(bytes), 0).unwrap_or(yaml::Node {
+        value: yaml::Value::Null,
+        span: Span::new(0, 0),
+    })
+}
+
+/// Steps over an encoded tree, checking all that [`read_node`] checks
+/// (tags, counts, depth, UTF-8), without building it.
+fn skip_node(r: &mut Reader<'_>, depth: usize) -> Option<()> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    r.usize()?;
+    r.usize()?;
+    match r.u8()? {
+        0 => {}
+        1 => {
+            r.bool()?;
+        }
+        2 => {
+            r.i64()?;
+        }
+        3 => {
+            r.f64()?;
+        }
+        4 => {
+            r.str()?;
+        }
+        5 => {
+            for _ in 0..r.count(17)? {
+                skip_node(r, depth + 1)?;
+            }
+        }
+        6 => {
+            for _ in 0..r.count(34)? {
+                skip_node(r, depth + 1)?;
+                skip_node(r, depth + 1)?;
+            }
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
 fn read_node(r: &mut Reader<'_>, depth: usize) -> Option<yaml::Node> {
     use yaml::Value as Y;
     if depth > MAX_DEPTH {
@@ -1096,7 +1155,8 @@ mod tests {
         );
         let checked: Vec<Checked> = result.records.iter().map(check).collect();
         let bytes = encode_entry(&result, &checked);
-        let (back, back_checked) = decode_entry("b.yaml", &bytes).expect("decodes");
+        let body = Arc::new(bytes.clone());
+        let (back, back_checked) = decode_entry("b.yaml", &body, 0..bytes.len()).expect("decodes");
         assert_eq!(
             format!("{:?}", back.records),
             format!("{:?}", result.records)
@@ -1104,11 +1164,59 @@ mod tests {
         assert_eq!(back_checked, checked);
         for cut in 0..bytes.len() {
             assert!(
-                decode_entry("b.yaml", &bytes[..cut]).is_none(),
+                decode_entry("b.yaml", &body, 0..cut).is_none(),
+                "cut at {cut}"
+            );
+            let short = Arc::new(bytes[..cut].to_vec());
+            assert!(
+                decode_entry("b.yaml", &short, 0..cut).is_none(),
                 "cut at {cut}"
             );
         }
         assert!(!w.loaded.records.is_empty());
+    }
+
+    #[test]
+    fn a_damaged_tree_is_a_miss_never_a_tree_that_does_not_decode() {
+        let snapshot = Snapshot::take(
+            folder().path(),
+            &super::super::snapshot::ContentSource::WorkTree,
+            None,
+        )
+        .expect("lists");
+        let f = snapshot
+            .files
+            .iter()
+            .find(|f| f.path == "b.yaml")
+            .expect("b");
+        let result = load::load_one(
+            f,
+            Content::Bytes(FILES[1].1.as_bytes().to_vec()),
+            &selection(),
+            1 << 20,
+            &Untyped,
+        );
+        let checked: Vec<Checked> = result.records.iter().map(check).collect();
+        let bytes = encode_entry(&result, &checked);
+        let mut lazy = 0;
+        for i in 0..bytes.len() {
+            for flip in [0x01, 0x80, 0xFF] {
+                let mut bad = bytes.clone();
+                bad[i] ^= flip;
+                let body = Arc::new(bad);
+                let Some((back, _)) = decode_entry("b.yaml", &body, 0..body.len()) else {
+                    continue;
+                };
+                for rec in &back.records {
+                    if let crate::record::TreeState::Cached { body, range, .. } = &rec.tree.0 {
+                        lazy += 1;
+                        let mut r = Reader::new(&body[range.clone()]);
+                        assert!(read_node(&mut r, 0).is_some() && r.is_empty(), "byte {i}");
+                    }
+                }
+            }
+        }
+        assert!(lazy > 0);
     }
 
     #[test]
