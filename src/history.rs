@@ -75,7 +75,8 @@ mod walk;
 mod witness;
 pub mod witness_note;
 
-use std::collections::HashMap;
+/// A map keyed by paths or record ids (see [`History`]'s `paths`).
+type PathMap<V> = foldhash::HashMap<String, V>;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -435,10 +436,13 @@ pub struct History {
     /// position use it too, being a large share of assembling the index.)
     by_id: objects::IdMap<git2::Oid, u32>,
     /// Per path, the changes newest first (walk order).
-    paths: HashMap<String, Vec<index::PathChange>>,
+    /// (`PathMap`: foldhash, seeded per process; paths come from commits
+    /// anyone may push, but a short run reveals nothing of the seed to
+    /// collide them with. SipHash was a sixth of assembling the index.)
+    paths: PathMap<Vec<index::PathChange>>,
     /// Per path, the approving merges that brought a change in from a
     /// merged branch (not listed in `paths`), newest first.
-    merged: HashMap<String, Vec<index::PathChange>>,
+    merged: PathMap<Vec<index::PathChange>>,
     /// Trailer facts of commits and tags that carry approval trailers.
     attestations: Vec<attestation::Attestation>,
     /// Commit position → index into `attestations` (the commit's own).
@@ -446,7 +450,7 @@ pub struct History {
     /// Commit position → indexes into `attestations` (tags on that commit).
     tag_attestations: objects::IdMap<u32, Vec<u32>>,
     /// Record id → indexes into `attestations` that name it.
-    named: HashMap<String, Vec<u32>>,
+    named: PathMap<Vec<u32>>,
     all_events: Vec<Event>,
     non_monotonic: Vec<NonMonotonic>,
     /// Parents by position, flattened: the parents of the commit at `pos`

@@ -8,7 +8,6 @@ pub mod markdown;
 pub mod snapshot;
 pub mod table;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::source::{Location, SourceFile, Span};
@@ -30,7 +29,7 @@ pub struct Record {
     /// row (see [`table`]) it is built from the cells: an empty cell is a
     /// `Null` entry at its place (absent from `value`), so a finding about
     /// the absent field lands on that cell.
-    pub tree: Node,
+    pub tree: Tree,
     /// Byte offset of the YAML text inside the file (front matter start, else 0).
     pub offset: usize,
 }
@@ -75,24 +74,84 @@ impl Record {
     }
 }
 
+/// A record's spanned YAML tree. One taken from the record cache is
+/// decoded from the cache's bytes when first read: a warm run reads the
+/// trees only to place findings, so most records never need theirs, and
+/// decoding all of them was a tenth of a warm check. The cache checked the
+/// bytes when it took the entry (`cache::skip_node`), so decoding cannot
+/// fail.
+pub struct Tree(TreeState);
+
+enum TreeState {
+    Built(Node),
+    Cached {
+        body: Arc<Vec<u8>>,
+        range: std::ops::Range<usize>,
+        node: std::sync::OnceLock<Node>,
+    },
+}
+
+impl Tree {
+    /// The tree encoded at `range` of a record cache's `body`, already
+    /// checked to decode.
+    pub(crate) fn cached(body: Arc<Vec<u8>>, range: std::ops::Range<usize>) -> Tree {
+        Tree(TreeState::Cached {
+            body,
+            range,
+            node: std::sync::OnceLock::new(),
+        })
+    }
+}
+
+impl From<Node> for Tree {
+    fn from(node: Node) -> Tree {
+        Tree(TreeState::Built(node))
+    }
+}
+
+impl std::ops::Deref for Tree {
+    type Target = Node;
+
+    fn deref(&self) -> &Node {
+        match &self.0 {
+            TreeState::Built(node) => node,
+            TreeState::Cached { body, range, node } => {
+                node.get_or_init(|| cache::decode_tree(&body[range.clone()]))
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Tree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
 /// All records of the repository, indexed by id and by kind so that rule
 /// evaluation over cross-references stays linear.
 #[derive(Debug, Default)]
 pub struct RecordSet {
     records: Vec<Record>,
-    by_id: HashMap<String, usize>,
-    by_kind: HashMap<String, Vec<usize>>,
+    // foldhash, not SipHash: every rule looks records up by id. Ids are
+    // written by the repository's contributors, but foldhash is seeded
+    // afresh by each process and a run reveals nothing of the seed, so
+    // ids cannot be chosen to collide (and a lookup is a few percent of a
+    // warm run with SipHash).
+    by_id: foldhash::HashMap<String, usize>,
+    by_kind: foldhash::HashMap<String, Vec<usize>>,
     /// Ids of records in files that could not be parsed (see
     /// [`load::Loaded::unreadable_ids`]).
-    unreadable: std::collections::HashSet<String>,
+    unreadable: foldhash::HashSet<String>,
 }
 
 impl RecordSet {
     /// Builds the set; the first record with a given id wins the index (the
     /// loader reports duplicates before this).
     pub fn new(records: Vec<Record>) -> Self {
-        let mut by_id = HashMap::with_capacity(records.len());
-        let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_id =
+            foldhash::HashMap::with_capacity_and_hasher(records.len(), Default::default());
+        let mut by_kind: foldhash::HashMap<String, Vec<usize>> = foldhash::HashMap::default();
         for (i, r) in records.iter().enumerate() {
             by_id.entry(r.id.clone()).or_insert(i);
             by_kind.entry(r.kind.clone()).or_default().push(i);
@@ -101,7 +160,7 @@ impl RecordSet {
             records,
             by_id,
             by_kind,
-            unreadable: std::collections::HashSet::new(),
+            unreadable: foldhash::HashSet::default(),
         }
     }
 

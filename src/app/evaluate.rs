@@ -36,31 +36,77 @@ pub struct Options {
 
 /// Loads, validates and evaluates one content source.
 pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
+    let job = HistoryJob::new(ws, opts);
+    std::thread::scope(|scope| evaluate_in(ws, opts, &job, scope))
+}
+
+/// The rules of the built-in packs alone, and whether to read the history
+/// ahead (see [`evaluate_in`]).
+type Ahead = (Result<RuleSet, Vec<Finding>>, bool);
+/// A history read on a thread of its own, and how long it took.
+type Reading = (Result<Option<History>, Fatal>, std::time::Duration);
+
+fn evaluate_in<'scope, 'env: 'scope>(
+    ws: &'env Workspace,
+    opts: &'env Options,
+    job: &'env HistoryJob,
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+) -> Result<Evaluation, Fatal> {
     let config = &ws.config;
     let source = &opts.source;
     let mut clock = Stopwatch::new(opts.verbose);
+    // While this thread lists the files, another loads the built-in packs
+    // and, when they read git history (or the command always does), goes
+    // on to read it: a warm run's history then overlaps listing and rule
+    // loading too, not only the records. It says first whether it reads
+    // the history, handing over the packs' rules (which are the whole rule
+    // set when govlint.yaml names no rule files of the repository's own).
+    let (told, hear) = std::sync::mpsc::channel::<Ahead>();
+    let in_git = ws.repo.is_some();
+    let ahead = scope.spawn(move || {
+        let packs =
+            RuleSet::load_within(&config.packs, &[], &config.severity, config.max_regex_bytes);
+        let wanted =
+            in_git && (opts.force_history || packs.as_ref().is_ok_and(RuleSet::needs_history));
+        let _ = told.send((packs, wanted));
+        wanted.then(|| {
+            let started = std::time::Instant::now();
+            (job.run(), started.elapsed())
+        })
+    });
     let snapshot = Snapshot::take(&config.root, source, ws.repo.as_ref())?;
     clock.lap("list files");
     let rule_files = rule_files(ws, &snapshot);
-    let ruleset = RuleSet::load_within(
-        &config.packs,
-        &rule_files,
-        &config.severity,
-        config.max_regex_bytes,
-    )
+    let (packs, ahead_reads) = hear
+        .recv()
+        .map_err(|_| Fatal::Other("loading the built-in rules failed".to_owned()))?;
+    let ruleset = if config.rules.is_empty() {
+        // No rule files of the repository's own: the same call.
+        packs
+    } else {
+        RuleSet::load_within(
+            &config.packs,
+            &rule_files,
+            &config.severity,
+            config.max_regex_bytes,
+        )
+    }
     .map_err(|errors| invalid_rules(config, errors, &rule_files))?;
     clock.lap("load rules");
-    let job = HistoryJob::new(ws, opts);
     // History is read on a thread of its own while records load and validate
     // on the others: a cold run costs about the longer of the two, not both.
     let early = opts.force_history || ruleset.needs_history();
-    let (stage, history) = std::thread::scope(|scope| {
-        let reading = early.then(|| {
-            scope.spawn(|| {
-                let started = std::time::Instant::now();
-                (job.run(), started.elapsed())
-            })
-        });
+    let reading: Option<std::thread::ScopedJoinHandle<'scope, Option<Reading>>> = if ahead_reads {
+        Some(ahead)
+    } else if early {
+        Some(scope.spawn(|| {
+            let started = std::time::Instant::now();
+            Some((job.run(), started.elapsed()))
+        }))
+    } else {
+        None
+    };
+    let (stage, history) = {
         let started = std::time::Instant::now();
         let stage = load_and_validate(ws, &snapshot);
         clock.note(&match &stage {
@@ -73,14 +119,14 @@ pub fn evaluate(ws: &Workspace, opts: &Options) -> Result<Evaluation, Fatal> {
             Err(_) => "load and validate records: failed".to_owned(),
         });
         let history = reading.map(|r| match r.join() {
-            Ok((history, took)) => {
+            Ok(Some((history, took))) => {
                 clock.note(&format!("read git history: {:.1} ms", ms(took)));
                 history
             }
-            Err(_) => Err(Fatal::Other("reading the git history failed".to_owned())),
+            Ok(None) | Err(_) => Err(Fatal::Other("reading the git history failed".to_owned())),
         });
         (stage, history)
-    });
+    };
     clock.lap("read git history, and (in parallel) load and validate records");
     let Stage {
         records,

@@ -3,7 +3,6 @@
 //! ([`Mailmapper`]). Made by `index.rs` (commits) and `index/tags.rs`
 //! (tags), read by `query.rs`.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use git2::{Oid, Repository};
@@ -75,7 +74,9 @@ pub(super) fn attestation(
 /// without building an owned key.
 pub(super) struct Mailmapper {
     map: Option<Mailmap>,
-    cache: HashMap<String, Vec<(String, Identity)>>,
+    /// (foldhash: one lookup per commit author and committer; see the
+    /// `paths` of [`super::History`] for why it is safe with pushed data.)
+    cache: foldhash::HashMap<String, Vec<(String, Identity)>>,
 }
 
 impl Mailmapper {
@@ -89,7 +90,7 @@ impl Mailmapper {
             .map(|blob| Mailmap::parse(&String::from_utf8_lossy(blob.content())));
         Mailmapper {
             map,
-            cache: HashMap::new(),
+            cache: Default::default(),
         }
     }
 

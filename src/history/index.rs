@@ -6,7 +6,6 @@
 //! result does not depend on the working tree), and maps display names and
 //! emails only; raw emails are always kept.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use git2::{Oid, Repository};
@@ -52,12 +51,12 @@ pub(super) fn assemble(
         head: head.map(CommitId),
         commits: Vec::with_capacity(facts.len()),
         by_id: IdMap::with_capacity_and_hasher(facts.len(), Default::default()),
-        paths: HashMap::new(),
-        merged: HashMap::new(),
+        paths: Default::default(),
+        merged: Default::default(),
         attestations: Vec::new(),
         commit_attestation: IdMap::default(),
         tag_attestations: IdMap::default(),
-        named: HashMap::new(),
+        named: Default::default(),
         all_events: Vec::new(),
         non_monotonic: Vec::new(),
         parent_start: Vec::with_capacity(facts.len()),
@@ -70,11 +69,13 @@ pub(super) fn assemble(
         return Ok(history);
     };
     let mut mailmap = Mailmapper::new(repo, head);
-    for (pos, fact) in (0u32..).zip(&facts) {
+    let mut facts = facts;
+    for (pos, fact) in (0u32..).zip(&mut facts) {
         history.by_id.insert(fact.id, pos);
         history.commits.push(CommitInfo {
             id: CommitId(fact.id),
-            summary: fact.summary.clone(),
+            // Nothing below reads a fact's summary again.
+            summary: std::mem::take(&mut fact.summary),
             author: mailmap.resolve(&fact.author.0, &fact.author.1),
             committer: mailmap.resolve(&fact.committer.0, &fact.committer.1),
             time: fact.time,

@@ -25,6 +25,11 @@
 //!   checksummed, bounded by [`MAX_BYTES`]). A damaged, truncated,
 //!   oversized or foreign file is a miss for every entry, and one entry
 //!   that does not decode is a miss for its file; both are rebuilt.
+//! - **Read back**: the file is checked whole (checksum, every entry's
+//!   table), each hit is decoded in full but for its records' spanned
+//!   trees, which are only checked to decode and stay encoded in the file's
+//!   bytes until first read ([`super::Tree`]): a warm run reads a tree
+//!   only to place a finding.
 //! - **Kept**: entries used by this run, and older ones (another branch,
 //!   the index beside the working tree) until they went unused by
 //!   [`MAX_AGE`] writes. The file is written only when something was
@@ -326,7 +331,7 @@ pub fn load(
     });
     // The statuses to record: of working-tree files whose content id is
     // known, when their last change was long enough before this run began.
-    let mut new_stats: HashMap<String, (Stat, Vec<u8>)> = HashMap::new();
+    let mut new_stats: foldhash::HashMap<String, (Stat, Vec<u8>)> = foldhash::HashMap::default();
     for ((f, id, _), stat) in steps.iter().zip(stats) {
         if let (Some(id), Some(stat), None) = (id, stat, f.blob()) {
             if stat.settled_before(started) {
@@ -360,7 +365,7 @@ pub fn load(
     let steps: Vec<(&FileRef, Step, Option<Decoded>)> = steps
         .into_par_iter()
         .map(|(f, step)| match step {
-            Step::Hit(id, range) => match decode_entry(&f.path, &old.body[range.clone()]) {
+            Step::Hit(id, range) => match decode_entry(&f.path, &old.body, range.clone()) {
                 Some(decoded) => (f, Step::Hit(id, range), Some(decoded)),
                 None => (f, Step::Load(None, Some(id)), None),
             },
@@ -451,7 +456,7 @@ pub fn load(
         let _ = crate::cachefile::write(&file.path, body);
     }
 
-    let mut checked = Vec::new();
+    let mut checked = Vec::with_capacity(done.iter().map(|d| d.checked.len()).sum());
     let mut per_file = Vec::with_capacity(done.len());
     for d in done {
         checked.extend(d.checked);
@@ -469,11 +474,23 @@ pub fn load(
 /// The entries of a cache file, by path and content id.
 #[derive(Default)]
 struct Index {
-    body: Vec<u8>,
-    /// (path, id) → (age, the entry's bytes in `body`).
-    entries: HashMap<(String, Vec<u8>), (u8, std::ops::Range<usize>)>,
+    /// Shared with the records' trees, decoded from it when first read.
+    body: Arc<Vec<u8>>,
+    /// path → its entries: (id, age, the entry's bytes in `body`); a path
+    /// has one entry or a few (the working tree's, the index's, another
+    /// branch's), so a lookup by borrowed path and id allocates nothing.
+    /// (foldhash: seeded per process, and the paths are the repository's
+    /// own files; see `RecordSet`.)
+    entries: foldhash::HashMap<String, Vec<Slot>>,
     /// Working-tree path → its status when its content id was known.
-    stats: HashMap<String, (Stat, Vec<u8>)>,
+    stats: foldhash::HashMap<String, (Stat, Vec<u8>)>,
+}
+
+/// One cached entry of a path: its content id, age and bytes in the body.
+struct Slot {
+    id: Vec<u8>,
+    age: u8,
+    range: std::ops::Range<usize>,
 }
 
 impl Index {
@@ -496,7 +513,7 @@ impl Index {
             table.push(((path, id), age, start, len));
         }
         let n = r.count(4 + 56 + 4)?;
-        let mut stats = HashMap::with_capacity(n);
+        let mut stats = foldhash::HashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let path = r.string()?;
             let stat = Stat::read(&mut r)?;
@@ -505,28 +522,40 @@ impl Index {
             stats.insert(path, (stat, id));
         }
         let base = body.len() - r.remaining();
-        let mut entries = HashMap::with_capacity(count);
-        for (key, age, start, len) in table {
+        let mut entries: foldhash::HashMap<String, Vec<Slot>> =
+            foldhash::HashMap::with_capacity_and_hasher(count, Default::default());
+        for ((path, id), age, start, len) in table {
             let start = base.checked_add(start)?;
             let end = start.checked_add(len)?;
             if end > body.len() {
                 return None;
             }
-            entries.insert(key, (age, start..end));
+            let slots = entries.entry(path).or_default();
+            let slot = Slot {
+                id,
+                age,
+                range: start..end,
+            };
+            // A file written by this code never repeats a (path, id); if
+            // one did, the last entry wins, as a map insert would have it.
+            match slots.iter_mut().find(|s| s.id == slot.id) {
+                Some(s) => *s = slot,
+                None => slots.push(slot),
+            }
         }
         Some(Index {
-            body,
+            body: Arc::new(body),
             entries,
             stats,
         })
     }
 
     fn get(&self, path: &str, id: &[u8]) -> Option<std::ops::Range<usize>> {
-        // One allocation per lookup; a borrowed key type would need a
-        // custom hash for the pair.
         self.entries
-            .get(&(path.to_owned(), id.to_vec()))
-            .map(|(_, r)| r.clone())
+            .get(path)?
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.range.clone())
     }
 
     /// A new body: the `kept` entries (age 0) and the old ones not among
@@ -534,14 +563,16 @@ impl Index {
     fn rewrite<'a>(
         &self,
         kept: impl Iterator<Item = (&'a str, &'a [u8], u8, &'a [u8])>,
-        stats: &HashMap<String, (Stat, Vec<u8>)>,
+        stats: &foldhash::HashMap<String, (Stat, Vec<u8>)>,
     ) -> Vec<u8> {
         let mut all: Vec<(&str, &[u8], u8, &[u8])> = kept.collect();
-        let used: std::collections::HashSet<(&str, &[u8])> =
+        let used: foldhash::HashSet<(&str, &[u8])> =
             all.iter().map(|(p, id, _, _)| (*p, *id)).collect();
-        for ((path, id), (age, range)) in &self.entries {
-            if *age + 1 < MAX_AGE && !used.contains(&(path.as_str(), id.as_slice())) {
-                all.push((path, id, age + 1, &self.body[range.clone()]));
+        for (path, slots) in &self.entries {
+            for Slot { id, age, range } in slots {
+                if *age + 1 < MAX_AGE && !used.contains(&(path.as_str(), id.as_slice())) {
+                    all.push((path, id, age + 1, &self.body[range.clone()]));
+                }
             }
         }
         // Sized up front: growing a buffer of many megabytes by doubling
@@ -603,8 +634,12 @@ fn encode_entry(r: &FileResult, checked: &[Checked]) -> Vec<u8> {
     w.into_bytes()
 }
 
-fn decode_entry(path: &str, bytes: &[u8]) -> Option<Decoded> {
+/// The entry at `range` of `body`; the records' trees stay encoded there
+/// (checked to decode) until first read.
+fn decode_entry(path: &str, body: &Arc<Vec<u8>>, range: std::ops::Range<usize>) -> Option<Decoded> {
+    let bytes = body.get(range.clone())?;
     let mut r = Reader::new(bytes);
+    let at = |r: &Reader<'_>| range.start + (bytes.len() - r.remaining());
     let table = r.bool()?;
     let source = r
         .opt_str()?
@@ -620,7 +655,9 @@ fn decode_entry(path: &str, bytes: &[u8]) -> Option<Decoded> {
         let document = r.usize()?;
         let offset = r.usize()?;
         let value = read_json(&mut r, 0)?;
-        let tree = read_node(&mut r, 0)?;
+        let start = at(&r);
+        skip_node(&mut r, 0)?;
+        let tree = super::Tree::cached(Arc::clone(body), start..at(&r));
         records.push(Record {
             id,
             kind,
@@ -870,6 +907,53 @@ fn write_node(w: &mut Writer, n: &yaml::Node) {
     }
 }
 
+/// The tree encoded in `bytes`, which [`skip_node`] accepted (else, which
+/// cannot happen, an empty tree).
+pub(super) fn decode_tree(bytes: &[u8]) -> yaml::Node {
+    read_node(&mut Reader::new(bytes), 0).unwrap_or(yaml::Node {
+        value: yaml::Value::Null,
+        span: Span::new(0, 0),
+    })
+}
+
+/// Steps over an encoded tree, checking all that [`read_node`] checks
+/// (tags, counts, depth, UTF-8), without building it.
+fn skip_node(r: &mut Reader<'_>, depth: usize) -> Option<()> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    r.usize()?;
+    r.usize()?;
+    match r.u8()? {
+        0 => {}
+        1 => {
+            r.bool()?;
+        }
+        2 => {
+            r.i64()?;
+        }
+        3 => {
+            r.f64()?;
+        }
+        4 => {
+            r.str()?;
+        }
+        5 => {
+            for _ in 0..r.count(17)? {
+                skip_node(r, depth + 1)?;
+            }
+        }
+        6 => {
+            for _ in 0..r.count(34)? {
+                skip_node(r, depth + 1)?;
+                skip_node(r, depth + 1)?;
+            }
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
 fn read_node(r: &mut Reader<'_>, depth: usize) -> Option<yaml::Node> {
     use yaml::Value as Y;
     if depth > MAX_DEPTH {
@@ -1082,7 +1166,8 @@ mod tests {
         );
         let checked: Vec<Checked> = result.records.iter().map(check).collect();
         let bytes = encode_entry(&result, &checked);
-        let (back, back_checked) = decode_entry("b.yaml", &bytes).expect("decodes");
+        let body = Arc::new(bytes.clone());
+        let (back, back_checked) = decode_entry("b.yaml", &body, 0..bytes.len()).expect("decodes");
         assert_eq!(
             format!("{:?}", back.records),
             format!("{:?}", result.records)
@@ -1090,11 +1175,59 @@ mod tests {
         assert_eq!(back_checked, checked);
         for cut in 0..bytes.len() {
             assert!(
-                decode_entry("b.yaml", &bytes[..cut]).is_none(),
+                decode_entry("b.yaml", &body, 0..cut).is_none(),
+                "cut at {cut}"
+            );
+            let short = Arc::new(bytes[..cut].to_vec());
+            assert!(
+                decode_entry("b.yaml", &short, 0..cut).is_none(),
                 "cut at {cut}"
             );
         }
         assert!(!w.loaded.records.is_empty());
+    }
+
+    #[test]
+    fn a_damaged_tree_is_a_miss_never_a_tree_that_does_not_decode() {
+        let snapshot = Snapshot::take(
+            folder().path(),
+            &super::super::snapshot::ContentSource::WorkTree,
+            None,
+        )
+        .expect("lists");
+        let f = snapshot
+            .files
+            .iter()
+            .find(|f| f.path == "b.yaml")
+            .expect("b");
+        let result = load::load_one(
+            f,
+            Content::Bytes(FILES[1].1.as_bytes().to_vec()),
+            &selection(),
+            1 << 20,
+            &Untyped,
+        );
+        let checked: Vec<Checked> = result.records.iter().map(check).collect();
+        let bytes = encode_entry(&result, &checked);
+        let mut lazy = 0;
+        for i in 0..bytes.len() {
+            for flip in [0x01, 0x80, 0xFF] {
+                let mut bad = bytes.clone();
+                bad[i] ^= flip;
+                let body = Arc::new(bad);
+                let Some((back, _)) = decode_entry("b.yaml", &body, 0..body.len()) else {
+                    continue;
+                };
+                for rec in &back.records {
+                    if let crate::record::TreeState::Cached { body, range, .. } = &rec.tree.0 {
+                        lazy += 1;
+                        let mut r = Reader::new(&body[range.clone()]);
+                        assert!(read_node(&mut r, 0).is_some() && r.is_empty(), "byte {i}");
+                    }
+                }
+            }
+        }
+        assert!(lazy > 0);
     }
 
     #[test]

@@ -227,8 +227,10 @@ pub(super) fn load_one(
 /// The files' results in order, after `findings`, with the duplicate ids
 /// across all of them.
 pub(super) fn gather(mut findings: Vec<Finding>, per_file: Vec<FileResult>) -> Loaded {
-    let mut records = Vec::new();
-    let mut sources = Vec::new();
+    // Sized once: ten thousand records grown by doubling were copied
+    // (and their pages first touched) several times over.
+    let mut records = Vec::with_capacity(per_file.iter().map(|r| r.records.len()).sum());
+    let mut sources = Vec::with_capacity(per_file.len());
     let mut unreadable_ids = Vec::new();
     for r in per_file {
         unreadable_ids.extend(r.unreadable_ids);
@@ -575,7 +577,7 @@ fn to_record(
         file: Arc::clone(file),
         document,
         value,
-        tree,
+        tree: tree.into(),
         offset,
     })
 }

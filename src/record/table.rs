@@ -582,7 +582,7 @@ fn record(
         file: Arc::clone(file),
         document: index,
         value: serde_json::Value::Object(value),
-        tree,
+        tree: tree.into(),
         offset: 0,
     }
 }

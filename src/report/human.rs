@@ -3,11 +3,13 @@
 //! then one summary line.
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use super::{summary_line, Report};
 use crate::finding::{Finding, Severity};
@@ -25,9 +27,20 @@ pub fn render(report: &Report<'_>, color: bool, quiet: bool) -> String {
         .with_context_lines(1)
         .with_break_words(false)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
-    let mut out = String::new();
-    for f in report.findings {
-        render_one(&handler, report, f, &mut out);
+    // Each finding is rendered on its own (in parallel: thousands of
+    // snippets, laid out and wrapped), then joined in order.
+    let parts: Vec<String> = report
+        .findings
+        .par_iter()
+        .map(|f| {
+            let mut one = String::new();
+            render_one(&handler, report, f, &mut one);
+            one
+        })
+        .collect();
+    let mut out = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 128);
+    for part in parts {
+        out.push_str(&part);
     }
     if !quiet {
         out.push_str(&summary_line(&report.summary()));
@@ -125,9 +138,12 @@ fn render_one(
                 name: loc.file.clone(),
                 file: Arc::clone(src),
             };
-            let report = miette::Report::new(diag).with_source_code(indexed);
+            let with = WithSource {
+                diag,
+                source: indexed,
+            };
             let mut s = String::new();
-            handler.render_report(&mut s, report.as_ref()).map(|()| s)
+            handler.render_report(&mut s, &with).map(|()| s)
         }
         None => {
             let mut s = String::new();
@@ -139,6 +155,67 @@ fn render_one(
         Err(_) => out.push_str(&plain(f)),
     }
     out.push('\n');
+}
+
+/// A diagnostic with the file it points into: what
+/// `miette::Report::with_source_code` makes, without making a `Report`,
+/// whose creation runs the global report hook (a terminal size query and
+/// environment reads) for every finding.
+struct WithSource {
+    diag: MietteDiagnostic,
+    source: Indexed,
+}
+
+impl std::fmt::Debug for WithSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.diag, f)
+    }
+}
+
+impl std::fmt::Display for WithSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.diag, f)
+    }
+}
+
+impl std::error::Error for WithSource {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.diag.source()
+    }
+}
+
+impl Diagnostic for WithSource {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diag.code()
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.diag.severity()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diag.help()
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diag.url()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.diag.labels()
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.diag.source_code().or(Some(&self.source))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        self.diag.related()
+    }
+
+    fn diagnostic_source(&self) -> Option<&dyn Diagnostic> {
+        self.diag.diagnostic_source()
+    }
 }
 
 /// A file as miette reads it for a snippet, through the file's line index:

@@ -59,8 +59,16 @@ pub fn render(report: &Report<'_>) -> String {
         summary: report.summary(),
         diagnostics: report.findings.iter().map(Diagnostic::from).collect(),
     };
-    let mut text =
-        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    // Written into a buffer sized for the report (a finding takes about
+    // 600 bytes): grown by doubling, a report of thousands of findings was
+    // copied several times over.
+    let mut buf = Vec::with_capacity(1024 + report.findings.len() * 640);
+    let mut text = match serde_json::to_writer_pretty(&mut buf, &out) {
+        // serde_json writes UTF-8 only.
+        Ok(()) => String::from_utf8(buf)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(e) => format!("{{\"error\": \"{e}\"}}"),
+    };
     text.push('\n');
     text
 }

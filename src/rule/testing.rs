@@ -47,7 +47,7 @@ pub(crate) fn records(path: &str, text: &str) -> RecordSet {
                 kind: field("kind"),
                 file: Arc::clone(&file),
                 document,
-                tree: doc.root,
+                tree: doc.root.into(),
                 value,
                 offset: 0,
             }
