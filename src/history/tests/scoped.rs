@@ -98,7 +98,7 @@ fn a_governance_folder_renamed_keeps_its_approvals_cached_or_not() {
     let opts = scoped(&["isms/", ".gitsigners", "isms/govlint.yaml"]);
     let cache = tempfile::tempdir().expect("cache folder");
     // Warm the cache before the move: nothing in the scope yet.
-    let before = super::build::build(&raw, &opts, Some(cache.path())).expect("builds");
+    let before = build::build(&raw, &opts, Some(cache.path())).expect("builds");
     assert!(before.changes("isms/policies/pol.md").is_empty());
 
     repo.mv("governance", "isms");
@@ -109,8 +109,8 @@ fn a_governance_folder_renamed_keeps_its_approvals_cached_or_not() {
     assert_eq!(want.len(), 2, "{want:?}");
     for history in [
         build_with(&raw, &opts).expect("cold"),
-        super::build::build(&raw, &opts, Some(cache.path())).expect("after the cached run"),
-        super::build::build(&raw, &opts, Some(cache.path())).expect("warm"),
+        build::build(&raw, &opts, Some(cache.path())).expect("after the cached run"),
+        build::build(&raw, &opts, Some(cache.path())).expect("warm"),
     ] {
         assert_eq!(history.changes(path), want);
         assert_eq!(history.events("POL-1", path), all.events("POL-1", path));
