@@ -629,6 +629,43 @@ mod tests {
         }
     }
 
+    #[test]
+    fn long_chains_keep_their_top_and_checkpoints() {
+        let kept: Vec<usize> = (1..=35).filter(|&s| keeps(s, 35, true)).collect();
+        assert_eq!(kept, [10, 20, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35]);
+        assert!(!keeps(35, 35, false), "a commit is not kept");
+        assert!((1..=CHECKPOINT).all(|s| keeps(s, CHECKPOINT, true)));
+    }
+
+    /// A folder's tree stored as long chains, read newest first as the
+    /// walk reads it (each read re-applying from a checkpoint), reads as
+    /// libgit2 reads it.
+    #[test]
+    fn long_chains_read_newest_first_as_libgit2_reads_them() {
+        let repo = TestRepo::new();
+        for round in 0..45 {
+            repo.write(
+                &format!("people/p{:03}.yaml", round % 30),
+                format!("round: {round}\n"),
+            );
+            repo.commit(&format!("round {round}")).run();
+        }
+        repo.git(&["repack", "-a", "-d", "-f", "--depth=50", "--window=50"]);
+        let stats = repo.git(&["verify-pack", "-v", &pack_idx(&repo)]);
+        assert!(stats.contains("chain length = 15"), "{stats}");
+        let git = git2::Repository::open(repo.path()).unwrap();
+        let odb = git.odb().unwrap();
+        let packs = Packs::open(&git.commondir().join("objects"));
+        let mut reader = packs.reader();
+        let trees = repo.git(&["log", "--format=%T"]);
+        for tree in trees.lines() {
+            let folder = repo.git(&["rev-parse", &format!("{tree}:people")]);
+            let id = Oid::from_str(&folder).unwrap();
+            let read = reader.tree(id).unwrap();
+            assert_eq!(&read[..], odb.read(id).unwrap().data(), "{id}");
+        }
+    }
+
     fn pack_idx(repo: &TestRepo) -> String {
         let dir = repo.path().join(".git/objects/pack");
         let idx = std::fs::read_dir(dir)
