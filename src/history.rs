@@ -59,7 +59,6 @@ mod objects;
 mod openpgp;
 mod pack;
 mod query;
-mod rawcommit;
 mod rename;
 mod repo;
 mod revision;
