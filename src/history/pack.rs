@@ -25,6 +25,7 @@ const IDX_MAGIC: [u8; 4] = [0xff, b't', b'O', b'c'];
 const OID_LEN: usize = 20;
 const FANOUT_END: usize = 8 + 256 * 4;
 /// Pack entry types (git's `object_type`).
+const OBJ_COMMIT: u8 = 1;
 const OBJ_TREE: u8 = 2;
 const OBJ_OFS_DELTA: u8 = 6;
 const OBJ_REF_DELTA: u8 = 7;
@@ -230,6 +231,17 @@ impl PackReader<'_> {
         let (pack, offset) = self.packs.find(id)?;
         match self.object(pack, offset, 0, true)? {
             (OBJ_TREE, data) => Some(data),
+            _ => None,
+        }
+    }
+
+    /// Commit `id` from the packs, as [`tree`](Self::tree) reads trees.
+    /// The commit itself is not kept in the cache: each is read once, and
+    /// it would push out the trees' delta bases.
+    pub(super) fn commit(&mut self, id: Oid) -> Option<Rc<Vec<u8>>> {
+        let (pack, offset) = self.packs.find(id)?;
+        match self.object(pack, offset, 0, false)? {
+            (OBJ_COMMIT, data) => Some(data),
             _ => None,
         }
     }
