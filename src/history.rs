@@ -59,6 +59,7 @@ mod objects;
 mod openpgp;
 mod pack;
 mod query;
+mod rawcommit;
 mod rename;
 mod repo;
 mod revision;

@@ -4,7 +4,7 @@
 //! come straight from the pack files (`pack.rs`), which threads read
 //! without sharing anything mutable; whatever the packs do not hold (loose
 //! objects, blobs for rename scores) is read through a libgit2 handle of the
-//! thread's own.
+//! thread's own. Commits are read the same way (`walk.rs` parses them).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -58,12 +58,28 @@ pub(super) struct ThreadObjects<'s> {
 }
 
 impl ThreadObjects<'_> {
-    fn odb(&mut self) -> Result<Odb<'_>, HistoryError> {
+    /// The thread's own libgit2 handle, opened on first use.
+    pub(super) fn repo(&mut self) -> Result<&Repository, HistoryError> {
         if self.fallback.is_none() {
             self.fallback = Some(Repository::open(self.git_dir)?);
         }
-        let repo = self.fallback.as_ref().expect("opened above");
-        Ok(repo.odb()?)
+        Ok(self.fallback.as_ref().expect("opened above"))
+    }
+
+    fn odb(&mut self) -> Result<Odb<'_>, HistoryError> {
+        Ok(self.repo()?.odb()?)
+    }
+
+    /// The raw content of commit `id`, from the packs or else a loose
+    /// object; `None` when neither holds it as a commit (the caller then
+    /// asks libgit2 for the commit, and its error).
+    pub(super) fn commit(&mut self, id: Oid) -> Option<Rc<Vec<u8>>> {
+        if let Some(commit) = self.packs.commit(id) {
+            return Some(commit);
+        }
+        let odb = self.odb().ok()?;
+        let object = odb.read(id).ok()?;
+        (object.kind() == git2::ObjectType::Commit).then(|| Rc::new(object.data().to_vec()))
     }
 }
 

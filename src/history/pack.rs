@@ -25,6 +25,7 @@ const IDX_MAGIC: [u8; 4] = [0xff, b't', b'O', b'c'];
 const OID_LEN: usize = 20;
 const FANOUT_END: usize = 8 + 256 * 4;
 /// Pack entry types (git's `object_type`).
+const OBJ_COMMIT: u8 = 1;
 const OBJ_TREE: u8 = 2;
 const OBJ_OFS_DELTA: u8 = 6;
 const OBJ_REF_DELTA: u8 = 7;
@@ -228,24 +229,44 @@ impl PackReader<'_> {
     /// readable tree (the caller then asks libgit2).
     pub(super) fn tree(&mut self, id: Oid) -> Option<Rc<Vec<u8>>> {
         let (pack, offset) = self.packs.find(id)?;
-        match self.object(pack, offset, 0)? {
+        match self.object(pack, offset, 0, true)? {
             (OBJ_TREE, data) => Some(data),
             _ => None,
         }
     }
 
-    /// The object at `offset` in pack `pack`, its delta chain applied.
-    fn object(&mut self, pack: usize, offset: u64, depth: usize) -> Option<Object> {
+    /// Commit `id` from the packs, as [`tree`](Self::tree) reads trees.
+    /// The commit itself is not kept in the cache: each is read once, and
+    /// it would push out the trees' delta bases.
+    pub(super) fn commit(&mut self, id: Oid) -> Option<Rc<Vec<u8>>> {
+        let (pack, offset) = self.packs.find(id)?;
+        match self.object(pack, offset, 0, false)? {
+            (OBJ_COMMIT, data) => Some(data),
+            _ => None,
+        }
+    }
+
+    /// The object at `offset` in pack `pack`, its delta chain applied;
+    /// kept in the cache (as every base on its chain is) when `keep`.
+    fn object(&mut self, pack: usize, offset: u64, depth: usize, keep: bool) -> Option<Object> {
         let mut chain: Vec<(u64, Header)> = Vec::new();
         let mut at = offset;
         let (kind, mut data) = loop {
-            if let Some(hit) = self.cache.get(pack, at) {
+            let hit = if chain.is_empty() {
+                self.cache.take(pack, at)
+            } else {
+                self.cache.get(pack, at)
+            };
+            if let Some(hit) = hit {
                 break hit;
             }
             let header = self.header(pack, at)?;
             match header.base {
                 Base::None => {
                     let data = Rc::new(self.inflate(pack, &header)?);
+                    if chain.is_empty() && !keep {
+                        return Some((header.kind, data));
+                    }
                     self.cache.put(pack, at, (header.kind, Rc::clone(&data)));
                     break (header.kind, data);
                 }
@@ -259,7 +280,7 @@ impl PackReader<'_> {
                     if depth > 8 {
                         return None;
                     }
-                    let found = self.object(base_pack, base_at, depth + 1)?;
+                    let found = self.object(base_pack, base_at, depth + 1, true)?;
                     chain.push((at, header));
                     break found;
                 }
@@ -268,10 +289,15 @@ impl PackReader<'_> {
                 return None;
             }
         };
+        let steps = chain.len();
         while let Some((at, header)) = chain.pop() {
             let delta = self.inflate(pack, &header)?;
             data = Rc::new(apply_delta(&data, &delta)?);
-            self.cache.put(pack, at, (kind, Rc::clone(&data)));
+            // `step` counts from the base (1) to the object asked for.
+            let step = steps - chain.len();
+            if keeps(step, steps, keep) {
+                self.cache.put(pack, at, (kind, Rc::clone(&data)));
+            }
         }
         Some((kind, data))
     }
@@ -341,6 +367,31 @@ impl PackReader<'_> {
     }
 }
 
+/// Which results of a delta chain of `steps` applications the cache keeps
+/// (`step` 1 is applied on the base, `steps` gives the object asked for;
+/// `keep`: whether that one is kept).
+///
+/// A walk from the newest commit reads the versions of one tree newest
+/// first, and git often stores them as one long chain whose base is the
+/// oldest: the first read applies the whole chain, and each later read
+/// asks for the next object down. Keeping every result costs the chain's
+/// length times the tree's size (50 versions of a 200 KB tree: 10 MB, for
+/// each such folder), more than the cache holds, and then every read
+/// re-applies the chain from its base. So a long chain keeps the results
+/// next in line (the top [`CHECKPOINT`] steps) and one in every
+/// [`CHECKPOINT`] below (from which a later read re-applies at most that
+/// many deltas): about `steps / CHECKPOINT + CHECKPOINT` objects, and each
+/// object is built at most twice.
+fn keeps(step: usize, steps: usize, keep: bool) -> bool {
+    if step == steps {
+        return keep;
+    }
+    steps - step < CHECKPOINT || step % CHECKPOINT == 0
+}
+
+/// See [`keeps`]: git's chains are at most 50 long by default.
+const CHECKPOINT: usize = 10;
+
 /// git's delta format: the base's size, the result's size, then copy
 /// (from the base) and insert (literal) instructions.
 fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
@@ -400,33 +451,53 @@ fn varint(data: &mut &[u8]) -> Option<usize> {
 }
 
 /// Resolved objects by (pack, offset), bounded: two generations, the older
-/// dropped when the newer fills half the budget, so what a chain needs
-/// again soon is still there (a cheap least-recently-used).
+/// dropped when the newer fills half the budget (or both the whole), so
+/// what a chain needs again soon is still there (a cheap
+/// least-recently-used). An object read for itself, not as a base, moves
+/// to the older generation: it goes first.
 #[derive(Default)]
 struct BaseCache {
     young: IdMap<(usize, u64), Object>,
     old: IdMap<(usize, u64), Object>,
     young_bytes: usize,
+    old_bytes: usize,
 }
 
 /// Bytes of resolved objects one thread keeps (git: 96 MiB for the process).
 const CACHE_BYTES: usize = 32 << 20;
 
 impl BaseCache {
+    /// A base for a delta chain.
     fn get(&mut self, pack: usize, at: u64) -> Option<Object> {
         if let Some((kind, data)) = self.young.get(&(pack, at)) {
             return Some((*kind, Rc::clone(data)));
         }
         let hit = self.old.remove(&(pack, at))?;
+        self.old_bytes -= hit.1.len();
         self.put(pack, at, (hit.0, Rc::clone(&hit.1)));
+        Some(hit)
+    }
+
+    /// The object asked for itself: a newest-first walk seldom needs it
+    /// again (the tree differ keeps what it reads), and in a chain stored
+    /// oldest-first it is the base of nothing still to come.
+    fn take(&mut self, pack: usize, at: u64) -> Option<Object> {
+        if let Some((kind, data)) = self.old.get(&(pack, at)) {
+            return Some((*kind, Rc::clone(data)));
+        }
+        let hit = self.young.remove(&(pack, at))?;
+        self.young_bytes -= hit.1.len();
+        self.old_bytes += hit.1.len();
+        self.old.insert((pack, at), (hit.0, Rc::clone(&hit.1)));
         Some(hit)
     }
 
     fn put(&mut self, pack: usize, at: u64, object: Object) {
         self.young_bytes += object.1.len();
         self.young.insert((pack, at), object);
-        if self.young_bytes > CACHE_BYTES / 2 {
+        if self.young_bytes > CACHE_BYTES / 2 || self.young_bytes + self.old_bytes > CACHE_BYTES {
             self.old = std::mem::take(&mut self.young);
+            self.old_bytes = self.young_bytes;
             self.young_bytes = 0;
         }
     }
@@ -555,6 +626,43 @@ mod tests {
             reader.cache = BaseCache::default();
             let tree = reader.tree(id).unwrap();
             assert_eq!(&tree[..], git.odb().unwrap().read(id).unwrap().data());
+        }
+    }
+
+    #[test]
+    fn long_chains_keep_their_top_and_checkpoints() {
+        let kept: Vec<usize> = (1..=35).filter(|&s| keeps(s, 35, true)).collect();
+        assert_eq!(kept, [10, 20, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35]);
+        assert!(!keeps(35, 35, false), "a commit is not kept");
+        assert!((1..=CHECKPOINT).all(|s| keeps(s, CHECKPOINT, true)));
+    }
+
+    /// A folder's tree stored as long chains, read newest first as the
+    /// walk reads it (each read re-applying from a checkpoint), reads as
+    /// libgit2 reads it.
+    #[test]
+    fn long_chains_read_newest_first_as_libgit2_reads_them() {
+        let repo = TestRepo::new();
+        for round in 0..45 {
+            repo.write(
+                &format!("people/p{:03}.yaml", round % 30),
+                format!("round: {round}\n"),
+            );
+            repo.commit(&format!("round {round}")).run();
+        }
+        repo.git(&["repack", "-a", "-d", "-f", "--depth=50", "--window=50"]);
+        let stats = repo.git(&["verify-pack", "-v", &pack_idx(&repo)]);
+        assert!(stats.contains("chain length = 15"), "{stats}");
+        let git = git2::Repository::open(repo.path()).unwrap();
+        let odb = git.odb().unwrap();
+        let packs = Packs::open(&git.commondir().join("objects"));
+        let mut reader = packs.reader();
+        let trees = repo.git(&["log", "--format=%T"]);
+        for tree in trees.lines() {
+            let folder = repo.git(&["rev-parse", &format!("{tree}:people")]);
+            let id = Oid::from_str(&folder).unwrap();
+            let read = reader.tree(id).unwrap();
+            assert_eq!(&read[..], odb.read(id).unwrap().data(), "{id}");
         }
     }
 

@@ -118,12 +118,11 @@ impl Scope {
 /// those commits' whole trees are compared again, with rename detection.
 /// Merges get no rename detection, as in the walk.
 pub(super) fn renamed_in(
-    repo: &git2::Repository,
+    objects: &SharedObjects,
     facts: &[CommitFacts],
     trees: &IdMap<Oid, Oid>,
     scope: &Scope,
 ) -> Result<Vec<String>, HistoryError> {
-    let objects = SharedObjects::open(repo);
     let mut differ = TreeDiffer::new(objects.reader());
     let mut sources = Vec::new();
     for fact in facts {

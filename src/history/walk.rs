@@ -37,7 +37,8 @@ use git2::{ErrorCode, Oid, Repository, Sort};
 use super::encoding::{decode, summary};
 use super::facts::CommitFacts;
 use super::facts::SignersFrom;
-use super::objects::{IdMap, ObjectReader, SharedObjects};
+use super::objects::{IdMap, ObjectReader, SharedObjects, ThreadObjects};
+use super::rawcommit::{self, RawCommit};
 use super::rename::{self, FileChange};
 use super::scope::Scope;
 use super::signature::Verifier;
@@ -92,23 +93,36 @@ pub(super) fn walk(
         walk.hide(base)?;
     }
     let order = walk.collect::<Result<Vec<Oid>, _>>()?;
+    let objects = SharedObjects::open(repo);
+    // Grafts (`info/grafts`) rewrite parents inside libgit2's commit
+    // parser: such a repository is read through libgit2 alone.
+    let raw = !repo.commondir().join("info/grafts").exists();
+    let mut read = read_all(&objects, &order, boundaries, raw)?;
     let mut verifier = Verifier::new(repo, opts.allowed_signers.clone())
         .with_openpgp_keys(opts.openpgp_keys.clone())
         .with_revoked_keys(opts.revoked_keys.clone());
-    let mut facts = Vec::with_capacity(order.len());
-    for id in order {
-        facts.push(read_commit(repo, id, boundaries, &mut verifier)?);
+    let mut facts = Vec::with_capacity(read.len());
+    for (mut fact, signed) in read.drain(..) {
+        if let (Some(approval), true) = (&mut fact.approval, signed) {
+            let signers = match fact.parents.first() {
+                _ if fact.boundary => SignersFrom::Missing,
+                Some(&parent) => SignersFrom::Commit(parent),
+                None => SignersFrom::Nothing,
+            };
+            approval.signature = verifier.commit(fact.id, signers, fact.time);
+        }
+        facts.push(fact);
     }
     let trees: IdMap<Oid, Oid> = facts.iter().chain(old).map(|f| (f.id, f.tree)).collect();
     // Within the scope; widened to the old paths of files renamed into it
     // (each round may find older renames), at worst to everything.
     let mut scope = Scope::new(&opts.scope);
     for round in 0.. {
-        diff_all(repo, &mut facts, &trees, &scope)?;
+        diff_all(&objects, &mut facts, &trees, &scope)?;
         if scope.is_everything() {
             break;
         }
-        let sources = super::scope::renamed_in(repo, &facts, &trees, &scope)?;
+        let sources = super::scope::renamed_in(&objects, &facts, &trees, &scope)?;
         if sources.is_empty() {
             break;
         }
@@ -121,15 +135,97 @@ pub(super) fn walk(
     Ok(facts)
 }
 
+/// Reads every commit of `order` (in that order), on as many threads as
+/// [`diff_all`] uses, each a contiguous run; with whether the commit is
+/// signed (its signature is checked afterwards, on one thread, only when
+/// the message carries approval trailers).
+fn read_all(
+    objects: &SharedObjects,
+    order: &[Oid],
+    boundaries: &HashSet<Oid>,
+    raw: bool,
+) -> Result<Vec<(CommitFacts, bool)>, HistoryError> {
+    if order.is_empty() {
+        return Ok(Vec::new());
+    }
+    let run = order.len().div_ceil(threads_for(order.len()));
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = order
+            .chunks(run)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut reader = objects.reader();
+                    part.iter()
+                        .map(|&id| read_commit(&mut reader, id, boundaries, raw))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(order.len());
+        for worker in workers {
+            let part = worker.join().unwrap_or_else(|_| {
+                Err(HistoryError::Read(git2::Error::from_str(
+                    "a thread reading commits failed",
+                )))
+            })?;
+            all.extend(part);
+        }
+        Ok(all)
+    })
+}
+
+/// One commit's facts (without its signature's verdict) and whether it is
+/// signed: parsed from the raw object (`rawcommit.rs`) when it has the
+/// common form, else read through libgit2.
 fn read_commit(
-    repo: &Repository,
+    objects: &mut ThreadObjects<'_>,
     id: Oid,
     boundaries: &HashSet<Oid>,
-    verifier: &mut Verifier<'_>,
-) -> Result<CommitFacts, HistoryError> {
+    raw: bool,
+) -> Result<(CommitFacts, bool), HistoryError> {
+    let boundary = boundaries.contains(&id);
+    if raw {
+        if let Some(data) = objects.commit(id) {
+            if let Some(commit) = rawcommit::parse(&data) {
+                return Ok(raw_facts(&commit, id, boundary));
+            }
+        }
+    }
+    let repo = objects.repo()?;
     let commit = repo
         .find_commit(id)
         .map_err(|source| HistoryError::Object { id, source })?;
+    Ok(git2_facts(&commit, id, boundary))
+}
+
+fn raw_facts(commit: &RawCommit<'_>, id: Oid, boundary: bool) -> (CommitFacts, bool) {
+    let encoding = commit.encoding.and_then(|e| std::str::from_utf8(e).ok());
+    let person = |p: &rawcommit::Person<'_>| (decode(p.name, encoding), decode(p.email, encoding));
+    let message = decode(commit.message, encoding);
+    // libgit2 gives a shallow boundary no parents (its shallow grafts).
+    let parents = if boundary {
+        Vec::new()
+    } else {
+        commit.parents.clone()
+    };
+    let facts = CommitFacts {
+        id,
+        tree: commit.tree,
+        parents,
+        boundary,
+        author: person(&commit.author),
+        committer: person(&commit.committer),
+        time: commit.committer.seconds,
+        offset_minutes: commit.committer.offset_minutes,
+        summary: summary(&message),
+        changes: Vec::new(),
+        merged: Vec::new(),
+        approval: trailer::approval_trailers(&message),
+    };
+    (facts, commit.signed)
+}
+
+fn git2_facts(commit: &git2::Commit<'_>, id: Oid, boundary: bool) -> (CommitFacts, bool) {
     let encoding = commit.message_encoding().ok().flatten();
     let person = |sig: &git2::Signature<'_>| {
         (
@@ -140,36 +236,30 @@ fn read_commit(
     let author = commit.author();
     let committer = commit.committer();
     let message = decode(commit.message_raw_bytes(), encoding);
-    let parents: Vec<Oid> = commit.parent_ids().collect();
-    let boundary = boundaries.contains(&id);
-    let time = committer.when().seconds();
-    let mut approval = trailer::approval_trailers(&message);
-    if let Some(approval) = &mut approval {
-        let signed = commit.header_field_bytes("gpgsig").is_ok()
-            || commit.header_field_bytes("gpgsig-sha256").is_ok();
-        if signed {
-            let signers = match parents.first() {
-                _ if boundary => SignersFrom::Missing,
-                Some(&parent) => SignersFrom::Commit(parent),
-                None => SignersFrom::Nothing,
-            };
-            approval.signature = verifier.commit(id, signers, time);
-        }
-    }
-    Ok(CommitFacts {
+    let signed = commit.header_field_bytes("gpgsig").is_ok()
+        || commit.header_field_bytes("gpgsig-sha256").is_ok();
+    let facts = CommitFacts {
         id,
         tree: commit.tree_id(),
-        parents,
+        parents: commit.parent_ids().collect(),
         boundary,
         author: person(&author),
         committer: person(&committer),
-        time,
+        time: committer.when().seconds(),
         offset_minutes: committer.when().offset_minutes(),
         summary: summary(&message),
         changes: Vec::new(),
         merged: Vec::new(),
-        approval,
-    })
+        approval: trailer::approval_trailers(&message),
+    };
+    (facts, signed)
+}
+
+fn threads_for(commits: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_THREADS)
+        .min(commits.div_ceil(MIN_COMMITS_PER_THREAD))
 }
 
 /// Fills in every commit's changes, on as many threads as there are cores
@@ -177,7 +267,7 @@ fn read_commit(
 /// with its own reader and tree cache: within a run a commit's trees, read
 /// when its child was diffed, are still cached when the commit itself is.
 fn diff_all(
-    repo: &Repository,
+    objects: &SharedObjects,
     facts: &mut [CommitFacts],
     trees: &IdMap<Oid, Oid>,
     paths: &Scope,
@@ -185,17 +275,11 @@ fn diff_all(
     if facts.is_empty() {
         return Ok(());
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, MAX_THREADS)
-        .min(facts.len().div_ceil(MIN_COMMITS_PER_THREAD));
-    let objects = SharedObjects::open(repo);
-    let run = facts.len().div_ceil(threads);
+    let run = facts.len().div_ceil(threads_for(facts.len()));
     std::thread::scope(|scope| {
         let workers: Vec<_> = facts
             .chunks_mut(run)
             .map(|part| {
-                let objects = &objects;
                 scope.spawn(move || {
                     let mut differ = TreeDiffer::new(objects.reader()).with_scope(paths.clone());
                     for fact in part {
