@@ -34,6 +34,9 @@ pub(super) fn build_counted(
     // every object costs a third of the walk and guards against nothing
     // that `git fsck` would not. (A process-wide libgit2 setting.)
     git2::opts::strict_hash_verification(false);
+    // Each commit is parsed once (and the few signed ones again): libgit2's
+    // object cache would only hold them all until the end of the walk.
+    git2::opts::enable_caching(false);
     let shallow_file = read_shallow(repo)?;
     let boundaries: HashSet<Oid> = shallow_file
         .lines()
