@@ -246,16 +246,7 @@ mod tests {
             .run();
         // A Latin-1 message: an `encoding` header.
         repo.write("b.txt", "x\n");
-        std::fs::write(repo.path().join(".git/MSG"), b"caf\xe9\n").unwrap();
-        repo.git(&["add", "-A"]);
-        repo.git(&[
-            "-c",
-            "i18n.commitEncoding=ISO-8859-1",
-            "commit",
-            "-q",
-            "-F",
-            ".git/MSG",
-        ]);
+        repo.commit_latin1(b"caf\xe9\n");
         // A merge of a signed tag: a `mergetag` header with continuation
         // lines (and the tag's own `gpgsig`-less signature block).
         repo.git(&["checkout", "-q", "-b", "side", "HEAD~1"]);

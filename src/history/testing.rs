@@ -78,6 +78,21 @@ impl TestRepo {
         write(self.path(), path, content);
     }
 
+    /// Commits everything with the Latin-1 bytes `message` and an
+    /// `encoding ISO-8859-1` header (`i18n.commitEncoding`).
+    pub fn commit_latin1(&self, message: &[u8]) {
+        std::fs::write(self.path().join(".git/MSG"), message).expect("write message");
+        self.git(&["add", "-A"]);
+        self.git(&[
+            "-c",
+            "i18n.commitEncoding=ISO-8859-1",
+            "commit",
+            "-q",
+            "-F",
+            ".git/MSG",
+        ]);
+    }
+
     /// `git mv from to`, creating `to`'s folder first.
     pub fn mv(&self, from: &str, to: &str) {
         if let Some(parent) = self.path().join(to).parent() {

@@ -459,20 +459,7 @@ fn detached_head_and_revisions() {
 fn latin1_messages_are_decoded() {
     let repo = TestRepo::new();
     repo.write("a", "1");
-    std::fs::write(
-        repo.path().join(".git/MSG"),
-        b"Approve caf\xe9\n\nApproved-by: Jos\xe9 <jose@acme.example>\n",
-    )
-    .expect("write message");
-    repo.git(&["add", "-A"]);
-    repo.git(&[
-        "-c",
-        "i18n.commitEncoding=ISO-8859-1",
-        "commit",
-        "-q",
-        "-F",
-        ".git/MSG",
-    ]);
+    repo.commit_latin1(b"Approve caf\xe9\n\nApproved-by: Jos\xe9 <jose@acme.example>\n");
     let history = build(&repo);
     let change = &history.changes("a")[0];
     assert_eq!(change.commit.summary, "Approve café");

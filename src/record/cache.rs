@@ -1036,6 +1036,27 @@ mod tests {
     }
 
     /// A check that depends on the record only.
+    /// `b.yaml` of [`folder`] in `dir`, loaded and checked, and its entry.
+    fn encoded_b(dir: &Path) -> (FileResult, Vec<Checked>, Vec<u8>) {
+        let snapshot = Snapshot::take(dir, &super::super::snapshot::ContentSource::WorkTree, None)
+            .expect("lists");
+        let f = snapshot
+            .files
+            .iter()
+            .find(|f| f.path == "b.yaml")
+            .expect("b");
+        let result = load::load_one(
+            f,
+            Content::Bytes(FILES[1].1.as_bytes().to_vec()),
+            &selection(),
+            1 << 20,
+            &Untyped,
+        );
+        let checked: Vec<Checked> = result.records.iter().map(check).collect();
+        let bytes = encode_entry(&result, &checked);
+        (result, checked, bytes)
+    }
+
     fn check(r: &Record) -> Checked {
         Checked {
             findings: vec![r.finding("schema", Severity::Warning, format!("saw {}", r.id), "/id")],
@@ -1146,26 +1167,7 @@ mod tests {
     fn every_truncated_entry_fails_to_decode() {
         let dir = folder();
         let w = run(dir.path(), None, &Settings::new([]));
-        let snapshot = Snapshot::take(
-            dir.path(),
-            &super::super::snapshot::ContentSource::WorkTree,
-            None,
-        )
-        .expect("lists");
-        let f = snapshot
-            .files
-            .iter()
-            .find(|f| f.path == "b.yaml")
-            .expect("b");
-        let result = load::load_one(
-            f,
-            Content::Bytes(FILES[1].1.as_bytes().to_vec()),
-            &selection(),
-            1 << 20,
-            &Untyped,
-        );
-        let checked: Vec<Checked> = result.records.iter().map(check).collect();
-        let bytes = encode_entry(&result, &checked);
+        let (result, checked, bytes) = encoded_b(dir.path());
         let body = Arc::new(bytes.clone());
         let (back, back_checked) = decode_entry("b.yaml", &body, 0..bytes.len()).expect("decodes");
         assert_eq!(
@@ -1189,26 +1191,7 @@ mod tests {
 
     #[test]
     fn a_damaged_tree_is_a_miss_never_a_tree_that_does_not_decode() {
-        let snapshot = Snapshot::take(
-            folder().path(),
-            &super::super::snapshot::ContentSource::WorkTree,
-            None,
-        )
-        .expect("lists");
-        let f = snapshot
-            .files
-            .iter()
-            .find(|f| f.path == "b.yaml")
-            .expect("b");
-        let result = load::load_one(
-            f,
-            Content::Bytes(FILES[1].1.as_bytes().to_vec()),
-            &selection(),
-            1 << 20,
-            &Untyped,
-        );
-        let checked: Vec<Checked> = result.records.iter().map(check).collect();
-        let bytes = encode_entry(&result, &checked);
+        let (_, _, bytes) = encoded_b(folder().path());
         let mut lazy = 0;
         for i in 0..bytes.len() {
             for flip in [0x01, 0x80, 0xFF] {
