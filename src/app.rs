@@ -124,6 +124,7 @@ pub fn run(cli: Cli) -> u8 {
             miette::MietteHandlerOpts::new()
                 .color(color)
                 .break_words(false)
+                .word_separator(textwrap::WordSeparator::AsciiSpace)
                 .word_splitter(textwrap::WordSplitter::NoHyphenation)
                 .build(),
         )

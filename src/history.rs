@@ -519,6 +519,14 @@ impl History {
             .collect()
     }
 
+    /// The blob of the newest change to the file now at `path`: the first
+    /// of [`History::changes`], without listing the others (`None`: never
+    /// changed, or deleted).
+    #[must_use]
+    pub fn newest_blob(&self, path: &str) -> Option<BlobId> {
+        self.paths.get(path)?.first()?.blob.map(BlobId)
+    }
+
     /// The approvals and reviews of the record `record_id` whose file is now
     /// at `path`, oldest first (by committer or tagger time).
     ///

@@ -461,11 +461,7 @@ impl Evidence for GitEvidence<'_> {
         if !self.staged {
             return false;
         }
-        let committed = self
-            .history
-            .changes(&self.repo_path(record))
-            .first()
-            .and_then(|c| c.blob);
+        let committed = self.history.newest_blob(&self.repo_path(record));
         !Content::of(&record.file.text).is(committed)
     }
 }

@@ -74,7 +74,11 @@ pub(super) fn build_counted(
         facts = walk(repo, opts, head, None, &boundaries, &old)?;
     }
     let walked = facts.len();
-    facts.extend(old);
+    if facts.is_empty() {
+        facts = old; // a warm run: no copy of every cached commit
+    } else {
+        facts.extend(old);
+    }
     if let Some(dir) = cache_dir {
         if walked > 0 || base.is_none() {
             // A cache that cannot be written only costs the next run time.

@@ -93,6 +93,11 @@ pub(super) fn walk(
         walk.hide(base)?;
     }
     let order = walk.collect::<Result<Vec<Oid>, _>>()?;
+    if order.is_empty() {
+        // Nothing new since the cached base (a warm run): no object
+        // database to open, no pack index to read.
+        return Ok(Vec::new());
+    }
     let objects = SharedObjects::open(repo);
     // Grafts (`info/grafts`) rewrite parents inside libgit2's commit
     // parser: such a repository is read through libgit2 alone.

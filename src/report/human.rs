@@ -26,6 +26,9 @@ pub fn render(report: &Report<'_>, color: bool, quiet: bool) -> String {
         .with_width(100)
         .with_context_lines(1)
         .with_break_words(false)
+        // Break lines at spaces only (an id, a path or `ISO/IEC` stays whole);
+        // Unicode line breaking also costs a segmenter pass per line.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     // Each finding is rendered on its own (in parallel: thousands of
     // snippets, laid out and wrapped), then joined in order.
@@ -324,4 +327,40 @@ fn first_line(text: &str, span: crate::source::Span) -> (usize, usize) {
         .and_then(|s| s.find(['\n', '\r']))
         .map_or(span.end, |i| span.start + i);
     (span.start, end.saturating_sub(span.start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// Lines break at spaces only: a hyphenated id or a path that reaches
+    /// the right margin moves to the next line whole (Unicode line breaking
+    /// would split `POL-00096` after its hyphen, or a path after a `/`).
+    #[test]
+    fn ids_and_paths_are_never_split_across_lines() {
+        let ids: Vec<String> = (0..40).map(|i| format!("POL-{i:05}")).collect();
+        let message = format!(
+            "policies not reviewed: {} under policies/information-security/sub-folder/x.md",
+            ids.join(" ")
+        );
+        let findings = [Finding::new("cadence", Severity::Error, message)];
+        let files = HashMap::new();
+        let report = Report {
+            findings: &findings,
+            records: 1,
+            files: &files,
+            rules: &[],
+        };
+        let text = render(&report, false, true);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for id in &ids {
+            assert!(words.contains(&id.as_str()), "{id} split in:\n{text}");
+        }
+        assert!(
+            words.contains(&"policies/information-security/sub-folder/x.md"),
+            "{text}"
+        );
+        assert!(text.lines().count() > 3, "wrapped at all:\n{text}");
+    }
 }

@@ -72,6 +72,21 @@ fn random_histories_match_git_log_follow() {
                 git.lines().collect::<Vec<_>>(),
                 "seed {seed}, {path}"
             );
+            // The newest blob, asked alone, is the first change's, and the
+            // blob git holds for the file at HEAD.
+            let changes = history.changes(path);
+            assert_eq!(
+                history.newest_blob(path),
+                changes.first().and_then(|c| c.blob),
+                "seed {seed}, {path}"
+            );
+            let at_head = repo.git(&["rev-parse", &format!("HEAD:{path}")]);
+            assert_eq!(
+                history.newest_blob(path).map(|b| b.to_string()),
+                Some(at_head.trim().to_owned()),
+                "seed {seed}, {path}"
+            );
         }
+        assert_eq!(history.newest_blob("never/there.yaml"), None);
     }
 }
