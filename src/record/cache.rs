@@ -451,9 +451,10 @@ pub fn load(
                 (None, None) => None,
             }
         });
-        let body = old.rewrite(kept, &new_stats);
+        let (head, entries) = old.rewrite(kept, &new_stats);
+        let parts: Vec<&[u8]> = std::iter::once(head.as_slice()).chain(entries).collect();
         // A cache that cannot be written only costs the next run time.
-        let _ = crate::cachefile::write(&file.path, body);
+        let _ = crate::cachefile::write_parts(&file.path, &parts);
     }
 
     let mut checked = Vec::with_capacity(done.iter().map(|d| d.checked.len()).sum());
@@ -558,13 +559,15 @@ impl Index {
             .map(|s| s.range.clone())
     }
 
-    /// A new body: the `kept` entries (age 0) and the old ones not among
-    /// them, one write older, until they reach [`MAX_AGE`].
+    /// A new body, as its head (magic, table, statuses) and the entries
+    /// after it: the `kept` entries (age 0) and the old ones not among
+    /// them, one write older, until they reach [`MAX_AGE`]. The entries are
+    /// borrowed, never copied into one buffer (see [`crate::cachefile::write_parts`]).
     fn rewrite<'a>(
-        &self,
+        &'a self,
         kept: impl Iterator<Item = (&'a str, &'a [u8], u8, &'a [u8])>,
         stats: &foldhash::HashMap<String, (Stat, Vec<u8>)>,
-    ) -> Vec<u8> {
+    ) -> (Vec<u8>, Vec<&'a [u8]>) {
         let mut all: Vec<(&str, &[u8], u8, &[u8])> = kept.collect();
         let used: foldhash::HashSet<(&str, &[u8])> =
             all.iter().map(|(p, id, _, _)| (*p, *id)).collect();
@@ -585,8 +588,7 @@ impl Index {
             .iter()
             .map(|(p, (_, id))| 64 + p.len() + id.len())
             .sum();
-        let entries: usize = all.iter().map(|(_, _, _, bytes)| bytes.len()).sum();
-        let mut w = Writer::with_capacity(MAGIC.len() + 12 + table + stat_bytes + entries);
+        let mut w = Writer::with_capacity(MAGIC.len() + 12 + table + stat_bytes);
         w.raw(MAGIC);
         w.u32(VERSION);
         w.len(all.len());
@@ -607,10 +609,8 @@ impl Index {
             w.len(id.len());
             w.raw(id);
         }
-        for (_, _, _, bytes) in &all {
-            w.raw(bytes);
-        }
-        w.into_bytes()
+        let entries = all.into_iter().map(|(_, _, _, bytes)| bytes).collect();
+        (w.into_bytes(), entries)
     }
 }
 
