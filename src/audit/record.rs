@@ -88,7 +88,8 @@ impl Serialize for TrailEntry {
 pub(super) fn record_entry(
     r: &Record,
     judged: &[(Event, Approval, EventEntry)],
-    findings: &[Finding],
+    // The findings that name the record's id (the caller gathers them).
+    findings: &[&Finding],
     today: jiff::civil::Date,
     history: bool,
 ) -> RecordEntry {
