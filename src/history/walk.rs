@@ -151,7 +151,7 @@ fn read_all(
     raw: bool,
 ) -> Result<Vec<(CommitFacts, bool)>, HistoryError> {
     if order.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Vec::new()); // (and no run length of zero below)
     }
     let run = order.len().div_ceil(threads_for(order.len()));
     std::thread::scope(|scope| {
@@ -168,12 +168,7 @@ fn read_all(
             .collect();
         let mut all = Vec::with_capacity(order.len());
         for worker in workers {
-            let part = worker.join().unwrap_or_else(|_| {
-                Err(HistoryError::Read(git2::Error::from_str(
-                    "a thread reading commits failed",
-                )))
-            })?;
-            all.extend(part);
+            all.extend(joined(worker, "reading commits")?);
         }
         Ok(all)
     })
@@ -298,13 +293,21 @@ fn diff_all(
                 })
             })
             .collect();
-        workers.into_iter().try_for_each(|w| {
-            w.join().unwrap_or_else(|_| {
-                Err(HistoryError::Read(git2::Error::from_str(
-                    "a thread comparing trees failed",
-                )))
-            })
-        })
+        workers
+            .into_iter()
+            .try_for_each(|w| joined(w, "comparing trees"))
+    })
+}
+
+/// A worker's result; a worker that panicked (`doing` what) is an error.
+fn joined<T>(
+    worker: std::thread::ScopedJoinHandle<'_, Result<T, HistoryError>>,
+    doing: &str,
+) -> Result<T, HistoryError> {
+    worker.join().unwrap_or_else(|_| {
+        Err(HistoryError::Read(git2::Error::from_str(&format!(
+            "a thread {doing} failed"
+        ))))
     })
 }
 
