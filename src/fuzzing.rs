@@ -29,11 +29,18 @@ const MAX_CHECKED_NODES: usize = 2_000;
 /// keyring, signature and payload).
 pub const PART: &[u8] = b"\n--govlint-fuzz-part--\n";
 
-/// The YAML loader: spans, pointers and the JSON view of every document.
+/// The YAML loader: spans, pointers and the JSON view of every document,
+/// and the same result through either of saphyr's inputs.
 pub fn yaml(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let limits = yaml::Limits::default();
     let loaded = yaml::load(&text, &limits);
+    // Debug text, not `==`: a `.nan` is never equal to itself.
+    assert_eq!(
+        format!("{loaded:?}"),
+        format!("{:?}", yaml::load_by_chars(&text, &limits)),
+        "saphyr's two inputs disagree"
+    );
     let aliases = text.contains('*');
     for doc in &loaded.documents {
         check_tree(&text, &doc.root, 0..text.len(), !aliases);

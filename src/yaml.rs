@@ -104,7 +104,12 @@ impl Node {
 
     /// The text naming this node as a JSON object key: a string is itself;
     /// any other node is its compact JSON text (`1`, `true`, `null`, `1.5`,
-    /// `[1,2]`), with `.inf`/`-.inf`/`.nan` spelled so.
+    /// `[1,2]`, `{"a":1}`), with `.inf`/`-.inf`/`.nan` spelled so.
+    ///
+    /// A collection inside a collection key is written in place, not as the
+    /// JSON string of its text (`{[1]: x}` gives `{[1]:"x"}`): quoting each
+    /// level's text again would double its backslashes per level, and a
+    /// hundred bytes of nested `? ` keys would take minutes and gigabytes.
     #[must_use]
     pub fn json_key(&self) -> Cow<'_, str> {
         match &self.value {
@@ -113,9 +118,46 @@ impl Node {
             Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
             Value::Int(n) => Cow::Owned(n.to_string()),
             Value::Float(f) if !f.is_finite() => Cow::Borrowed(non_finite(*f)),
-            Value::Float(_) | Value::Seq(_) | Value::Map(_) => {
-                Cow::Owned(self.to_json().to_string())
+            Value::Float(_) => Cow::Owned(self.to_json().to_string()),
+            Value::Seq(_) | Value::Map(_) => {
+                let mut text = String::new();
+                self.write_key_text(&mut text);
+                Cow::Owned(text)
             }
+        }
+    }
+
+    /// Appends this node's compact JSON text to `out`, but for collection
+    /// keys, which are written in place (see [`Node::json_key`]).
+    fn write_key_text(&self, out: &mut String) {
+        match &self.value {
+            Value::Seq(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_key_text(out);
+                }
+                out.push(']');
+            }
+            Value::Map(entries) => {
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    match key.value {
+                        Value::Seq(_) | Value::Map(_) => key.write_key_text(out),
+                        _ => out.push_str(&serde_json::Value::from(key.json_key()).to_string()),
+                    }
+                    out.push(':');
+                    value.write_key_text(out);
+                }
+                out.push('}');
+            }
+            // Scalars: their JSON, whose text is short and never nested.
+            _ => out.push_str(&self.to_json().to_string()),
         }
     }
 
@@ -300,7 +342,15 @@ pub struct Loaded {
 /// accepted; a stream with no documents gives none.
 #[must_use]
 pub fn load(text: &str, limits: &Limits) -> Loaded {
-    build::load(text, limits)
+    build::load(text, limits, build::Reader::Fastest)
+}
+
+/// [`load`] through saphyr's slower character-iterator input, which must
+/// agree with it on every text: the YAML fuzz target's oracle.
+#[doc(hidden)]
+#[must_use]
+pub fn load_by_chars(text: &str, limits: &Limits) -> Loaded {
+    build::load(text, limits, build::Reader::Chars)
 }
 
 #[cfg(test)]

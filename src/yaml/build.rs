@@ -7,15 +7,25 @@
 
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use saphyr_parser::{BufferedInput, Event, Input, Parser, ScalarStyle, Tag};
 
 use super::offsets::CharOffsets;
 use super::resolve::{self, TagKind};
 use super::{Document, Limits, Loaded, Node, Value, YamlError};
 use crate::source::Span;
 
+/// How saphyr reads the text.
+#[derive(Clone, Copy)]
+pub(super) enum Reader {
+    /// Its `&str` input, the fast one, unless the text has a
+    /// [`non_ascii_directive`].
+    Fastest,
+    /// Its character-iterator input, always.
+    Chars,
+}
+
 /// Builds every document of `text`; see [`super::load`].
-pub(super) fn load(text: &str, limits: &Limits) -> Loaded {
+pub(super) fn load(text: &str, limits: &Limits, reader: Reader) -> Loaded {
     let mut builder = Builder {
         text,
         offsets: CharOffsets::new(text),
@@ -29,7 +39,7 @@ pub(super) fn load(text: &str, limits: &Limits) -> Loaded {
     };
     // The loader faces hostile input: should saphyr (or this module) ever
     // panic, report it as an error of this text and keep the run going.
-    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.run()));
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.run(reader)));
     let error = match run {
         Ok(result) => result.err(),
         Err(_) => Some(YamlError {
@@ -123,9 +133,37 @@ enum Content {
     },
 }
 
+/// Whether a line of `text` starting with `%` (a directive, to saphyr's
+/// scanner) holds a non-ASCII character.
+///
+/// saphyr's `&str` input advances its character index by the *bytes* of a
+/// directive's name and parameters, so every span after such a line would
+/// be off by the difference. Its character-iterator input counts
+/// characters; it is slower, so only these (rare) texts take it.
+fn non_ascii_directive(text: &str) -> bool {
+    text.match_indices('%').any(|(at, _)| {
+        let before = &text[..at];
+        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        // A BOM before the `%` still leaves saphyr at column 0.
+        if !before[line_start..].chars().all(|c| c == '\u{feff}') {
+            return false;
+        }
+        let rest = &text[at..];
+        let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
+        !line.is_ascii()
+    })
+}
+
 impl Builder<'_> {
-    fn run(&mut self) -> Result<(), YamlError> {
-        let mut parser = Parser::new_from_str(self.text);
+    fn run(&mut self, reader: Reader) -> Result<(), YamlError> {
+        if matches!(reader, Reader::Chars) || non_ascii_directive(self.text) {
+            self.drive(Parser::new(BufferedInput::new(self.text.chars())))
+        } else {
+            self.drive(Parser::new_from_str(self.text))
+        }
+    }
+
+    fn drive<'i, I: Input>(&mut self, mut parser: Parser<'i, I>) -> Result<(), YamlError> {
         while let Some(next) = parser.next_event() {
             let (event, span) = next.map_err(|e| self.scan_error(e.marker().index(), e.info()))?;
             let span = Span::new(

@@ -89,6 +89,45 @@ fn non_string_keys_use_their_json_text() {
 }
 
 #[test]
+fn collection_keys_are_their_compact_json_with_nested_keys_in_place() {
+    let doc = one("{a: [1, 'q\"t'], b: {c: 1.5, 2: ~}}: v\n");
+    let Value::Map(entries) = &doc.value else {
+        panic!("{doc:?}")
+    };
+    let key = &entries[0].0;
+    assert_eq!(key.json_key(), key.to_json().to_string());
+    assert_eq!(key.json_key(), r#"{"a":[1,"q\"t"],"b":{"c":1.5,"2":null}}"#);
+
+    let doc = one("? [? {k: 1}: x, 'y']\n: v\n");
+    assert_eq!(
+        doc.to_json(),
+        json!({r#"[{{"k":1}:"x"},"y"]"#: "v"}),
+        "the inner key is written in place, not quoted"
+    );
+}
+
+/// Each level of nested keys once quoted the text of the level inside it,
+/// doubling its backslashes: 134 bytes of `? :` took seconds (fuzzing).
+#[test]
+fn nested_collection_keys_grow_linearly() {
+    let text = "- ? - ? :  ? :  ? :  ? : :  ? :  ? :  ? :  ? : :  ? :  ? :  ? : :  ? :  ? ? :  ? : :  ? :  ? : :  ? :  :  ? : ? : :  ? :  ? : :  ? : x";
+    let root = one(text);
+    let Value::Seq(items) = &root.value else {
+        panic!("{root:?}")
+    };
+    let Value::Map(entries) = &items[0].value else {
+        panic!("{root:?}")
+    };
+    let key = entries[0].0.json_key();
+    assert!(
+        key.len() < 4 * text.len(),
+        "{} bytes of key text",
+        key.len()
+    );
+    assert!(root.to_json().to_string().len() < 8 * text.len());
+}
+
+#[test]
 fn spans_are_byte_offsets_with_bom_crlf_and_multibyte_text() {
     let text = "\u{feff}name: Zoë\r\nlist:\r\n  - 'é'\r\n  - 2\r\n---\r\nk: |\r\n  x\r\n\r\n...\r\n--- \r\n";
     let docs = load_ok(text);
@@ -109,6 +148,35 @@ fn spans_are_byte_offsets_with_bom_crlf_and_multibyte_text() {
     assert_eq!(at(second.nearest_span("/k")), "x");
 
     assert_eq!(docs[2].value, Value::Null);
+}
+
+/// saphyr's `&str` input counts a directive's bytes as characters; a
+/// non-ASCII directive line must not shift the spans after it.
+#[test]
+fn spans_after_a_non_ascii_directive() {
+    fn span_of(node: &Node, wanted: &str) -> Option<Span> {
+        match &node.value {
+            Value::String(s) if s == wanted => Some(node.span),
+            Value::Seq(items) => items.iter().find_map(|n| span_of(n, wanted)),
+            Value::Map(entries) => entries
+                .iter()
+                .find_map(|(k, v)| span_of(k, wanted).or_else(|| span_of(v, wanted))),
+            _ => None,
+        }
+    }
+    let texts = [
+        "%é\n---\nkey: Zoë\n",
+        "%FOO ünïcode # ç\n--- \nkey: Zoë\n",
+        "\u{feff}%\u{fffd}\u{fffd}-\n---\n? - Zoë\n",
+        "%YAML 1.2\n%ÉTIQUETTE x\r\n---\r\nkey: Zoë\r\n",
+        "a: 1\n...\n%RÉSERVÉ\n---\nkey: Zoë\n",
+    ];
+    for text in texts {
+        let docs = load_ok(text);
+        let zoe = text.find("Zoë").expect("the value");
+        let found = docs.iter().find_map(|d| span_of(d, "Zoë"));
+        assert_eq!(found, Some(Span::new(zoe, zoe + "Zoë".len())), "{text:?}");
+    }
 }
 
 #[test]
