@@ -4,7 +4,7 @@
 Seeds are small real inputs: the repository's templates and fixtures, cases
 of the YAML test suite (../shared/yaml-test-suite), keys and signatures made
 by ssh-keygen and gpg, and the history cache files of the example ISMS made
-by a real `govlint check`. Run from the repository root, after `cargo build`:
+by a real `govlint check`, and commit objects made by git. Run from the repository root, after `cargo build`:
 
     python3 fuzz/make-corpus.py [--shared ../shared] [--govlint target/debug/govlint]
 
@@ -188,6 +188,55 @@ def cache_seeds(govlint, tmp):
     put("history_cache", "witnesses-empty", b"\x01\x00" + b"\x00" * 12)
 
 
+def raw_commit_seeds(tmp):
+    """Commit objects made by git (plain, merge, SSH-signed, re-encoded, far
+    time zones, trailers), and a few crafted headers git never writes."""
+    repo = tmp / "commits"
+    repo.mkdir()
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_SYSTEM": "/dev/null",
+           "GIT_AUTHOR_NAME": "Jane Doe", "GIT_AUTHOR_EMAIL": "jane@acme.example",
+           "GIT_COMMITTER_NAME": "Jane Doe", "GIT_COMMITTER_EMAIL": "jane@acme.example",
+           "GIT_AUTHOR_DATE": "1700000000 +0100", "GIT_COMMITTER_DATE": "1700000000 +0100"}
+
+    def git(*args, **extra):
+        return run(["git", *args], cwd=repo, env={**env, **extra}).stdout.decode(errors="replace").strip()
+
+    def save(name):
+        put("raw_commit", name, run(["git", "cat-file", "commit", "HEAD"], cwd=repo, env=env).stdout)
+
+    git("init", "-q", "-b", "main")
+    (repo / "a.txt").write_text("one\n")
+    git("add", "a.txt")
+    git("commit", "-q", "-m", "Root")
+    save("root")
+    git("commit", "-q", "--allow-empty", "-m", "Approve policy\n\nBody line.\n\nApproved-by: Ann <ann@acme.example>\nReviewed-by: Bob <bob@acme.example>",
+        GIT_COMMITTER_DATE="1700000100 +1400", GIT_AUTHOR_DATE="1700000000 -1200")
+    save("trailers-far-zones")
+    git("checkout", "-q", "-b", "side")
+    git("commit", "-q", "--allow-empty", "-m", "Side")
+    git("checkout", "-q", "main")
+    git("commit", "-q", "--allow-empty", "-m", "Main")
+    git("merge", "-q", "--no-ff", "-m", "Merge side", "side")
+    save("merge")
+    key = tmp / "id_ed25519"
+    git("-c", "gpg.format=ssh", "-c", f"user.signingkey={key}", "commit", "-q", "-S", "--allow-empty", "-m", "Signed")
+    save("ssh-signed")
+    git("-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "--allow-empty", "-m", "Encoded",
+        GIT_AUTHOR_NAME="Zo\u00eb")
+    save("encoding")
+    git("commit", "-q", "--allow-empty", "-m", "Odd <name>", GIT_AUTHOR_NAME="A <b> C", GIT_COMMITTER_NAME=" .;Crud,\"")
+    save("odd-names")
+    tree = git("rev-parse", "HEAD^{tree}")
+    person = "A U Thor <a@example.com> 1700000000 +0000"
+    for name, headers in [("second-author", f"author {person}\n"),
+                          ("continuation", "x-custom one\n two\n"),
+                          ("gpgsig-sha256", "gpgsig-sha256 abc\n def\n"),
+                          ("two-encodings", "encoding UTF-8\nencoding ISO-8859-2\n")]:
+        put("raw_commit", name, f"tree {tree}\nauthor {person}\ncommitter {person}\n{headers}\nMessage\n")
+    put("raw_commit", "no-blank-line", f"tree {tree}\nauthor {person}\ncommitter {person}\n")
+    put("raw_commit", "odd-time", f"tree {tree}\nauthor {person}\ncommitter A <a@x> 99999999999999999999 +9999\n\nm\n")
+
+
 def rule_seeds():
     text = (ROOT / "rules" / "iso27001-2022.yaml").read_text()
     rules = text.split("\n  - id: ")[1:]
@@ -217,6 +266,7 @@ def main():
         allowed_signers_seeds(tmp)
         openpgp_seeds(tmp)
         cache_seeds(args.govlint, tmp)
+        raw_commit_seeds(tmp)
         rule_seeds()
     total = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
     print(f"wrote {sum(1 for p in OUT.rglob('*') if p.is_file())} seeds, {total} bytes", file=sys.stderr)

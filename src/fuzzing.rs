@@ -201,6 +201,12 @@ fn split_part(data: &[u8]) -> (&[u8], &[u8]) {
     }
 }
 
+/// A raw commit object: what the cold walk's fast parser makes of it is
+/// what libgit2 makes of it.
+pub fn raw_commit(data: &[u8]) {
+    crate::history::fuzz::raw_commit(data);
+}
+
 /// The history cache codec. The first byte chooses the file: even, the
 /// commit facts (the rest is the file after its header); odd, the witness
 /// file of a history of as many commits as the second byte says.
@@ -406,7 +412,7 @@ mod tests {
     #[test]
     fn the_fuzz_corpora_hold() {
         type Target = fn(&[u8]);
-        let targets: [(&str, Target); 8] = [
+        let targets: [(&str, Target); 9] = [
             ("yaml", yaml),
             ("front_matter", front_matter),
             ("csv_table", csv_table),
@@ -414,6 +420,7 @@ mod tests {
             ("allowed_signers", allowed_signers),
             ("openpgp", openpgp),
             ("history_cache", history_cache),
+            ("raw_commit", raw_commit),
             ("rule_file", rule_file),
         ];
         let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");

@@ -151,3 +151,83 @@ pub(crate) fn cache(dir: &Path, body: &[u8], witnesses: Option<usize>) {
         }
     }
 }
+
+/// A commit object as the cold walk reads it: when the fast header parser
+/// (`rawcommit`) takes it, the commit's facts and signed flag are exactly
+/// those its reading through libgit2 gives (`walk::read_commit` takes
+/// either), and libgit2 reads it at all.
+pub(crate) fn raw_commit(data: &[u8]) {
+    let Some(raw) = super::rawcommit::parse(data) else {
+        return;
+    };
+    SCRATCH.with(
+        |Scratch {
+             repo, odb, mempack, ..
+         }| {
+            let id = odb
+                .write(git2::ObjectType::Commit, data)
+                .unwrap_or_else(|e| panic!("cannot write to the in-memory object database: {e}"));
+            let commit = repo
+                .find_commit(id)
+                .unwrap_or_else(|e| panic!("the fast parser takes a commit libgit2 refuses: {e}"));
+            let ours = super::walk::raw_facts(&raw, id, false);
+            let theirs = super::walk::git2_facts(&commit, id, false);
+            assert_eq!(ours, theirs, "the fast parser reads the commit otherwise");
+            drop(commit);
+            mempack
+                .reset()
+                .unwrap_or_else(|e| panic!("cannot empty the in-memory object database: {e}"));
+        },
+    );
+}
+
+/// The raw commit target's libgit2: a bare repository whose object
+/// database writes to memory. Leaked (libgit2's handles borrow each other)
+/// but for its folder, which goes with the thread.
+struct Scratch {
+    repo: &'static git2::Repository,
+    odb: &'static git2::Odb<'static>,
+    mempack: git2::Mempack<'static>,
+    _folder: Folder,
+}
+
+/// A folder removed when dropped.
+struct Folder(std::path::PathBuf);
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        // Every input is another object: libgit2 must not keep them all.
+        git2::opts::enable_caching(false);
+        let folder = Folder(std::env::temp_dir().join(format!(
+            "govlint-fuzz-odb-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        )));
+        let repo = git2::Repository::init_bare(&folder.0)
+            .unwrap_or_else(|e| panic!("cannot make {}: {e}", folder.0.display()));
+        let repo: &'static git2::Repository = Box::leak(Box::new(repo));
+        let odb = repo
+            .odb()
+            .unwrap_or_else(|e| panic!("no object database: {e}"));
+        let odb: &'static git2::Odb<'static> = Box::leak(Box::new(odb));
+        let mempack = odb
+            .add_new_mempack_backend(1000)
+            .unwrap_or_else(|e| panic!("no in-memory object database: {e}"));
+        Scratch {
+            repo,
+            odb,
+            mempack,
+            _folder: folder,
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: Scratch = Scratch::new();
+}

@@ -198,7 +198,7 @@ fn read_commit(
     Ok(git2_facts(&commit, id, boundary))
 }
 
-fn raw_facts(commit: &RawCommit<'_>, id: Oid, boundary: bool) -> (CommitFacts, bool) {
+pub(super) fn raw_facts(commit: &RawCommit<'_>, id: Oid, boundary: bool) -> (CommitFacts, bool) {
     let encoding = commit.encoding.and_then(|e| std::str::from_utf8(e).ok());
     let person = |p: &rawcommit::Person<'_>| (decode(p.name, encoding), decode(p.email, encoding));
     let message = decode(commit.message, encoding);
@@ -225,7 +225,11 @@ fn raw_facts(commit: &RawCommit<'_>, id: Oid, boundary: bool) -> (CommitFacts, b
     (facts, commit.signed)
 }
 
-fn git2_facts(commit: &git2::Commit<'_>, id: Oid, boundary: bool) -> (CommitFacts, bool) {
+pub(super) fn git2_facts(
+    commit: &git2::Commit<'_>,
+    id: Oid,
+    boundary: bool,
+) -> (CommitFacts, bool) {
     let encoding = commit.message_encoding().ok().flatten();
     let person = |sig: &git2::Signature<'_>| {
         (
