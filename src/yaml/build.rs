@@ -140,17 +140,18 @@ enum Content {
 /// directive's name and parameters, so every span after such a line would
 /// be off by the difference. Its character-iterator input counts
 /// characters; it is slower, so only these (rare) texts take it.
+///
+/// Linear in the text: only a `%` at a line's start (or after a BOM, which
+/// leaves saphyr at column 0) has its line read, and a second one on the
+/// same line follows a BOM, which makes the first one's line non-ASCII.
 fn non_ascii_directive(text: &str) -> bool {
     text.match_indices('%').any(|(at, _)| {
-        let before = &text[..at];
-        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        // A BOM before the `%` still leaves saphyr at column 0.
-        if !before[line_start..].chars().all(|c| c == '\u{feff}') {
-            return false;
-        }
+        let line_start = matches!(
+            text[..at].chars().next_back(),
+            None | Some('\n' | '\r' | '\u{feff}')
+        );
         let rest = &text[at..];
-        let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
-        !line.is_ascii()
+        line_start && !rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())].is_ascii()
     })
 }
 
@@ -518,5 +519,26 @@ fn duplicate_key(text: &str, key: &str, span: Span, first: Span) -> YamlError {
         span,
         related: Some((format!("`{shown}` first defined here"), first)),
         help: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::non_ascii_directive;
+
+    #[test]
+    fn only_a_directive_line_with_a_non_ascii_character_counts() {
+        for (text, expected) in [
+            ("%YAML 1.2\n---\nk: é\n", false),
+            ("k: 100%é\n", false),
+            ("k: |\n  %é\n", false),
+            ("%é\n", true),
+            ("a: 1\n...\r%TAG ! tag:é\n", true),
+            ("\u{feff}%RÉSERVÉ\n", true),
+            ("%%%%\n%x é", true),
+            ("%%%%\nx %é", false),
+        ] {
+            assert_eq!(non_ascii_directive(text), expected, "{text:?}");
+        }
     }
 }
