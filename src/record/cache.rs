@@ -190,10 +190,14 @@ struct Stat {
 }
 
 impl Stat {
-    #[cfg(unix)]
+    /// The status of the file at `path` itself (a symbolic link has none).
     fn of(path: &Path) -> Option<Stat> {
+        Stat::from_metadata(&std::fs::symlink_metadata(path).ok()?)
+    }
+
+    #[cfg(unix)]
+    fn from_metadata(m: &std::fs::Metadata) -> Option<Stat> {
         use std::os::unix::fs::MetadataExt;
-        let m = std::fs::symlink_metadata(path).ok()?;
         m.is_file().then(|| Stat {
             size: m.size(),
             ino: m.ino(),
@@ -204,7 +208,7 @@ impl Stat {
     }
 
     #[cfg(not(unix))]
-    fn of(_path: &Path) -> Option<Stat> {
+    fn from_metadata(_m: &std::fs::Metadata) -> Option<Stat> {
         None
     }
 
@@ -287,11 +291,17 @@ pub fn load(
     // when not cached. Working-tree files are known by their content id if
     // their status is the one recorded when it was hashed (and that was
     // safely in the past, see `Stat`), else read and hashed.
+    // With no status recorded (a cold run), none is taken before reading:
+    // the files read get theirs from the `fstat` done on opening them.
     let started = std::time::SystemTime::now();
-    let stats: Vec<Option<Stat>> = regular
-        .par_iter()
-        .map(|f| f.disk_path().and_then(Stat::of))
-        .collect();
+    let stats: Vec<Option<Stat>> = if old.stats.is_empty() {
+        vec![None; regular.len()]
+    } else {
+        regular
+            .par_iter()
+            .map(|f| f.disk_path().and_then(Stat::of))
+            .collect()
+    };
     let known: Vec<Option<Vec<u8>>> = regular
         .iter()
         .zip(&stats)
@@ -311,17 +321,33 @@ pub fn load(
         .map(|(f, _)| *f)
         .collect();
     let hashed = to_read.len();
-    let mut read: HashMap<&str, Content> = snapshot
-        .read_all(&to_read, repo, max_file_bytes)
+    let mut read: HashMap<&str, (Content, Option<Stat>)> = snapshot
+        .read_all_with_metadata(&to_read, repo, max_file_bytes)
         .into_iter()
-        .map(|(f, c)| (f.path.as_str(), c))
+        .map(|(f, c, m)| {
+            // A link's target has a status, the link not (as `Stat::of`).
+            let stat = m
+                .filter(|_| !f.symlink)
+                .as_ref()
+                .and_then(Stat::from_metadata);
+            (f.path.as_str(), (c, stat))
+        })
         .collect();
+    let mut stats = stats;
     let mut steps: Vec<Pending<'_>> = regular
         .iter()
         .zip(known)
-        .map(|(f, id)| match id {
+        .zip(&mut stats)
+        .map(|((f, id), stat)| match id {
             Some(id) => (*f, Some(id), None),
-            None => (*f, None, read.remove(f.path.as_str())),
+            None => {
+                let (content, seen) = read.remove(f.path.as_str()).unzip();
+                // The status taken on opening the file is the one of what was read.
+                if let Some(seen) = seen {
+                    *stat = seen;
+                }
+                (*f, None, content)
+            }
         })
         .collect();
     steps.par_iter_mut().for_each(|(_, id, content)| {

@@ -114,20 +114,38 @@ impl Snapshot {
         repo: Option<&Repo>,
         max_bytes: u64,
     ) -> Vec<(&'a FileRef, Content)> {
-        let disk: Vec<(&FileRef, Content)> = files
+        self.read_all_with_metadata(files, repo, max_bytes)
+            .into_iter()
+            .map(|(f, content, _)| (f, content))
+            .collect()
+    }
+
+    /// [`Snapshot::read_all`], with what `fstat` said of each working-tree
+    /// file it opened (the file a symbolic link points to, for a link).
+    pub fn read_all_with_metadata<'a>(
+        &self,
+        files: &[&'a FileRef],
+        repo: Option<&Repo>,
+        max_bytes: u64,
+    ) -> Vec<(&'a FileRef, Content, Option<std::fs::Metadata>)> {
+        let disk: Vec<(&FileRef, Content, Option<std::fs::Metadata>)> = files
             .par_iter()
             .filter_map(|f| match &f.where_ {
-                Where::Disk(p) => Some((*f, read_disk(p, max_bytes))),
+                Where::Disk(p) => {
+                    let (content, metadata) = read_disk(p, max_bytes);
+                    Some((*f, content, metadata))
+                }
                 Where::Special => Some((
                     *f,
                     Content::Unreadable("not a regular file (a FIFO, socket or device)".to_owned()),
+                    None,
                 )),
                 Where::Blob(_) => None,
             })
             .collect();
         let odb = repo.map(Repo::blobs);
         let blobs = files.iter().filter_map(|f| match &f.where_ {
-            Where::Blob(id) => Some((*f, read_blob(odb.as_ref(), *id, max_bytes))),
+            Where::Blob(id) => Some((*f, read_blob(odb.as_ref(), *id, max_bytes), None)),
             Where::Disk(_) | Where::Special => None,
         });
         let mut all: Vec<_> = disk.into_iter().chain(blobs).collect();
@@ -241,11 +259,15 @@ fn file_ref(root: &Path, entry: &ignore::DirEntry) -> Option<FileRef> {
 
 /// One open, one `fstat` and the reads: a path is looked up once (a
 /// second lookup by `metadata` cost a tenth of a cold load of 10,000 files).
-fn read_disk(path: &Path, max_bytes: u64) -> Content {
+/// The `fstat`'s answer goes with the content, taken before the read.
+fn read_disk(path: &Path, max_bytes: u64) -> (Content, Option<std::fs::Metadata>) {
     use std::io::Read;
-    let read = || -> std::io::Result<Content> {
+    let mut seen = None;
+    let mut read = || -> std::io::Result<Content> {
         let file = std::fs::File::open(path)?;
-        let len = file.metadata()?.len();
+        let metadata = file.metadata()?;
+        let len = metadata.len();
+        seen = Some(metadata);
         if len > max_bytes {
             return Ok(Content::TooLarge(len));
         }
@@ -258,7 +280,8 @@ fn read_disk(path: &Path, max_bytes: u64) -> Content {
         }
         Ok(Content::Bytes(bytes))
     };
-    read().unwrap_or_else(|e| Content::Unreadable(e.to_string()))
+    let content = read().unwrap_or_else(|e| Content::Unreadable(e.to_string()));
+    (content, seen)
 }
 
 fn read_blob(blobs: Option<&crate::history::Blobs<'_>>, id: BlobId, max_bytes: u64) -> Content {
