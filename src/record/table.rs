@@ -493,8 +493,9 @@ fn columns(
             used.then(|| format!("column {} has no name in the header, but some rows fill it: name it (the header names each row's fields)", i + 1))
         } else if path.iter().any(String::is_empty) {
             Some(format!("column name `{name}` has an empty part: nested fields are written `residual/level`"))
-        } else if path.len() == 1 && path[0] == "kind" {
-            Some(format!("a table has no `kind` column: its rows are {kind} records, as `records.tables` in govlint.yaml says; remove the column"))
+        } else if path[0] == "kind" {
+            // `kind/level` too: the row's `kind` is the table's, never a mapping.
+            Some(format!("a table has no `{name}` column: its rows are {kind} records, as `records.tables` in govlint.yaml says; remove the column"))
         } else if let Some(first) = seen.get(&path) {
             let mut f = parse_at(
                 cell.span,

@@ -202,6 +202,14 @@ fn header_problems() {
         json!({"kind": "Risk", "id": "R-1", "residual": "x"})
     );
 
+    // Nor a field nested under `kind` (the fuzzer's find: the tree had a
+    // `kind` mapping where the value has the table's kind).
+    let (_, r) = read("id,kind/level\nR-1,2\n");
+    assert_eq!(places(&r), vec![("parse".to_owned(), 1, 4)]);
+    assert!(r.findings[0].message.contains("no `kind/level` column"));
+    assert_eq!(r.records[0].value, json!({"kind": "Risk", "id": "R-1"}));
+    assert_eq!(r.records[0].tree.pointer("/kind"), None);
+
     // A nameless column is an error only when a row fills it.
     let (_, r) = read("id,\nR-1,x\n");
     assert_eq!(places(&r), vec![("parse".to_owned(), 1, 4)]);
