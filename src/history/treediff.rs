@@ -323,7 +323,7 @@ impl<'a> Entries<'a> {
 /// The length of the first raw entry: up to the NUL that ends the name,
 /// then the id. Modes and names hold no NUL.
 fn entry_len(raw: &[u8]) -> Option<usize> {
-    let nul = raw.iter().position(|&b| b == 0)?;
+    let nul = memchr::memchr(0, raw)?;
     let len = nul + 1 + OID_LEN;
     (len <= raw.len()).then_some(len)
 }
@@ -332,6 +332,13 @@ fn entry_len(raw: &[u8]) -> Option<usize> {
 /// a tree, between two neighbouring commits) without parsing them.
 fn skip_identical(a: &mut Entries<'_>, b: &mut Entries<'_>) {
     let common = common_prefix(a.rest, b.rest);
+    if common == a.rest.len() && common == b.rest.len() {
+        // The rest of both trees is the same bytes: usually all that is
+        // left after the one changed entry.
+        a.rest = &[];
+        b.rest = &[];
+        return;
+    }
     let mut skipped = 0;
     while let Some(len) = entry_len(&a.rest[skipped..]) {
         if skipped + len > common {
@@ -389,6 +396,106 @@ fn join(prefix: &[u8], name: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::history::objects::SharedObjects;
+    use crate::history::testing::TestRepo;
+
+    /// The differ's changes between two commits, as `git diff-tree
+    /// --name-status` prints them.
+    fn name_status(repo: &TestRepo, old: &str, new: &str) -> String {
+        let git = git2::Repository::open(repo.path()).unwrap();
+        let tree = |rev: &str| {
+            git.revparse_single(rev)
+                .unwrap()
+                .peel_to_tree()
+                .unwrap()
+                .id()
+        };
+        let objects = SharedObjects::open(&git);
+        let mut differ = TreeDiffer::new(objects.reader());
+        let mut out = Vec::new();
+        differ
+            .diff(Some(tree(old)), Some(tree(new)), &mut out)
+            .unwrap();
+        out.iter()
+            .map(|d| {
+                let status = match (d.old, d.new) {
+                    (None, _) => 'A',
+                    (_, None) => 'D',
+                    _ => 'M',
+                };
+                format!("{status}\t{}\n", d.path)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn big_folders_diff_as_git_diff_tree_at_their_start_middle_and_end() {
+        let repo = TestRepo::new();
+        for i in 0..400 {
+            repo.write(&format!("people/p{i:04}.yaml"), format!("id: p{i}\n"));
+        }
+        repo.write("people/sub/x.yaml", "x\n");
+        repo.commit("many").run();
+        // Each step: (files written, files removed), one commit.
+        let steps: &[(&[&str], &[&str])] = &[
+            (&["people/p0000.yaml"], &[]),
+            (&["people/p0200.yaml"], &[]),
+            (&["people/p0399.yaml"], &[]),
+            (&["people/p0000.yaml", "people/p0399.yaml"], &[]),
+            (
+                &["people/a.yaml", "people/p0199x.yaml", "people/zz.yaml"],
+                &[],
+            ),
+            (&[], &["people/p0100.yaml", "people/zz.yaml"]),
+            (
+                &["people/sub/x.yaml", "people/p0300.yaml"],
+                &["people/p0301.yaml"],
+            ),
+            (&["people/p0100.yaml"], &["people/p0101.yaml"]),
+        ];
+        for (round, (written, removed)) in steps.iter().enumerate() {
+            for path in *written {
+                repo.write(path, format!("round {round}\n"));
+            }
+            for path in *removed {
+                repo.git(&["rm", "-q", path]);
+            }
+            repo.commit(&format!("step {round}")).run();
+            let expected = repo.git(&[
+                "diff-tree",
+                "-r",
+                "--no-renames",
+                "--name-status",
+                "HEAD~",
+                "HEAD",
+            ]);
+            assert_eq!(
+                name_status(&repo, "HEAD~", "HEAD").trim_end(),
+                expected,
+                "step {round}"
+            );
+        }
+        let expected = repo.git(&[
+            "diff-tree",
+            "-r",
+            "--no-renames",
+            "--name-status",
+            "HEAD~8",
+            "HEAD",
+        ]);
+        assert_eq!(name_status(&repo, "HEAD~8", "HEAD").trim_end(), expected);
+        // Packed (trees as deltas of each other), the same answers.
+        repo.git(&["gc", "-q", "--aggressive"]);
+        let expected = repo.git(&[
+            "diff-tree",
+            "-r",
+            "--no-renames",
+            "--name-status",
+            "HEAD~3",
+            "HEAD",
+        ]);
+        assert_eq!(name_status(&repo, "HEAD~3", "HEAD").trim_end(), expected);
+    }
 
     fn entry(name: &'static str, mode: u32) -> Entry<'static> {
         Entry {
