@@ -294,7 +294,7 @@ pub fn load(
     // With no status recorded (a cold run), none is taken before reading:
     // the files read get theirs from the `fstat` done on opening them.
     let started = std::time::SystemTime::now();
-    let stats: Vec<Option<Stat>> = if old.stats.is_empty() {
+    let mut stats: Vec<Option<Stat>> = if old.stats.is_empty() {
         vec![None; regular.len()]
     } else {
         regular
@@ -333,7 +333,6 @@ pub fn load(
             (f.path.as_str(), (c, stat))
         })
         .collect();
-    let mut stats = stats;
     let mut steps: Vec<Pending<'_>> = regular
         .iter()
         .zip(known)
